@@ -1,0 +1,287 @@
+// The side of the harness that runs inside each worker thread: it builds the scenario's state,
+// waits at the start line, runs its actor, and (on actor 0) resets and judges each repetition.
+// It is bundled together with a scenario file and the code under test (see bundle.ts).
+
+import { parentPort } from "node:worker_threads";
+import { ActorWord, Phase, Word, actorBase, labelBytes, labelOffset, labelSlots } from "./control.ts";
+import { SharedMemory, type ActorContext, type Outcome, type Scenario } from "./scenario.ts";
+import { Noise, mix } from "./noise.ts";
+import type { ConductorMessage, ActorMessage, SerializedError } from "./protocol.ts";
+
+const realWait = Atomics.wait;
+const realNotify = Atomics.notify;
+
+class Aborted extends Error {}
+
+interface Assignment {
+  scenario: Scenario;
+  name: string;
+  params: unknown;
+  state: unknown;
+  control: Int32Array;
+  labels: Uint8Array;
+  actor: number;
+  parties: number;
+  seed: number;
+}
+
+let current: Assignment | undefined;
+let noise = new Noise(0);
+
+/**
+ * The code under test sleeps and wakes through Atomics. The harness wraps both calls in this
+ * thread so that (1) the watchdog can tell "asleep in Atomics.wait" from "running", and
+ * (2) seeded noise widens the windows where a wrong answer loses a wakeup: a thread may linger
+ * a few microseconds after a notify (before its next store) and before it goes to sleep.
+ * The semantics of both calls are unchanged.
+ */
+function instrumentAtomics(): void {
+  Atomics.wait = function wait(typedArray, index, value, timeout) {
+    const job = current;
+    if (!job) return realWait(typedArray as Int32Array, index, value as number, timeout);
+    const base = actorBase(job.actor);
+    noise.maybeLinger();
+    Atomics.store(job.control, base + ActorWord.waitTimeout, timeout === undefined || timeout === Infinity ? -1 : Math.ceil(timeout));
+    Atomics.store(job.control, base + ActorWord.asleep, 1);
+    Atomics.add(job.control, base + ActorWord.sleeps, 1);
+    realNotify(job.control, base + ActorWord.sleeps);
+    try {
+      return realWait(typedArray as Int32Array, index, value as number, timeout);
+    } finally {
+      Atomics.store(job.control, base + ActorWord.asleep, 0);
+    }
+  } as typeof Atomics.wait;
+  Atomics.notify = function notify(typedArray, index, count) {
+    const woken = realNotify(typedArray as Int32Array, index, count);
+    if (current) noise.maybeLinger();
+    return woken;
+  } as typeof Atomics.notify;
+}
+
+class Context implements ActorContext {
+  repetition = 0;
+  private readonly base: number;
+  private readonly labelIndex = new Map<string, number>();
+
+  constructor(private readonly job: Assignment) {
+    this.base = actorBase(job.actor);
+  }
+
+  get actor(): number {
+    return this.job.actor;
+  }
+  get params(): unknown {
+    return this.job.params;
+  }
+
+  random(): number {
+    return noise.random();
+  }
+
+  pause(maxMicros = 5): void {
+    noise.spin(maxMicros);
+  }
+
+  at(label: string): void {
+    let slot = this.labelIndex.get(label);
+    if (slot === undefined) {
+      slot = Math.min(this.labelIndex.size, labelSlots - 1);
+      const encoded = new TextEncoder().encode(label).subarray(0, labelBytes - 1);
+      const start = labelOffset(this.job.actor, slot);
+      this.job.labels.fill(0, start, start + labelBytes);
+      this.job.labels.set(encoded, start);
+      this.labelIndex.set(label, slot);
+    }
+    Atomics.store(this.job.control, this.base + ActorWord.label, slot);
+  }
+
+  sleeps(): number {
+    return Atomics.load(this.job.control, this.base + ActorWord.sleeps);
+  }
+
+  untilAsleep(peer: number): void {
+    const control = this.job.control;
+    const peerBase = actorBase(peer);
+    Atomics.store(control, this.base + ActorWord.waitingFor, peer);
+    this.withPhase(Phase.waitingForPeer, () => {
+      for (;;) {
+        const sleeps = Atomics.load(control, peerBase + ActorWord.sleeps);
+        if (Atomics.load(control, peerBase + ActorWord.asleep) === 1) return;
+        checkAbort(control);
+        realWait(control, peerBase + ActorWord.sleeps, sleeps, 5);
+      }
+    });
+    Atomics.store(control, this.base + ActorWord.waitingFor, -1);
+  }
+
+  until(condition: () => boolean, what: string): void {
+    this.at(`waiting until ${what}`);
+    this.withPhase(Phase.waitingForPeer, () => {
+      for (let round = 0; !condition(); round++) {
+        checkAbort(this.job.control);
+        if (round > 100) realWait(this.job.control, Word.abort, 0, 1);
+      }
+    });
+  }
+
+  repeatTogether(micros: number, body: () => void): number {
+    const control = this.job.control;
+    const stamp = this.repetition + 1;
+    const until = performance.now() + micros / 1000;
+    let calls = 0;
+    while (Atomics.load(control, Word.togetherEnds) < stamp) {
+      body();
+      calls++;
+      if ((calls & 31) === 0 && performance.now() >= until) {
+        Atomics.store(control, Word.togetherEnds, stamp);
+      }
+    }
+    return calls;
+  }
+
+  private withPhase(phase: Phase, body: () => void): void {
+    const word = this.base + ActorWord.phase;
+    const before = Atomics.load(this.job.control, word);
+    Atomics.store(this.job.control, word, phase);
+    try {
+      body();
+    } finally {
+      Atomics.store(this.job.control, word, before);
+    }
+  }
+}
+
+function checkAbort(control: Int32Array): void {
+  if (Atomics.load(control, Word.abort) !== 0) throw new Aborted();
+}
+
+/**
+ * Waits until `word` has counted `target` arrivals. Spins first (the peers are usually a few
+ * hundred nanoseconds behind on another core), then sleeps, so that more actors than cores still
+ * make progress. Every wait loops on its condition: a late or spurious wake-up changes nothing.
+ */
+function awaitCount(control: Int32Array, word: number, target: number): void {
+  for (let spins = 0; ; spins++) {
+    const seen = Atomics.load(control, word);
+    if (seen >= target) return;
+    checkAbort(control);
+    if (spins > 2_000) realWait(control, word, seen, 50);
+  }
+}
+
+/** Arrives at a line counted in `word`; the last one to arrive wakes any sleepers. */
+function arrive(control: Int32Array, word: number, target: number): void {
+  if (Atomics.add(control, word, 1) + 1 === target) realNotify(control, word);
+}
+
+async function runBatch(job: Assignment, context: Context, from: number, count: number): Promise<void> {
+  const { control, scenario, parties, actor, params, state } = job;
+  const base = actorBase(actor);
+  const actorFn = scenario.actors[actor]!;
+  const histogram = new Map<string, { count: number; forbidden?: string; firstRepetition: number }>();
+  const setPhase = (phase: Phase) => Atomics.store(control, base + ActorWord.phase, phase);
+
+  for (let repetition = from; repetition < from + count; repetition++) {
+    context.repetition = repetition;
+    noise = new Noise(mix(job.seed, repetition, actor));
+    Atomics.store(control, base + ActorWord.repetition, repetition);
+    if (actor === 0 && scenario.reset) {
+      setPhase(Phase.reset);
+      current = job;
+      scenario.reset(state, params);
+      current = undefined;
+    }
+    setPhase(Phase.startLine);
+    const target = parties * (repetition + 1);
+    arrive(control, Word.startLine, target);
+    awaitCount(control, Word.startLine, target);
+
+    setPhase(Phase.running);
+    Atomics.store(control, base + ActorWord.label, -1);
+    current = job;
+    const running = actorFn(state, context);
+    if (running instanceof Promise) await running;
+    current = undefined;
+
+    setPhase(Phase.endLine);
+    arrive(control, Word.endLine, target);
+    if (actor !== 0) continue;
+    awaitCount(control, Word.endLine, target);
+    setPhase(Phase.arbiter);
+    const outcome: Outcome = scenario.arbiter ? scenario.arbiter(state, params) : { key: "finished" };
+    const entry = histogram.get(outcome.key);
+    if (entry) entry.count++;
+    else histogram.set(outcome.key, { count: 1, forbidden: outcome.forbidden, firstRepetition: repetition });
+    Atomics.add(control, Word.completed, 1);
+  }
+  setPhase(Phase.finished);
+  if (actor === 0) {
+    post({ type: "batch", outcomes: [...histogram].map(([key, entry]) => ({ key, ...entry })) });
+  }
+}
+
+function serialize(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    return {
+      name: error.name,
+      message: error.message,
+      stack: error.stack ?? "",
+      rule: error.name === "RuleBroken" || error.name === "AssertionError",
+    };
+  }
+  return { name: "thrown value", message: String(error), stack: "", rule: false };
+}
+
+function post(message: ActorMessage): void {
+  parentPort!.postMessage(message);
+}
+
+/** Starts serving the scenarios of one scenario file in this worker thread. */
+export function serve(scenarios: Record<string, unknown>): void {
+  instrumentAtomics();
+  let context: Context | undefined;
+  let job: Assignment | undefined;
+
+  parentPort!.on("message", async (message: ConductorMessage) => {
+    try {
+      if (message.type === "setup") {
+        const scenario = scenarios[message.scenario] as Scenario | undefined;
+        if (!scenario || scenario.kind !== "scenario") {
+          throw new Error(`no scenario named "${message.scenario}" in ${message.file}`);
+        }
+        const control = new Int32Array(message.control);
+        Atomics.store(control, actorBase(message.actor) + ActorWord.phase, Phase.setup);
+        job = {
+          scenario,
+          name: message.scenario,
+          params: message.params,
+          state: undefined,
+          control,
+          labels: new Uint8Array(message.labels),
+          actor: message.actor,
+          parties: scenario.actors.length,
+          seed: message.seed,
+        };
+        noise = new Noise(mix(message.seed, -1, message.actor));
+        current = job;
+        job.state = scenario.state(new SharedMemory(message.memory), message.params);
+        current = undefined;
+        context = new Context(job);
+        Atomics.store(control, actorBase(message.actor) + ActorWord.phase, Phase.idle);
+        post({ type: "ready", actors: scenario.actors.length, repetitions: scenario.repetitions });
+      } else if (message.type === "run") {
+        await runBatch(job!, context!, message.from, message.count);
+      }
+    } catch (error) {
+      current = undefined;
+      if (error instanceof Aborted) return;
+      if (job) {
+        Atomics.store(job.control, Word.abort, 1);
+        realNotify(job.control, Word.startLine);
+        realNotify(job.control, Word.endLine);
+      }
+      post({ type: "error", actor: job?.actor ?? -1, error: serialize(error) });
+    }
+  });
+  post({ type: "loaded" });
+}

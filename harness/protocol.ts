@@ -1,0 +1,36 @@
+// Messages between the conductor (the test's main thread) and the actor runtime in each worker.
+
+export type ConductorMessage =
+  | {
+      type: "setup";
+      file: string;
+      scenario: string;
+      params: unknown;
+      memory: SharedArrayBuffer;
+      control: SharedArrayBuffer;
+      labels: SharedArrayBuffer;
+      actor: number;
+      seed: number;
+    }
+  | { type: "run"; from: number; count: number };
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack: string;
+  /** A rule of the kata was broken (RuleBroken or node:assert), as opposed to an exception. */
+  rule: boolean;
+}
+
+export interface OutcomeCount {
+  key: string;
+  count: number;
+  forbidden?: string;
+  firstRepetition: number;
+}
+
+export type ActorMessage =
+  | { type: "loaded" }
+  | { type: "ready"; actors: number; repetitions: number | undefined }
+  | { type: "batch"; outcomes: OutcomeCount[] }
+  | { type: "error"; actor: number; error: SerializedError };

@@ -1,0 +1,148 @@
+// The vocabulary of a scenario file (katas/NN-slug/*.scenarios.ts). Scenario files run inside the
+// worker threads, never on the test's main thread, so learner code can block or loop without
+// hanging the test run.
+//
+// A scenario names its shared state, its actors (one thread each) and an arbiter that judges each
+// repetition, as in jcstress. The harness releases the actors together from a start line, repeats
+// the scenario many times on the same threads and keeps a histogram of the outcomes.
+
+/** Shared memory for one test, carved the same way in every thread (so every view lines up). */
+export class SharedMemory {
+  private next = 0;
+  constructor(readonly buffer: SharedArrayBuffer) {}
+
+  /** `length` fresh 32-bit words, zeroed. Call in the same order in every thread. */
+  int32(length = 1): Int32Array {
+    const offset = this.next;
+    this.next += length * Int32Array.BYTES_PER_ELEMENT;
+    if (this.next > this.buffer.byteLength) {
+      throw new RangeError(`scenario state needs more than ${this.buffer.byteLength} bytes of shared memory`);
+    }
+    return new Int32Array(this.buffer, offset, length);
+  }
+
+  /** A tracker of how many actors are inside a region at once. */
+  overlap(): OverlapTracker {
+    return new OverlapTracker(this.int32(2));
+  }
+}
+
+/**
+ * Counts the actors inside a region (a critical section, a pool slot) and remembers the most that
+ * were ever inside together: the koans' OverlapTracker.max_concurrent.
+ */
+export class OverlapTracker {
+  constructor(private readonly words: Int32Array) {}
+
+  enter(): void {
+    const inside = Atomics.add(this.words, 0, 1) + 1;
+    let most = Atomics.load(this.words, 1);
+    while (inside > most) {
+      const seen = Atomics.compareExchange(this.words, 1, most, inside);
+      if (seen === most) break;
+      most = seen;
+    }
+  }
+
+  leave(): void {
+    Atomics.sub(this.words, 0, 1);
+  }
+
+  /** The most actors that were inside at the same time since the last reset. */
+  get most(): number {
+    return Atomics.load(this.words, 1);
+  }
+
+  reset(): void {
+    Atomics.store(this.words, 0, 0);
+    Atomics.store(this.words, 1, 0);
+  }
+}
+
+/** What one actor can ask of the harness while it runs. */
+export interface ActorContext<P = unknown> {
+  /** This actor's index in the scenario's `actors` list. */
+  readonly actor: number;
+  /** The repetition being run, counted from 0 over the whole test. */
+  readonly repetition: number;
+  /** The parameters the test passed to this scenario. */
+  readonly params: P;
+  /** A number in [0, 1) from this repetition's seeded generator (same seed, same numbers). */
+  random(): number;
+  /** Busy-waits for up to `maxMicros` microseconds (a seeded random amount) to vary interleavings. */
+  pause(maxMicros?: number): void;
+  /**
+   * Marks where this actor is: if it gets stuck, the failure names the label ("inside acquire()").
+   * Call it before each call into the code under test.
+   */
+  at(label: string): void;
+  /** Waits until `peer` is asleep in Atomics.wait inside the code under test (it blocked). */
+  untilAsleep(peer: number): void;
+  /** Waits until `condition()` holds, checking often; `what` names it if the wait never ends. */
+  until(condition: () => boolean, what: string): void;
+  /**
+   * Calls `body` over and over while the other actors do the same, until `micros` microseconds
+   * have passed for the first of them; returns how many calls this actor made. A fixed count of
+   * calls can finish before the other thread has even started (an optimised `counter[0]++` loop
+   * does 10,000 in a few microseconds); a shared stretch of time cannot.
+   */
+  repeatTogether(micros: number, body: () => void): number;
+  /** How many times this actor's code has gone to sleep in Atomics.wait so far in the test. */
+  sleeps(): number;
+}
+
+export type Actor<S, P> = (state: S, ctx: ActorContext<P>) => void | Promise<void>;
+
+/** One repetition's result: a short key for the histogram and, if forbidden, why. */
+export interface Outcome {
+  readonly key: string;
+  readonly forbidden?: string;
+}
+
+export function acceptable(key: string | number): Outcome {
+  return { key: String(key) };
+}
+
+/** An outcome the rules forbid; `why` is the one line a learner reads first. */
+export function forbidden(key: string | number, why: string): Outcome {
+  return { key: String(key), forbidden: why };
+}
+
+/**
+ * Thrown inside an actor when a rule is broken at a moment, not at the end ("acquire(20) returned
+ * true while another thread held the lock"). Fails the test at once with this message.
+ */
+export class RuleBroken extends Error {
+  override name = "RuleBroken";
+}
+
+/** Checks a rule inside an actor. */
+export function rule(holds: boolean, message: string): asserts holds {
+  if (!holds) throw new RuleBroken(message);
+}
+
+export interface ScenarioSpec<S, P = unknown> {
+  /** One line saying what the scenario proves, used in failure messages. */
+  readonly proves?: string;
+  /** Builds this thread's view of the shared state. Runs once per test in every actor's thread. */
+  state(memory: SharedMemory, params: P): S;
+  /** Puts the state back to its start before each repetition. Runs on actor 0's thread. */
+  reset?(state: S, params: P): void;
+  /** What each thread does in one repetition; they start together from the start line. */
+  readonly actors: ReadonlyArray<Actor<S, P>>;
+  /** Judges one repetition after every actor has finished. Runs on actor 0's thread. */
+  arbiter?(state: S, params: P): Outcome;
+  /** Repetitions at the default stress level. */
+  readonly repetitions?: number;
+}
+
+export type Scenario<S = any, P = any> = ScenarioSpec<S, P> & { readonly kind: "scenario" };
+
+export function scenario<S, P = undefined>(spec: ScenarioSpec<S, P>): Scenario<S, P> {
+  return { ...spec, kind: "scenario" };
+}
+
+/** The same actor `count` times: a crowd of identical threads. */
+export function crowd<S, P>(count: number, actor: Actor<S, P>): Array<Actor<S, P>> {
+  return Array.from({ length: count }, () => actor);
+}

@@ -1,0 +1,365 @@
+// The conductor: runs on the test's main thread, never runs code under test itself, and never blocks.
+// It starts a suite's worker threads once, hands each repetition batch to the actors, watches their
+// progress through the control block, and turns whatever happened into one classified failure.
+
+import { Worker } from "node:worker_threads";
+import { bundleScenarios, ScenarioLoadError, type Bundle } from "./bundle.ts";
+import { ActorWord, Phase, Word, actorBase, controlWords, labelBufferBytes, readLabel } from "./control.ts";
+import {
+  DeadlineExceeded,
+  ExceptionInThread,
+  ForbiddenOutcome,
+  LoadFailure,
+  NotImplemented,
+  RuleBroken,
+  WorkerCrashed,
+  type KataFailure,
+} from "./failures.ts";
+import type { ActorMessage, ConductorMessage, OutcomeCount, SerializedError } from "./protocol.ts";
+import { deadlineMs, formatSeed, seedFor, stressLevel } from "./stress-level.ts";
+import { relativeToRepository, shortenPaths } from "./under-test.ts";
+
+const sharedMemoryBytes = 64 * 1024;
+
+// Source maps must be on before the bundle is compiled, so a tiny loader turns them on first.
+const loader = `
+process.setSourceMapsEnabled(true);
+Error.stackTraceLimit = 30;
+import(require("node:worker_threads").workerData.bundle);
+`;
+
+type Event = ActorMessage | { type: "exit"; code: number } | { type: "crash"; error: SerializedError };
+
+class ActorThread {
+  readonly worker: Worker;
+  private listener: ((event: Event) => void) | undefined;
+  private backlog: Event[] = [];
+  exited = false;
+
+  constructor(bundle: Bundle) {
+    this.worker = new Worker(loader, { eval: true, workerData: { bundle: bundle.url }, stdout: false, stderr: false });
+    this.worker.unref();
+    this.worker.on("message", (message: ActorMessage) => this.deliver(message));
+    this.worker.on("error", (error) => this.deliver({ type: "crash", error: serializeError(error) }));
+    this.worker.on("exit", (code) => {
+      this.exited = true;
+      this.deliver({ type: "exit", code });
+    });
+  }
+
+  private deliver(event: Event): void {
+    if (this.listener) this.listener(event);
+    else this.backlog.push(event);
+  }
+
+  listen(listener: (event: Event) => void): void {
+    this.listener = listener;
+    for (const event of this.backlog.splice(0)) listener(event);
+  }
+
+  send(message: ConductorMessage): void {
+    this.worker.postMessage(message);
+  }
+}
+
+function serializeError(error: unknown): SerializedError {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { name: e.name, message: e.message, stack: e.stack ?? "", rule: false };
+}
+
+export interface RunReport {
+  repetitions: number;
+  elapsedMs: number;
+  outcomes: OutcomeCount[];
+}
+
+export interface RunOptions {
+  params?: unknown;
+  /** Overrides the scenario's default repetitions (before the stress factor). */
+  repetitions?: number;
+}
+
+/** Where a failure came from, for the lines under every failure message. */
+interface Place {
+  kata: string;
+  scenario: string;
+  seed: number;
+}
+
+/** The worker threads of one scenario file, started once and reused by every test of a suite. */
+export class ActorPool {
+  private bundle: Promise<Bundle> | undefined;
+  private threads: ActorThread[] = [];
+
+  constructor(
+    readonly kata: string,
+    readonly scenarioFile: string,
+  ) {}
+
+  /** Runs a scenario under stress; resolves with a report, or rejects with a KataFailure. */
+  async run(scenario: string, options: RunOptions = {}): Promise<RunReport> {
+    const seed = seedFor();
+    const place: Place = { kata: this.kata, scenario, seed };
+    try {
+      return await this.conduct(scenario, options, place);
+    } catch (error) {
+      // After any failure the threads may be stuck in learner code: end them all, then report.
+      await this.close();
+      if (error instanceof ScenarioLoadError) throw new LoadFailure(shortenPaths(error.message));
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    const threads = this.threads.splice(0);
+    await Promise.all(threads.map((thread) => thread.worker.terminate()));
+  }
+
+  private async conduct(scenario: string, options: RunOptions, place: Place): Promise<RunReport> {
+    const started = performance.now();
+    this.bundle ??= bundleScenarios(this.scenarioFile);
+    const bundle = await this.bundle.catch((error: unknown) => {
+      this.bundle = undefined;
+      throw error;
+    });
+    const control = new Int32Array(new SharedArrayBuffer(controlWords * 4));
+    const labels = new Uint8Array(new SharedArrayBuffer(labelBufferBytes));
+    const memory = new SharedArrayBuffer(sharedMemoryBytes);
+    const watch = new Watch(control, labels, place, this.threads);
+
+    // Actor 0 is set up first: its answer says how many actors the scenario has.
+    const setup = (actor: number): ConductorMessage => ({
+      type: "setup",
+      file: relativeToRepository(this.scenarioFile),
+      scenario,
+      params: options.params,
+      memory,
+      control: control.buffer as SharedArrayBuffer,
+      labels: labels.buffer as SharedArrayBuffer,
+      actor,
+      seed: place.seed,
+    });
+    this.grow(1, bundle);
+    const first = await watch.expect([this.threads[0]!], "ready", () => this.threads[0]!.send(setup(0)));
+    const { actors: parties, repetitions } = first[0] as { actors: number; repetitions: number | undefined };
+    this.grow(parties, bundle);
+    const actors = this.threads.slice(0, parties);
+    watch.parties = parties;
+    await watch.expect(actors.slice(1), "ready", () => actors.slice(1).forEach((thread, i) => thread.send(setup(i + 1))));
+
+    const level = stressLevel();
+    const wanted = Math.max(1, Math.round((options.repetitions ?? repetitions ?? 100) * level.factor));
+    const outcomes = new Map<string, OutcomeCount>();
+    let done = 0;
+    let batch = 1;
+    while (done < wanted) {
+      const count = Math.min(batch, wanted - done);
+      const batchStarted = performance.now();
+      const [result] = await watch.expect([actors[0]!], "batch", () =>
+        actors.forEach((thread) => thread.send({ type: "run", from: done, count })),
+      );
+      for (const outcome of (result as { outcomes: OutcomeCount[] }).outcomes) {
+        const known = outcomes.get(outcome.key);
+        if (known) known.count += outcome.count;
+        else outcomes.set(outcome.key, { ...outcome });
+      }
+      done += count;
+      const forbidden = [...outcomes.values()].find((outcome) => outcome.forbidden);
+      if (forbidden) throw new ForbiddenOutcome(histogram(forbidden, outcomes, done, place));
+      if (performance.now() - started > level.budgetMs) break;
+      // Aim for batches of about 100 ms: few round trips, yet a stuck batch is seen early.
+      const perRepetition = (performance.now() - batchStarted) / count;
+      batch = Math.max(1, Math.min(batch * 4, Math.floor(100 / Math.max(perRepetition, 0.001))));
+    }
+    return { repetitions: done, elapsedMs: performance.now() - started, outcomes: [...outcomes.values()] };
+  }
+
+  private grow(size: number, bundle: Bundle): void {
+    while (this.threads.length < size) this.threads.push(new ActorThread(bundle));
+  }
+}
+
+/**
+ * Waits for the actors' messages while a watchdog looks at their progress. Nothing here blocks the
+ * main thread: it listens, and checks the control block on a timer.
+ */
+class Watch {
+  parties = 1;
+  private readonly deadline = deadlineMs();
+
+  constructor(
+    private readonly control: Int32Array,
+    private readonly labels: Uint8Array,
+    private readonly place: Place,
+    private readonly threads: ActorThread[],
+  ) {}
+
+  /** Sends, then waits for `type` from each of `from`; any error, exit or stall rejects. */
+  expect(from: ActorThread[], type: "ready" | "batch", send: () => void): Promise<ActorMessage[]> {
+    if (from.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      const answers = new Map<ActorThread, ActorMessage>();
+      let lastProgress = performance.now();
+      let progress = Atomics.load(this.control, Word.completed);
+      const finish = (outcome: () => void) => {
+        clearInterval(timer);
+        for (const thread of this.threads) thread.listen(() => {});
+        outcome();
+      };
+      const timer = setInterval(() => {
+        const now = Atomics.load(this.control, Word.completed);
+        if (now !== progress) {
+          progress = now;
+          lastProgress = performance.now();
+        } else if (performance.now() - lastProgress > this.deadline) {
+          finish(() => reject(this.stuck(type)));
+        }
+      }, Math.min(50, this.deadline / 4));
+      this.threads.forEach((thread, actor) =>
+        thread.listen((event) => {
+          if (event.type === type && from.includes(thread)) {
+            answers.set(thread, event);
+            if (answers.size === from.length) finish(() => resolve(from.map((t) => answers.get(t)!)));
+          } else if (event.type === "error" || event.type === "crash") {
+            finish(() => reject(this.thrown(event.type === "error" ? event.actor : actor, event.error)));
+          } else if (event.type === "exit") {
+            finish(() => reject(this.exited(actor, event.code)));
+          }
+        }),
+      );
+      send();
+    });
+  }
+
+  private thrown(actor: number, error: SerializedError): KataFailure {
+    const frames = learnerFrames(error.stack);
+    const message = shortenPaths(error.message);
+    if (error.name === "NotImplementedError") return new NotImplemented(message, frames.slice(0, 1));
+    const where = `${this.place.scenario}, actor ${actor}, repetition ${this.repetitionOf(actor)}`;
+    if (error.rule) return new RuleBroken(`${message}\n${this.footer(where)}`, frames);
+    return new ExceptionInThread(
+      `actor ${actor} threw ${error.name}: ${message}\n${this.footer(where)}`,
+      frames,
+    );
+  }
+
+  private exited(actor: number, code: number): KataFailure {
+    return new WorkerCrashed(
+      `the thread of actor ${actor} ended by itself (exit code ${code}) during ${this.place.scenario}: ` +
+        `did the code call process.exit()?\n${this.footer(`repetition ${this.repetitionOf(actor)}`)}`,
+    );
+  }
+
+  private repetitionOf(actor: number): number {
+    return Atomics.load(this.control, actorBase(actor) + ActorWord.repetition);
+  }
+
+  private stuck(waitingFor: "ready" | "batch"): KataFailure {
+    const lines: string[] = [];
+    const advice = new Set<string>();
+    for (let actor = 0; actor < this.parties; actor++) {
+      const base = actorBase(actor);
+      const read = (word: number) => Atomics.load(this.control, base + word);
+      const label = readLabel(this.labels, actor, read(ActorWord.label));
+      const inside = label ? ` inside ${label}` : "";
+      const repetition = read(ActorWord.repetition);
+      const threadId = this.threads[actor]?.worker.threadId;
+      let state: string;
+      switch (read(ActorWord.phase) as Phase) {
+        case Phase.setup:
+          state = `stuck while building the shared state${inside}`;
+          advice.add(adviceFor.running);
+          break;
+        case Phase.reset:
+          state = `stuck resetting the state before repetition ${repetition}`;
+          break;
+        case Phase.startLine:
+          state = `at the start line of repetition ${repetition}, waiting for the others`;
+          break;
+        case Phase.running:
+          if (read(ActorWord.asleep)) {
+            const timeout = read(ActorWord.waitTimeout);
+            state = `asleep in Atomics.wait (${timeout < 0 ? "no timeout" : `timeout ${timeout} ms`})${inside}, repetition ${repetition}`;
+            advice.add(adviceFor.asleep);
+          } else {
+            state = `still running${inside}, repetition ${repetition}`;
+            advice.add(adviceFor.running);
+          }
+          break;
+        case Phase.endLine:
+          state = `finished its part of repetition ${repetition}, waiting for the others`;
+          break;
+        case Phase.arbiter:
+          state = `judging repetition ${repetition}`;
+          break;
+        case Phase.waitingForPeer: {
+          const peer = read(ActorWord.waitingFor);
+          state = peer >= 0 ? `waiting for actor ${peer} to block (fall asleep in Atomics.wait)` : `${label ?? "waiting"}`;
+          if (peer >= 0) advice.add(adviceFor.neverSlept(peer));
+          break;
+        }
+        case Phase.finished:
+          state = `finished its repetitions`;
+          break;
+        default:
+          state = waitingFor === "ready" ? "starting up" : "idle";
+      }
+      lines.push(`  actor ${actor} (thread ${threadId ?? "?"}): ${state}`);
+    }
+    const header = `no progress for ${this.deadline} ms in ${this.place.scenario}; the threads were:`;
+    return new DeadlineExceeded([header, ...lines, ...[...advice].map((a) => `  ${a}`), this.footer()].join("\n"));
+  }
+
+  footer(where?: string): string {
+    return footer(this.place, where);
+  }
+}
+
+const adviceFor = {
+  asleep:
+    "A thread asleep in Atomics.wait that nobody wakes: a lost wakeup (a store with no Atomics.notify after it, or a notify before the store), or a deadlock.",
+  running: "A thread that never finishes: an endless loop, or a spin waiting for something that never comes.",
+  neverSlept: (peer: number) =>
+    `Actor ${peer} never went to sleep: a thread that must wait should sleep in Atomics.wait, not spin, and not return.`,
+};
+
+function footer(place: Place, where?: string): string {
+  const seed = formatSeed(place.seed);
+  return [
+    where ? `  (${where})` : undefined,
+    `  hints: katas/${place.kata}/README.md`,
+    `  seed ${seed}: THREADKATA_SEED=${seed} npm test -- ${place.kata}`,
+  ]
+    .filter(Boolean)
+    .join("\n");
+}
+
+function histogram(first: OutcomeCount, outcomes: Map<string, OutcomeCount>, repetitions: number, place: Place): string {
+  const rows = [...outcomes.values()].sort((a, b) => b.count - a.count);
+  const shown = rows.slice(0, 8);
+  const width = Math.max(...shown.map((row) => row.key.length));
+  const lines = shown.map(
+    (row) =>
+      `    ${String(row.count).padStart(6)} × ${row.key.padEnd(width)}  ${row.forbidden ? `FORBIDDEN: ${row.forbidden}` : "acceptable"}`,
+  );
+  if (rows.length > shown.length) lines.push(`    … and ${rows.length - shown.length} more outcomes`);
+  return [
+    `${first.forbidden} (first seen in repetition ${first.firstRepetition})`,
+    `  outcomes of ${repetitions} repetitions of ${place.scenario}:`,
+    ...lines,
+    footer(place),
+  ].join("\n");
+}
+
+/**
+ * The frames of a stack that point into kata code (the code under test, the scenario), not into
+ * the harness or Node itself: what vitest should show a code frame for.
+ */
+function learnerFrames(stack: string): string[] {
+  return stack
+    .split("\n")
+    .filter((line) => /^\s+at /.test(line))
+    .filter((line) => !/\/harness\/|node:|node_modules|\(native\)|threadkata-entry/.test(line))
+    .map((line) => line.replace("file://", ""))
+    .slice(0, 6);
+}

@@ -1,0 +1,43 @@
+// What a kata's test file uses: one suite per scenario file, one vitest test per scenario.
+//
+//   import type * as scenarios from "./lock.scenarios.ts";
+//   const lock = kataSuite<typeof scenarios>("02-lock", new URL("./lock.scenarios.ts", import.meta.url));
+//   test("mutual exclusion", () => lock.stress("mutualExclusion"));
+//
+// The type-only import keeps the scenario file (and the learner's code) off the test's main thread.
+
+import { fileURLToPath } from "node:url";
+import { afterAll, TestRunner } from "vitest";
+import type { Scenario } from "./scenario.ts";
+import { ActorPool, type RunOptions, type RunReport } from "./stress.ts";
+
+declare module "vitest" {
+  interface TaskMeta {
+    /** Repetitions a stress test ran, for the self-check's report. */
+    repetitions?: number;
+  }
+}
+
+type ScenarioNames<M> = { [K in keyof M]: M[K] extends Scenario ? K : never }[keyof M] & string;
+type ParamsOf<S> = S extends Scenario<any, infer P> ? P : never;
+
+export interface KataSuite<M> {
+  /** Runs the scenario on worker threads, repeatedly; rejects with a classified failure. */
+  stress<K extends ScenarioNames<M>>(
+    name: K,
+    options?: Omit<RunOptions, "params"> & { params?: ParamsOf<M[K]> },
+  ): Promise<RunReport>;
+}
+
+export function kataSuite<M>(kata: string, scenarioFile: URL): KataSuite<M> {
+  const pool = new ActorPool(kata, fileURLToPath(scenarioFile));
+  afterAll(() => pool.close());
+  return {
+    async stress(name, options) {
+      const report = await pool.run(name, options);
+      const test = TestRunner.getCurrentTest();
+      if (test) test.meta.repetitions = report.repetitions;
+      return report;
+    },
+  };
+}

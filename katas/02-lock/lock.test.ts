@@ -1,0 +1,15 @@
+import { describe, test } from "vitest";
+import { kataSuite } from "#threadkata/suite.ts";
+import type * as scenarios from "./lock.scenarios.ts";
+
+const lock = kataSuite<typeof scenarios>("02-lock", new URL("./lock.scenarios.ts", import.meta.url));
+
+describe("02-lock: Lock", () => {
+  test("releasing an unlocked lock throws; locked() tells the truth", () => lock.stress("releaseRules"));
+  test("mutual exclusion: nothing is lost inside the critical section", () => lock.stress("mutualExclusion"));
+  test("a second acquire() blocks (sleeps) while the lock is held", () => lock.stress("acquireBlocks"));
+  test("every waiter gets the lock: no lost wakeup, with more threads than cores", () => lock.stress("everyWaiterGetsIn"));
+  test("tryAcquire() never blocks", () => lock.stress("tryAcquire"));
+  test("acquire(timeout) gives up when the timeout expires, never before", () => lock.stress("acquireTimesOut"));
+  test("acquire(timeout) succeeds when the lock is released in time", () => lock.stress("acquireWithTimeoutSucceeds"));
+});

@@ -1,0 +1,53 @@
+// The course, in order. The README's kata list, the test summary and the self-check all read this.
+// Adding a kata: copy a kata folder (and its solutions/ twin), then add one entry here.
+
+export interface Kata {
+  /** Folder name under katas/ and solutions/: NN-slug. */
+  slug: string;
+  title: string;
+  /** "build": the learner writes the stub's functions (fails with NotImplementedError until then).
+   *  "fix": the stub is a working-looking program with a bug; it fails with the bug it carries. */
+  kind: "build" | "fix";
+  /** The files the learner edits, relative to the kata folder; the reference has the same names. */
+  files: string[];
+  /** The Python idioms the kata mirrors. */
+  python: string[];
+  /** Katas to solve first (slugs). */
+  requires: string[];
+  /** Hints from vague to specific: `npm run kata -- hint` and the README show them in this order. */
+  hints: string[];
+}
+
+export const catalogue: Kata[] = [
+  {
+    slug: "01-racy-counter",
+    title: "Fix a racy counter",
+    kind: "fix",
+    files: ["counter.ts"],
+    python: ["counter += 1 in two threading.Thread", "check-then-act (if balance >= amount: balance -= amount)"],
+    requires: [],
+    hints: [
+      "Each Atomics call is atomic on its own. A read, then a write, are two steps: what can another thread do between them?",
+      "A lost update: both threads read 41, both write 42. The read and the write must be one indivisible step.",
+      "Atomics.add(counter, 0, 1) reads, adds and writes as one step. `counter[0]++` is still three steps.",
+      "withdraw() checks, then subtracts: two threads can both pass the check for the last coin. Make the subtraction conditional on the value you checked.",
+      "Atomics.compareExchange(balance, 0, seen, seen - amount) subtracts only if the balance is still `seen`; it returns what was there. If that is not `seen`, another thread got in: check again with the new value, in a loop.",
+    ],
+  },
+  {
+    slug: "02-lock",
+    title: "Build a Lock",
+    kind: "build",
+    files: ["lock.ts"],
+    python: ["threading.Lock", "with lock:", "lock.acquire(timeout=...)", "lock.acquire(blocking=False)"],
+    requires: ["01-racy-counter"],
+    hints: [
+      "Start with tryAcquire(): one Atomics.compareExchange from 0 (free) to 1 (held) takes the lock only if it was free.",
+      "acquire(): while tryAcquire() fails, sleep with Atomics.wait(memory, 0, 1). It returns at once if the word is no longer 1, so a release between your check and your sleep is not missed.",
+      "release(): the store that frees the lock comes first, Atomics.notify(memory, 0, 1) second. Wake before the store, and the woken thread finds the lock still held and sleeps again, for ever.",
+      "release() of a free lock must throw: Atomics.exchange(memory, 0, 0) frees the lock and tells you, in the same step, whether it was held.",
+      "A timeout is a deadline: compute it once (performance.now() + timeout), and each time you wake up, sleep only for what remains. Return false only when no time remains.",
+      "To skip the notify when nobody waits, use three states: 0 free, 1 held, 2 held with sleepers (Ulrich Drepper, \"Futexes Are Tricky\"). A waiter sets 2 with Atomics.exchange before it sleeps; release() notifies only if it found 2.",
+    ],
+  },
+];

@@ -1,0 +1,47 @@
+// KNOWN WRONG: a release that stores UNLOCKED but never notifies.
+// A thread asleep in acquire() is never woken: a lost wakeup. The suite must catch the stuck thread.
+
+const UNLOCKED = 0;
+const LOCKED = 1;
+/** Locked, and some thread may be asleep waiting for it. */
+const CONTENDED = 2;
+
+export class Lock {
+  static readonly WORDS = 1;
+  readonly memory: Int32Array;
+
+  constructor(memory?: Int32Array) {
+    this.memory = memory ?? new Int32Array(new SharedArrayBuffer(Lock.WORDS * Int32Array.BYTES_PER_ELEMENT));
+  }
+
+  acquire(timeout?: number): boolean {
+    let state = Atomics.compareExchange(this.memory, 0, UNLOCKED, LOCKED);
+    if (state === UNLOCKED) return true;
+    const deadline = timeout === undefined ? Infinity : performance.now() + Math.max(0, timeout);
+    // From here on we take the lock as CONTENDED: we cannot know whether others sleep behind us,
+    // so our release must notify. Exchanging (not storing) tells us if it was free meanwhile.
+    if (state !== CONTENDED) state = Atomics.exchange(this.memory, 0, CONTENDED);
+    while (state !== UNLOCKED) {
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return false;
+      // Sleeps only while the word still says CONTENDED: a release in between makes this return at once.
+      Atomics.wait(this.memory, 0, CONTENDED, remaining);
+      state = Atomics.exchange(this.memory, 0, CONTENDED);
+    }
+    return true;
+  }
+
+  tryAcquire(): boolean {
+    return Atomics.compareExchange(this.memory, 0, UNLOCKED, LOCKED) === UNLOCKED;
+  }
+
+  release(): void {
+    const previous = Atomics.exchange(this.memory, 0, UNLOCKED);
+    if (previous === UNLOCKED) throw new Error("release unlocked lock");
+    // Only a CONTENDED lock may have sleepers; wake one, after the store that lets it in.
+  }
+
+  locked(): boolean {
+    return Atomics.load(this.memory, 0) !== UNLOCKED;
+  }
+}

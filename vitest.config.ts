@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config";
+import { KataSequencer } from "./harness/sequencer.ts";
+
+export default defineConfig({
+  test: {
+    include: ["katas/**/*.test.ts", "harness/**/*.test.ts"],
+    // The actors want the cores to themselves: one suite at a time, in catalogue order.
+    fileParallelism: false,
+    sequence: { sequencer: KataSequencer },
+    // The harness has its own deadline (THREADKATA_DEADLINE_MS) and budget; this is a backstop only.
+    testTimeout: 120_000,
+    hookTimeout: 30_000,
+    reporters: ["default", "./harness/reporter.ts"],
+  },
+});
