@@ -251,6 +251,8 @@ export function serve(scenarios: Record<string, unknown>): void {
         }
         const control = new Int32Array(message.control);
         Atomics.store(control, actorBase(message.actor) + ActorWord.phase, Phase.setup);
+        Atomics.store(control, actorBase(message.actor) + ActorWord.waitingFor, -1);
+        Atomics.store(control, actorBase(message.actor) + ActorWord.label, -1);
         job = {
           scenario,
           name: message.scenario,

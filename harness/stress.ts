@@ -359,7 +359,7 @@ function learnerFrames(stack: string): string[] {
   return stack
     .split("\n")
     .filter((line) => /^\s+at /.test(line))
-    .filter((line) => !/\/harness\/|node:|node_modules|\(native\)|threadkata-entry/.test(line))
+    .filter((line) => !/\/harness\/[\w-]+\.ts|node:|node_modules|\(native\)|threadkata-entry/.test(line))
     .map((line) => line.replace("file://", ""))
     .slice(0, 6);
 }

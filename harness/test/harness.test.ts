@@ -1,0 +1,96 @@
+// The harness proves its own reports: each way code under test can go wrong ends in the right
+// classified failure, quickly, with nothing left running.
+
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, test } from "vitest";
+import { ActorPool } from "../stress.ts";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const misbehaving = path.join(here, "misbehaving.scenarios.ts");
+
+function threadCount(): number {
+  return readdirSync("/proc/self/task").length;
+}
+
+async function failure(pool: ActorPool, scenario: string): Promise<Error> {
+  try {
+    await pool.run(scenario);
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error(`${scenario} passed; it should have failed`);
+}
+
+describe("harness", () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  test("a lost wakeup ends within the deadline, naming the sleeper and the actor that waits for it", async () => {
+    process.env.THREADKATA_DEADLINE_MS = "300";
+    const pool = new ActorPool("00-fixture", misbehaving);
+    const before = threadCount();
+    const error = await failure(pool, "lostWakeup");
+    expect(error.name).toBe("DeadlineExceeded");
+    expect(error.message).toMatch(/actor 0 \(thread \d+\): asleep in Atomics.wait \(no timeout\) inside waitForever\(\)/);
+    expect(error.message).toMatch(/actor 1 \(thread \d+\): (finished its repetitions|at the start line of repetition 1)/);
+    expect(error.message).toMatch(/seed 0x[0-9a-f]{8}: THREADKATA_SEED=0x[0-9a-f]{8} npm test -- 00-fixture/);
+    // The stuck threads were terminated, not left behind.
+    expect(threadCount()).toBeLessThanOrEqual(before);
+  });
+
+  test("an endless loop is reported as still running, where it runs", async () => {
+    process.env.THREADKATA_DEADLINE_MS = "300";
+    const error = await failure(new ActorPool("00-fixture", misbehaving), "endlessLoop");
+    expect(error.name).toBe("DeadlineExceeded");
+    expect(error.message).toMatch(/still running inside spinForever\(\)/);
+  });
+
+  test("a stub's NotImplementedError arrives as one line naming kata, function and file", async () => {
+    const error = await failure(new ActorPool("00-fixture", misbehaving), "stub");
+    expect(error.name).toBe("NotImplementedError");
+    expect(error.message).toBe("not implemented yet: 00-fixture: thing() in harness/test/misbehaving.scenarios.ts");
+  });
+
+  test("an exception in the code under test names the actor and points at the code", async () => {
+    const error = await failure(new ActorPool("00-fixture", misbehaving), "throws");
+    expect(error.name).toBe("ExceptionInThread");
+    expect(error.message).toMatch(/^actor 0 threw TypeError: cannot read the thing/);
+    expect(error.stack).toMatch(/at learnerCode .*harness\/test\/misbehaving\.scenarios\.ts:\d+:\d+/);
+  });
+
+  test("a thread that exits by itself is a crash, not a hang", async () => {
+    const error = await failure(new ActorPool("00-fixture", misbehaving), "exits");
+    expect(error.name).toBe("WorkerCrashed");
+    expect(error.message).toMatch(/exit code 3/);
+  });
+
+  test("a forbidden outcome shows the histogram of every outcome seen", async () => {
+    const error = await failure(new ActorPool("00-fixture", misbehaving), "sometimesForbidden");
+    expect(error.name).toBe("ForbiddenOutcome");
+    expect(error.message).toMatch(/^every third run is forbidden \(first seen in repetition 2\)/);
+    expect(error.message).toMatch(/\d+ × fine +acceptable/);
+    expect(error.message).toMatch(/\d+ × third +FORBIDDEN: every third run is forbidden/);
+  });
+
+  test("a syntax error in the code under test is a load failure with file and line", async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), "threadkata-"));
+    writeFileSync(path.join(folder, "broken.ts"), "export const nothing = {\n  oops oops\n};\n");
+    process.env.THREADKATA_SWAP = `00-fixture/broken.ts=${path.join(folder, "broken.ts")}`;
+    const error = await failure(new ActorPool("00-fixture", path.join(here, "broken.scenarios.ts")), "loadsBrokenCode");
+    expect(error.name).toBe("ScenarioLoadError");
+    expect(error.message).toMatch(/Expected "}" but found "oops"/);
+    expect(error.message).toMatch(/broken\.ts:2:7/);
+  });
+
+  test("no false alarms: thousands of repetitions of nothing, on four threads, all pass", async () => {
+    const pool = new ActorPool("00-fixture", misbehaving);
+    const report = await pool.run("nothingAtAll");
+    await pool.close();
+    expect(report.outcomes).toEqual([{ key: "finished", count: 5_000, firstRepetition: 0 }]);
+  });
+});

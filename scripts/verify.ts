@@ -1,0 +1,287 @@
+// The self-check: proves the repository about itself. For every kata in the catalogue it runs the
+// suite against the reference (must pass), the stub (must fail for its intended reason) and each
+// known-wrong answer (must fail, as a verdict, never as a load error). Plus the layout, the docs and
+// the type check. Ends with the plain line "N passed, N failed".
+//
+//   npm run verify                       everything once
+//   npm run verify -- --repeat 20        the suite matrix 20 times: nothing may be flaky
+//   npm run verify -- --kata 02          one kata
+
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { createVitest } from "vitest/node";
+import type { Reporter, TestModule } from "vitest/node";
+import { catalogue, type Kata } from "../katas/catalogue.ts";
+import { verdictFailures } from "../harness/failures.ts";
+import { repositoryRoot } from "../harness/under-test.ts";
+import { staleDocs } from "./docs.ts";
+
+const { values: options } = parseArgs({
+  options: {
+    repeat: { type: "string", default: "1" },
+    kata: { type: "string" },
+    "skip-static": { type: "boolean", default: false },
+  },
+});
+const repeat = Number(options.repeat);
+
+interface TestOutcome {
+  name: string;
+  state: string;
+  errors: { name: string; message: string }[];
+  repetitions?: number;
+}
+
+interface SuiteRun {
+  tests: TestOutcome[];
+  /** Errors outside any test: a test file that failed to load, an unhandled error. */
+  stray: string[];
+  ms: number;
+}
+
+class Collector implements Reporter {
+  tests: TestOutcome[] = [];
+  stray: string[] = [];
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ message?: string }>): void {
+    for (const module of modules) {
+      for (const error of module.errors()) this.stray.push(`${module.moduleId}: ${error.message}`);
+      for (const test of module.children.allTests()) {
+        const result = test.result();
+        this.tests.push({
+          name: test.fullName,
+          state: result.state,
+          errors: (result.errors ?? []).map((e) => ({ name: e.name ?? "Error", message: e.message ?? "" })),
+          repetitions: test.meta().repetitions,
+        });
+      }
+    }
+    for (const error of unhandled) this.stray.push(`unhandled: ${error.message}`);
+  }
+}
+
+/** Runs the suites under `folder` with the code under test chosen by `env`. */
+async function runSuites(folder: string, env: Record<string, string>, include?: string[]): Promise<SuiteRun> {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  const collector = new Collector();
+  const started = performance.now();
+  try {
+    const vitest = await createVitest(
+      "test",
+      { watch: false, reporters: [collector], ...(include ? { include } : {}) },
+      {},
+      {},
+    );
+    try {
+      await vitest.start([folder]);
+    } finally {
+      await vitest.close();
+    }
+  } finally {
+    for (const key of Object.keys(env)) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+  return { tests: collector.tests, stray: collector.stray, ms: performance.now() - started };
+}
+
+type Verdict = { ok: boolean; got: string };
+
+function failureNames(run: SuiteRun): string[] {
+  return run.tests.filter((t) => t.state === "failed").map((t) => t.errors[0]?.name ?? "no error");
+}
+
+function countNames(names: string[]): string {
+  const counts = new Map<string, number>();
+  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return [...counts].map(([name, count]) => `${name}×${count}`).join(", ");
+}
+
+function judgeReference(run: SuiteRun): Verdict {
+  const passed = run.tests.filter((t) => t.state === "passed").length;
+  const failed = run.tests.filter((t) => t.state !== "passed");
+  const repetitions = run.tests.reduce((sum, t) => sum + (t.repetitions ?? 0), 0);
+  if (run.tests.length > 0 && failed.length === 0 && run.stray.length === 0) {
+    return { ok: true, got: `${passed}/${run.tests.length} passed, ${repetitions} repetitions` };
+  }
+  const first = failed[0];
+  return {
+    ok: false,
+    got: first
+      ? `${failed.length} not passed: ${first.name}: ${first.errors[0]?.message.split("\n")[0] ?? first.state}`
+      : run.stray[0] ?? "no tests ran",
+  };
+}
+
+/** The stub fails every test with NotImplementedError ("build") or with its bug ("fix"). */
+function judgeStub(kata: Kata, run: SuiteRun): Verdict {
+  const names = failureNames(run);
+  if (run.stray.length > 0) return { ok: false, got: run.stray[0]! };
+  if (kata.kind === "build") {
+    const ok = run.tests.length > 0 && names.length === run.tests.length && names.every((n) => n === "NotImplementedError");
+    return { ok, got: names.length ? `${names.length}/${run.tests.length} failed: ${countNames(names)}` : "passed" };
+  }
+  const ok = names.length > 0 && names.every((n) => n === "ForbiddenOutcome" || n === "RuleBroken");
+  return { ok, got: names.length ? `${names.length}/${run.tests.length} failed: ${countNames(names)}` : "passed: the bug went unseen" };
+}
+
+/** A known-wrong answer fails at least one test, and every failure is a verdict on the code. */
+function judgeWrong(run: SuiteRun): Verdict {
+  const names = failureNames(run);
+  if (run.stray.length > 0) return { ok: false, got: run.stray[0]! };
+  if (names.length === 0) return { ok: false, got: `passed all ${run.tests.length} tests: the suite missed the bug` };
+  const ok = names.every((n) => verdictFailures.includes(n));
+  return { ok, got: `${names.length}/${run.tests.length} failed: ${countNames(names)}` };
+}
+
+interface Row {
+  check: string;
+  variant: string;
+  expected: string;
+  ok: boolean;
+  got: string;
+  ms: number;
+}
+
+const rows: Row[] = [];
+
+function record(row: Row): void {
+  rows.push(row);
+  const mark = row.ok ? "ok  " : "FAIL";
+  const time = `${(row.ms / 1000).toFixed(1)}s`.padStart(6);
+  console.log(`${mark} ${row.check.padEnd(16)} ${row.variant.padEnd(34)} ${row.expected.padEnd(22)} ${time}  ${row.got}`);
+}
+
+function wrongAnswers(kata: Kata): { name: string; file: string; replaces: string }[] {
+  const folder = path.join(repositoryRoot, "solutions", kata.slug, "wrong");
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((file) => file.endsWith(".ts"))
+    .sort()
+    .map((file) => {
+      const stem = file.split(".")[0]!;
+      const replaces = kata.files.find((kataFile) => kataFile.split(".")[0] === stem) ?? `${stem}.ts`;
+      return { name: file.slice(stem.length + 1, -".ts".length), file: path.join("solutions", kata.slug, "wrong", file), replaces };
+    });
+}
+
+/** The layout rules that make "copy a folder, add one entry" work. */
+function layoutProblems(): string[] {
+  const problems: string[] = [];
+  const listed = new Set(catalogue.map((k) => k.slug));
+  for (const folder of readdirSync(path.join(repositoryRoot, "katas"), { withFileTypes: true })) {
+    if (folder.isDirectory() && !listed.has(folder.name)) problems.push(`katas/${folder.name} is not in katas/catalogue.ts`);
+  }
+  const slugs = catalogue.map((k) => k.slug);
+  slugs.forEach((slug, index) => {
+    if (!/^\d\d-[a-z0-9-]+$/.test(slug)) problems.push(`${slug}: a slug is NN-words`);
+    if (slugs.indexOf(slug) !== index) problems.push(`${slug} is listed twice`);
+  });
+  for (const kata of catalogue) {
+    const kataFolder = path.join(repositoryRoot, "katas", kata.slug);
+    for (const file of ["README.md", ...kata.files]) {
+      if (!existsSync(path.join(kataFolder, file))) problems.push(`katas/${kata.slug}/${file} is missing`);
+    }
+    for (const file of kata.files) {
+      if (!existsSync(path.join(repositoryRoot, "solutions", kata.slug, file))) problems.push(`solutions/${kata.slug}/${file} (the reference) is missing`);
+    }
+    if (existsSync(kataFolder) && !readdirSync(kataFolder).some((f) => f.endsWith(".test.ts"))) problems.push(`katas/${kata.slug} has no *.test.ts`);
+    if (kata.hints.length === 0 || kata.hints.some((hint) => hint.trim() === "")) problems.push(`${kata.slug}: hints must be present and non-empty`);
+    for (const required of kata.requires) {
+      if (slugs.indexOf(required) < 0 || slugs.indexOf(required) >= slugs.indexOf(kata.slug)) problems.push(`${kata.slug} requires ${required}, which must come before it`);
+    }
+    const wrong = wrongAnswers(kata);
+    if (wrong.length === 0) problems.push(`solutions/${kata.slug}/wrong/ holds no known-wrong answer`);
+    for (const answer of wrong) {
+      if (!kata.files.includes(answer.replaces)) problems.push(`${answer.file}: its name must start with the stem of a kata file (${kata.files.join(", ")})`);
+      if (!readFileSync(path.join(repositoryRoot, answer.file), "utf8").startsWith("// KNOWN WRONG: ")) problems.push(`${answer.file} must open with a "// KNOWN WRONG: <the bug>" comment`);
+    }
+    if (kata.kind === "build") {
+      for (const file of kata.files) {
+        const stub = path.join(kataFolder, file);
+        if (existsSync(stub) && !/NotImplementedError/.test(readFileSync(stub, "utf8"))) problems.push(`katas/${kata.slug}/${file}: a build kata's stub throws NotImplementedError`);
+      }
+    }
+  }
+  return problems;
+}
+
+function staticChecks(): void {
+  let started = performance.now();
+  const problems = layoutProblems();
+  record({ check: "layout", variant: "katas/, solutions/, catalogue", expected: "consistent", ok: problems.length === 0, got: problems.join("; ") || "consistent", ms: performance.now() - started });
+
+  started = performance.now();
+  const stale = staleDocs();
+  record({ check: "docs", variant: "README kata list and hints", expected: "up to date", ok: stale.length === 0, got: stale.length ? `stale: ${stale.join(", ")} (npm run docs)` : "up to date", ms: performance.now() - started });
+
+  started = performance.now();
+  const tsc = spawnSync(process.execPath, [path.join(repositoryRoot, "node_modules", "typescript", "bin", "tsc")], { cwd: repositoryRoot, encoding: "utf8" });
+  const errors = (tsc.stdout.match(/error TS/g) ?? []).length;
+  record({ check: "typecheck", variant: "tsc (strict)", expected: "no errors", ok: tsc.status === 0, got: tsc.status === 0 ? "no errors" : `${errors} errors: ${tsc.stdout.split("\n")[0]}`, ms: performance.now() - started });
+}
+
+async function harnessChecks(): Promise<void> {
+  const run = await runSuites("harness/", {}, ["harness/**/*.test.ts"]);
+  const verdict = judgeReference(run);
+  record({ check: "harness", variant: "harness self-tests", expected: "all pass", ...verdict, ms: run.ms });
+}
+
+async function kataChecks(kata: Kata): Promise<void> {
+  const folder = `katas/${kata.slug}/`;
+  const reference = await runSuites(folder, { THREADKATA_SOURCE: "solutions" });
+  record({ check: kata.slug, variant: "reference", expected: "all pass", ...judgeReference(reference), ms: reference.ms });
+
+  const stub = await runSuites(folder, { THREADKATA_SOURCE: "katas" });
+  const expected = kata.kind === "build" ? "all NotImplementedError" : "fails with its bug";
+  record({ check: kata.slug, variant: "stub", expected, ...judgeStub(kata, stub), ms: stub.ms });
+
+  for (const wrong of wrongAnswers(kata)) {
+    const run = await runSuites(folder, {
+      THREADKATA_SOURCE: "solutions",
+      THREADKATA_SWAP: `${kata.slug}/${wrong.replaces}=${wrong.file}`,
+    });
+    record({ check: kata.slug, variant: `wrong: ${wrong.name}`, expected: "rejected", ...judgeWrong(run), ms: run.ms });
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const katas = catalogue.filter((k) => !options.kata || k.slug.startsWith(options.kata));
+  if (katas.length === 0) throw new Error(`no kata matches "${options.kata}"`);
+  console.log(`${"".padEnd(4)} ${"check".padEnd(16)} ${"variant".padEnd(34)} ${"expected".padEnd(22)} ${"time".padStart(6)}  got`);
+  if (!options["skip-static"]) {
+    staticChecks();
+    await harnessChecks();
+  }
+  for (let round = 1; round <= repeat; round++) {
+    if (repeat > 1) console.log(`-- round ${round} of ${repeat}`);
+    for (const kata of katas) await kataChecks(kata);
+  }
+  if (repeat > 1) summariseRounds();
+  const failed = rows.filter((r) => !r.ok).length;
+  console.log(`\nself-check took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`${rows.length - failed} passed, ${failed} failed`);
+  process.exitCode = failed === 0 ? 0 : 1;
+}
+
+/** Per variant over all rounds: "20/20" is the figure that says nothing is flaky. */
+function summariseRounds(): void {
+  const byVariant = new Map<string, Row[]>();
+  for (const row of rows) {
+    if (["layout", "docs", "typecheck", "harness"].includes(row.check)) continue;
+    const key = `${row.check}  ${row.variant}`;
+    byVariant.set(key, [...(byVariant.get(key) ?? []), row]);
+  }
+  console.log(`\nover ${repeat} rounds:`);
+  for (const [key, variantRows] of byVariant) {
+    const good = variantRows.filter((r) => r.ok).length;
+    const times = variantRows.map((r) => r.ms).sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)]! / 1000;
+    console.log(`  ${key.padEnd(52)} ${variantRows[0]!.expected.padEnd(22)} ${good}/${variantRows.length}   median ${median.toFixed(1)} s`);
+  }
+}
+
+await main();
