@@ -127,16 +127,31 @@ class Context implements ActorContext {
   repeatTogether(micros: number, body: () => void): number {
     const control = this.job.control;
     const stamp = this.repetition + 1;
+    const published = this.base + ActorWord.togetherCalls;
+    Atomics.store(control, Word.togetherUsed, stamp);
+    const peersBefore = this.peersTogetherCalls();
     const until = performance.now() + micros / 1000;
     let calls = 0;
     while (Atomics.load(control, Word.togetherEnds) < stamp) {
       body();
       calls++;
-      if ((calls & 31) === 0 && performance.now() >= until) {
-        Atomics.store(control, Word.togetherEnds, stamp);
+      if ((calls & 7) === 0) {
+        Atomics.add(control, published, 8);
+        if ((calls & 31) === 0 && performance.now() >= until) Atomics.store(control, Word.togetherEnds, stamp);
       }
     }
+    // Did another actor make progress while this one was busy? If no one ever did, the threads
+    // took turns (a busy machine) rather than running at once, and the repetition proves nothing.
+    if (this.peersTogetherCalls() !== peersBefore) Atomics.store(control, Word.togetherOverlapped, stamp);
     return calls;
+  }
+
+  private peersTogetherCalls(): number {
+    let sum = 0;
+    for (let actor = 0; actor < this.job.parties; actor++) {
+      if (actor !== this.job.actor) sum += Atomics.load(this.job.control, actorBase(actor) + ActorWord.togetherCalls);
+    }
+    return sum;
   }
 
   private withPhase(phase: Phase, body: () => void): void {
@@ -179,6 +194,7 @@ async function runBatch(job: Assignment, context: Context, from: number, count: 
   const base = actorBase(actor);
   const actorFn = scenario.actors[actor]!;
   const histogram = new Map<string, { count: number; forbidden?: string; firstRepetition: number }>();
+  let solo = 0;
   const setPhase = (phase: Phase) => Atomics.store(control, base + ActorWord.phase, phase);
 
   for (let repetition = from; repetition < from + count; repetition++) {
@@ -208,6 +224,8 @@ async function runBatch(job: Assignment, context: Context, from: number, count: 
     if (actor !== 0) continue;
     awaitCount(control, Word.endLine, target);
     setPhase(Phase.arbiter);
+    const stamp = repetition + 1;
+    if (Atomics.load(control, Word.togetherUsed) === stamp && Atomics.load(control, Word.togetherOverlapped) !== stamp) solo++;
     const outcome: Outcome = scenario.arbiter ? scenario.arbiter(state, params) : { key: "finished" };
     const entry = histogram.get(outcome.key);
     if (entry) entry.count++;
@@ -216,7 +234,7 @@ async function runBatch(job: Assignment, context: Context, from: number, count: 
   }
   setPhase(Phase.finished);
   if (actor === 0) {
-    post({ type: "batch", outcomes: [...histogram].map(([key, entry]) => ({ key, ...entry })) });
+    post({ type: "batch", solo, outcomes: [...histogram].map(([key, entry]) => ({ key, ...entry })) });
   }
 }
 

@@ -13,6 +13,10 @@ export const Word = {
   completed: 3,
   /** Raised to repetition + 1 when the first actor's repeatTogether() time is up. */
   togetherEnds: 4,
+  /** Raised to repetition + 1 when an actor calls repeatTogether() in that repetition. */
+  togetherUsed: 5,
+  /** Raised to repetition + 1 when an actor saw another make progress during its repeatTogether(). */
+  togetherOverlapped: 6,
 } as const;
 
 /** Words kept for each actor, from actorBase(actor). */
@@ -29,6 +33,8 @@ export const ActorWord = {
   waitTimeout: 5,
   /** The peer an actor waits for in ctx.untilAsleep(), or -1. */
   waitingFor: 6,
+  /** Calls made in repeatTogether(), published every few calls (only ever grows). */
+  togetherCalls: 8,
 } as const;
 
 export const Phase = {
@@ -44,8 +50,9 @@ export const Phase = {
 } as const;
 export type Phase = (typeof Phase)[keyof typeof Phase];
 
-const sharedWords = 8;
-const wordsPerActor = 8;
+const sharedWords = 16;
+// One 64-byte cache line per actor, so one actor's bookkeeping does not slow another's.
+const wordsPerActor = 16;
 export const maxActors = 32;
 export const controlWords = sharedWords + wordsPerActor * maxActors;
 

@@ -32,5 +32,10 @@ export interface OutcomeCount {
 export type ActorMessage =
   | { type: "loaded" }
   | { type: "ready"; actors: number; repetitions: number | undefined }
-  | { type: "batch"; outcomes: OutcomeCount[] }
+  | {
+      type: "batch";
+      outcomes: OutcomeCount[];
+      /** Repetitions whose actors never ran at the same time (repeatTogether saw no one else move). */
+      solo: number;
+    }
   | { type: "error"; actor: number; error: SerializedError };

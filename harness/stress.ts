@@ -69,6 +69,8 @@ function serializeError(error: unknown): SerializedError {
 
 export interface RunReport {
   repetitions: number;
+  /** Of those, repetitions in which the actors never ran at the same time (they did not count). */
+  solo: number;
   elapsedMs: number;
   outcomes: OutcomeCount[];
 }
@@ -151,14 +153,18 @@ export class ActorPool {
     const wanted = Math.max(1, Math.round((options.repetitions ?? repetitions ?? 100) * level.factor));
     const outcomes = new Map<string, OutcomeCount>();
     let done = 0;
+    let solo = 0;
     let batch = 1;
-    while (done < wanted) {
-      const count = Math.min(batch, wanted - done);
+    // Only repetitions in which the actors really ran at once count towards `wanted`.
+    while (done - solo < wanted) {
+      const count = Math.min(batch, wanted - (done - solo));
       const batchStarted = performance.now();
-      const [result] = await watch.expect([actors[0]!], "batch", () =>
+      const [answer] = await watch.expect([actors[0]!], "batch", () =>
         actors.forEach((thread) => thread.send({ type: "run", from: done, count })),
       );
-      for (const outcome of (result as { outcomes: OutcomeCount[] }).outcomes) {
+      const result = answer as Extract<ActorMessage, { type: "batch" }>;
+      solo += result.solo;
+      for (const outcome of result.outcomes) {
         const known = outcomes.get(outcome.key);
         if (known) known.count += outcome.count;
         else outcomes.set(outcome.key, { ...outcome });
@@ -171,7 +177,7 @@ export class ActorPool {
       const perRepetition = (performance.now() - batchStarted) / count;
       batch = Math.max(1, Math.min(batch * 4, Math.floor(100 / Math.max(perRepetition, 0.001))));
     }
-    return { repetitions: done, elapsedMs: performance.now() - started, outcomes: [...outcomes.values()] };
+    return { repetitions: done, solo, elapsedMs: performance.now() - started, outcomes: [...outcomes.values()] };
   }
 
   private grow(size: number, bundle: Bundle): void {

@@ -15,6 +15,8 @@ declare module "vitest" {
   interface TaskMeta {
     /** Repetitions a stress test ran, for the self-check's report. */
     repetitions?: number;
+    /** Of those, repetitions whose actors never ran at the same time (not counted as proof). */
+    solo?: number;
   }
 }
 
@@ -36,7 +38,10 @@ export function kataSuite<M>(kata: string, scenarioFile: URL): KataSuite<M> {
     async stress(name, options) {
       const report = await pool.run(name, options);
       const test = TestRunner.getCurrentTest();
-      if (test) test.meta.repetitions = report.repetitions;
+      if (test) {
+        test.meta.repetitions = report.repetitions;
+        test.meta.solo = report.solo;
+      }
       return report;
     },
   };

@@ -32,6 +32,7 @@ interface TestOutcome {
   state: string;
   errors: { name: string; message: string }[];
   repetitions?: number;
+  solo?: number;
 }
 
 interface SuiteRun {
@@ -55,6 +56,7 @@ class Collector implements Reporter {
           state: result.state,
           errors: (result.errors ?? []).map((e) => ({ name: e.name ?? "Error", message: e.message ?? "" })),
           repetitions: test.meta().repetitions,
+          solo: test.meta().solo,
         });
       }
     }
@@ -103,8 +105,10 @@ function judgeReference(run: SuiteRun): Verdict {
   const passed = run.tests.filter((t) => t.state === "passed").length;
   const failed = run.tests.filter((t) => t.state !== "passed");
   const repetitions = run.tests.reduce((sum, t) => sum + (t.repetitions ?? 0), 0);
+  const solo = run.tests.reduce((sum, t) => sum + (t.solo ?? 0), 0);
   if (run.tests.length > 0 && failed.length === 0 && run.stray.length === 0) {
-    return { ok: true, got: `${passed}/${run.tests.length} passed, ${repetitions} repetitions` };
+    const notCounted = solo > 0 ? ` (${solo} without overlap, not counted)` : "";
+    return { ok: true, got: `${passed}/${run.tests.length} passed, ${repetitions} repetitions${notCounted}` };
   }
   const first = failed[0];
   return {

@@ -1,28 +1,63 @@
 // The Lock kata's scenarios. They run inside worker threads (see harness/scenario.ts).
 
 import { Lock } from "#kata/02-lock/lock.ts";
-import { acceptable, crowd, forbidden, rule, scenario, type ActorContext } from "#threadkata/scenario.ts";
+import {
+  acceptable,
+  crowd,
+  forbidden,
+  rule,
+  scenario,
+  type Actor,
+  type ActorContext,
+  type OverlapTracker,
+  type SharedMemory,
+} from "#threadkata/scenario.ts";
 
 interface Shared {
   lock: Lock;
   counter: Int32Array;
+  /** Hand-offs between the actors of one repetition, indexed by Flag. */
   flags: Int32Array;
-  inside: ReturnType<import("#threadkata/scenario.ts").SharedMemory["overlap"]>;
+  inside: OverlapTracker;
+  /** Critical sections each actor went through, to know what the counter should say. */
+  entries: Int32Array;
 }
 
-const shared = scenario<Shared>({
-  state: (memory) => ({ lock: new Lock(memory.int32(Lock.WORDS)), counter: memory.int32(1), flags: memory.int32(4), inside: memory.overlap() }),
-  actors: [],
-});
+const Flag = { held: 0, answered: 1, released: 2 } as const;
 
-function state(memory: Parameters<typeof shared.state>[0]): Shared {
-  return shared.state(memory, undefined);
+function state(memory: SharedMemory): Shared {
+  return { lock: new Lock(memory.int32(Lock.WORDS)), counter: memory.int32(1), flags: memory.int32(3), inside: memory.overlap(), entries: memory.int32(4) };
 }
 
-function resetShared({ counter, flags, inside }: Shared): void {
+function reset({ counter, flags, inside, entries }: Shared): void {
   Atomics.store(counter, 0, 0);
   flags.fill(0);
+  entries.fill(0);
   inside.reset();
+}
+
+/**
+ * Actor 0 of the held-lock scenarios: takes the lock, says so, and lets it go only once actor 1
+ * has answered (or, with "peer asleep", once actor 1 has blocked). `whileHolding` runs just before
+ * the release.
+ */
+function holder(releaseWhen: "peer answered" | "peer asleep", whileHolding?: (state: Shared) => void): Actor<Shared, undefined> {
+  return (shared, ctx) => {
+    const { lock, flags } = shared;
+    ctx.at("acquire()");
+    lock.acquire();
+    Atomics.store(flags, Flag.held, 1);
+    if (releaseWhen === "peer asleep") ctx.untilAsleep(1);
+    else ctx.until(() => Atomics.load(flags, Flag.answered) === 1, "actor 1 answered");
+    whileHolding?.(shared);
+    ctx.at("release()");
+    lock.release();
+    Atomics.store(flags, Flag.released, 1);
+  };
+}
+
+function untilHeld({ flags }: Shared, ctx: ActorContext): void {
+  ctx.until(() => Atomics.load(flags, Flag.held) === 1, "actor 0 holds the lock");
 }
 
 /** A read-modify-write that is not atomic: only the lock keeps two threads out of it together. */
@@ -34,73 +69,75 @@ function criticalSection({ counter, inside }: Shared, ctx: ActorContext): void {
   inside.leave();
 }
 
-const rounds = 300;
+function enterAndLeave(shared: Shared, ctx: ActorContext): void {
+  ctx.at("acquire()");
+  shared.lock.acquire();
+  criticalSection(shared, ctx);
+  Atomics.add(shared.entries, ctx.actor, 1);
+  ctx.at("release()");
+  shared.lock.release();
+}
 
-function worker({ lock, ...rest }: Shared, ctx: ActorContext): void {
-  for (let i = 0; i < rounds; i++) {
-    ctx.at("acquire()");
-    lock.acquire();
-    criticalSection({ lock, ...rest }, ctx);
-    ctx.at("release()");
-    lock.release();
+function judgeCounter({ counter, inside, entries }: Shared) {
+  const got = Atomics.load(counter, 0);
+  const expected = entries.reduce((sum, n) => sum + n, 0);
+  if (inside.most > 1) {
+    return forbidden(`${inside.most} inside`, `mutual exclusion broken: ${inside.most} threads were inside the critical section at once (counter ${got} of ${expected})`);
   }
+  if (got !== expected) return forbidden(`lost ${expected - got}`, `lost updates: expected ${expected}, got ${got}`);
+  return acceptable("exclusive");
 }
 
-function judgeCounter(expected: number) {
-  return ({ counter, inside }: Shared) => {
-    const got = Atomics.load(counter, 0);
-    if (inside.most > 1) {
-      return forbidden(`${inside.most} inside`, `mutual exclusion broken: ${inside.most} threads were inside the critical section at once (counter ${got} of ${expected})`);
-    }
-    if (got !== expected) return forbidden(got, `lost updates: expected ${expected}, got ${got}`);
-    return acceptable(got);
-  };
-}
-
-/** Two threads, many acquisitions each, a racy read-modify-write under the lock. */
+/** Two threads taking turns for a while, a racy read-modify-write under the lock. */
 export const mutualExclusion = scenario<Shared>({
   state,
-  reset: resetShared,
-  actors: crowd(2, worker),
-  arbiter: judgeCounter(2 * rounds),
+  reset,
+  actors: crowd(2, (shared, ctx) => void ctx.repeatTogether(500, () => enterAndLeave(shared, ctx))),
+  arbiter: judgeCounter,
   repetitions: 100,
 });
 
-/** More threads than cores: waiters must sleep and every one of them must be woken. */
+const rounds = 300;
+
+/** More threads than cores, each entering `rounds` times: every waiter must be woken, every time. */
 export const everyWaiterGetsIn = scenario<Shared>({
   state,
-  reset: resetShared,
-  actors: crowd(4, worker),
-  arbiter: judgeCounter(4 * rounds),
+  reset,
+  actors: crowd(4, (shared, ctx) => {
+    for (let i = 0; i < rounds; i++) enterAndLeave(shared, ctx);
+  }),
+  arbiter: (shared) => {
+    const entered = [...shared.entries.subarray(0, 4)];
+    if (entered.some((n) => n !== rounds)) {
+      return forbidden(entered.join("/"), `every actor should enter ${rounds} times; they entered ${entered.join(", ")}`);
+    }
+    return judgeCounter(shared);
+  },
   repetitions: 40,
 });
 
 /** While actor 0 holds the lock, actor 1's acquire() must block (sleep), and return once released. */
 export const acquireBlocks = scenario<Shared>({
   state,
-  reset: resetShared,
+  reset,
   actors: [
-    ({ lock, flags }, ctx) => {
-      ctx.at("acquire()");
-      rule(lock.acquire() === true, "acquire() of a free lock must return true");
-      Atomics.store(flags, 0, 1);
-      ctx.untilAsleep(1);
-      rule(Atomics.load(flags, 1) === 0, "acquire() returned while another thread held the lock");
+    holder("peer asleep", ({ lock, flags }) => {
+      rule(Atomics.load(flags, Flag.answered) === 0, "acquire() returned while another thread held the lock");
       rule(lock.locked(), "locked() must be true while a thread holds the lock");
-      ctx.at("release()");
-      lock.release();
-    },
-    ({ lock, flags }, ctx) => {
-      ctx.until(() => Atomics.load(flags, 0) === 1, "actor 0 holds the lock");
+    }),
+    (shared, ctx) => {
+      untilHeld(shared, ctx);
       ctx.at("acquire() of a held lock");
-      rule(lock.acquire() === true, "acquire() without a timeout must return true once it has the lock");
-      Atomics.store(flags, 1, 1);
+      rule(shared.lock.acquire() === true, "acquire() without a timeout must return true once it has the lock");
+      Atomics.store(shared.flags, Flag.answered, 1);
       ctx.at("release()");
-      lock.release();
+      shared.lock.release();
     },
   ],
   arbiter: ({ lock, flags }) =>
-    Atomics.load(flags, 1) === 1 && !lock.locked() ? acceptable("handed over") : forbidden("stuck", "the lock was not handed over"),
+    Atomics.load(flags, Flag.answered) === 1 && !lock.locked()
+      ? acceptable("handed over")
+      : forbidden("not handed over", "the lock was not handed over to the waiting thread"),
   repetitions: 50,
 });
 
@@ -109,25 +146,18 @@ const shortTimeout = 15;
 /** acquire(timeout) on a held lock returns false when the timeout expires, never before. */
 export const acquireTimesOut = scenario<Shared>({
   state,
-  reset: resetShared,
+  reset,
   actors: [
-    ({ lock, flags }, ctx) => {
-      ctx.at("acquire()");
-      lock.acquire();
-      Atomics.store(flags, 0, 1);
-      ctx.until(() => Atomics.load(flags, 1) === 1, "actor 1's acquire(timeout) returned");
-      ctx.at("release()");
-      lock.release();
-    },
-    ({ lock, flags }, ctx) => {
-      ctx.until(() => Atomics.load(flags, 0) === 1, "actor 0 holds the lock");
+    holder("peer answered"),
+    (shared, ctx) => {
+      untilHeld(shared, ctx);
       ctx.at(`acquire(${shortTimeout}) of a held lock`);
       const started = performance.now();
-      const got = lock.acquire(shortTimeout);
+      const got = shared.lock.acquire(shortTimeout);
       const waited = performance.now() - started;
       rule(got === false, `acquire(${shortTimeout}) returned true while another thread held the lock`);
       rule(waited >= shortTimeout, `acquire(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
-      Atomics.store(flags, 1, 1);
+      Atomics.store(shared.flags, Flag.answered, 1);
     },
   ],
   repetitions: 10,
@@ -136,22 +166,15 @@ export const acquireTimesOut = scenario<Shared>({
 /** acquire(timeout) succeeds when the lock comes free in time, and the waiter slept meanwhile. */
 export const acquireWithTimeoutSucceeds = scenario<Shared>({
   state,
-  reset: resetShared,
+  reset,
   actors: [
-    ({ lock, flags }, ctx) => {
-      ctx.at("acquire()");
-      lock.acquire();
-      Atomics.store(flags, 0, 1);
-      ctx.untilAsleep(1);
-      ctx.at("release()");
-      lock.release();
-    },
-    ({ lock, flags }, ctx) => {
-      ctx.until(() => Atomics.load(flags, 0) === 1, "actor 0 holds the lock");
+    holder("peer asleep"),
+    (shared, ctx) => {
+      untilHeld(shared, ctx);
       ctx.at("acquire(60000) of a held lock");
-      rule(lock.acquire(60_000) === true, "acquire(timeout) must return true when the lock is released in time");
+      rule(shared.lock.acquire(60_000) === true, "acquire(timeout) must return true when the lock is released in time");
       ctx.at("release()");
-      lock.release();
+      shared.lock.release();
     },
   ],
   repetitions: 30,
@@ -160,25 +183,18 @@ export const acquireWithTimeoutSucceeds = scenario<Shared>({
 /** tryAcquire() never blocks: false while held, true when free. */
 export const tryAcquire = scenario<Shared>({
   state,
-  reset: resetShared,
+  reset,
   actors: [
-    ({ lock, flags }, ctx) => {
-      ctx.at("acquire()");
-      lock.acquire();
-      Atomics.store(flags, 0, 1);
-      ctx.until(() => Atomics.load(flags, 1) === 1, "actor 1's tryAcquire() returned");
-      ctx.at("release()");
-      lock.release();
-      Atomics.store(flags, 2, 1);
-    },
-    ({ lock, flags }, ctx) => {
-      ctx.until(() => Atomics.load(flags, 0) === 1, "actor 0 holds the lock");
+    holder("peer answered"),
+    (shared, ctx) => {
+      const { lock, flags } = shared;
+      untilHeld(shared, ctx);
       const sleepsBefore = ctx.sleeps();
       ctx.at("tryAcquire() of a held lock");
       rule(lock.tryAcquire() === false, "tryAcquire() returned true while another thread held the lock");
       rule(ctx.sleeps() === sleepsBefore, "tryAcquire() went to sleep: it must never block");
-      Atomics.store(flags, 1, 1);
-      ctx.until(() => Atomics.load(flags, 2) === 1, "actor 0 released the lock");
+      Atomics.store(flags, Flag.answered, 1);
+      ctx.until(() => Atomics.load(flags, Flag.released) === 1, "actor 0 released the lock");
       ctx.at("tryAcquire() of a free lock");
       rule(lock.tryAcquire() === true, "tryAcquire() of a free lock must return true");
       rule(lock.locked(), "locked() must be true after tryAcquire() took the lock");
@@ -200,6 +216,7 @@ function throws(call: () => void): boolean {
 
 /** locked() tells the truth, and releasing a lock that is not held throws (Python: RuntimeError). */
 export const releaseRules = scenario<Shared>({
+  // A lock made with `new Lock()`, as a learner would make one.
   state: (memory) => ({ ...state(memory), lock: new Lock() }),
   actors: [
     ({ lock }, ctx) => {
