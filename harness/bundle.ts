@@ -3,7 +3,7 @@
 // (2 cores): a bundled worker starts in about 50 ms; tsx's ESM register() in a worker costs about
 // 260 ms, and `--import tsx` does not reach workers below Node 22.22 at all.
 
-import { build, formatMessages, type Message, type Plugin } from "esbuild";
+import { build, formatMessages, stop, type Message, type Plugin } from "esbuild";
 import { createHash } from "node:crypto";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -88,4 +88,9 @@ export async function bundleScenarios(scenarioFile: string): Promise<Bundle> {
       .filter((input) => codeUnderTest.some((root) => input === root || input.startsWith(root + path.sep)))
       .map(relativeToRepository),
   };
+}
+
+/** Ends esbuild's helper process, so that nothing outlives the test file that bundled. */
+export async function stopBundler(): Promise<void> {
+  await stop();
 }

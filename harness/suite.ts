@@ -9,6 +9,7 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, TestRunner } from "vitest";
 import type { Scenario } from "./scenario.ts";
+import { stopBundler } from "./bundle.ts";
 import { ActorPool, type RunOptions, type RunReport } from "./stress.ts";
 
 declare module "vitest" {
@@ -33,7 +34,10 @@ export interface KataSuite<M> {
 
 export function kataSuite<M>(kata: string, scenarioFile: URL): KataSuite<M> {
   const pool = new ActorPool(kata, fileURLToPath(scenarioFile));
-  afterAll(() => pool.close());
+  afterAll(async () => {
+    await pool.close();
+    await stopBundler();
+  });
   return {
     async stress(name, options) {
       const report = await pool.run(name, options);
