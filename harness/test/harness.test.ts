@@ -5,7 +5,8 @@ import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, test } from "vitest";
+import { afterAll, afterEach, describe, expect, test } from "vitest";
+import { stopBundler } from "../bundle.ts";
 import { ActorPool } from "../stress.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -29,6 +30,7 @@ describe("harness", () => {
   afterEach(() => {
     process.env = { ...saved };
   });
+  afterAll(() => stopBundler());
 
   test("a lost wakeup ends within the deadline, naming the sleeper and the actor that waits for it", async () => {
     process.env.THREADKATA_DEADLINE_MS = "300";
