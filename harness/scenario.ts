@@ -121,6 +121,20 @@ export function rule(holds: boolean, message: string): asserts holds {
   if (!holds) throw new RuleBroken(message);
 }
 
+/**
+ * Whether `call` throws, for rules like "release() of an unlocked lock throws". A stub's
+ * NotImplementedError is passed on, never mistaken for the error the rule expects.
+ */
+export function throws(call: () => unknown): boolean {
+  try {
+    call();
+    return false;
+  } catch (error) {
+    if (error instanceof Error && error.name === "NotImplementedError") throw error;
+    return true;
+  }
+}
+
 export interface ScenarioSpec<S, P = unknown> {
   /** One line saying what the scenario proves, used in failure messages. */
   readonly proves?: string;

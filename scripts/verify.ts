@@ -246,6 +246,8 @@ async function kataChecks(kata: Kata): Promise<void> {
     const run = await runSuites(folder, {
       THREADKATA_SOURCE: "solutions",
       THREADKATA_SWAP: `${kata.slug}/${wrong.replaces}=${wrong.file}`,
+      // A stuck wrong answer is stuck: one second without progress proves it as well as two.
+      THREADKATA_DEADLINE_MS: "1000",
     });
     record({ check: kata.slug, variant: `wrong: ${wrong.name}`, expected: "rejected", ...judgeWrong(run), ms: run.ms });
   }

@@ -7,6 +7,7 @@ import {
   forbidden,
   rule,
   scenario,
+  throws,
   type Actor,
   type ActorContext,
   type OverlapTracker,
@@ -205,14 +206,6 @@ export const tryAcquire = scenario<Shared>({
   repetitions: 50,
 });
 
-function throws(call: () => void): boolean {
-  try {
-    call();
-    return false;
-  } catch {
-    return true;
-  }
-}
 
 /** locked() tells the truth, and releasing a lock that is not held throws (Python: RuntimeError). */
 export const releaseRules = scenario<Shared>({

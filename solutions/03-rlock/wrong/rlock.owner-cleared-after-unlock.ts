@@ -1,0 +1,77 @@
+// KNOWN WRONG: release() clears the owner word after it frees the lock word, instead of before.
+// In between, another thread takes the lock and writes its id; this late store wipes it out, and
+// the new owner can no longer acquire again (it blocks on itself) or release (it is "not the owner").
+
+import { threadId } from "node:worker_threads";
+
+const STATE = 0;
+const OWNER = 1;
+const COUNT = 2;
+
+const UNLOCKED = 0;
+const LOCKED = 1;
+/** Locked, and some thread may be asleep waiting for it. */
+const CONTENDED = 2;
+
+/** This thread's name in the owner word: threadId is 0 on the main thread, and 0 means "nobody". */
+const me = threadId + 1;
+
+export class RLock {
+  static readonly WORDS = 3;
+  readonly memory: Int32Array;
+
+  constructor(memory?: Int32Array) {
+    this.memory = memory ?? new Int32Array(new SharedArrayBuffer(RLock.WORDS * Int32Array.BYTES_PER_ELEMENT));
+  }
+
+  acquire(timeout?: number): boolean {
+    if (this.again()) return true;
+    if (!this.lock(timeout)) return false;
+    this.own();
+    return true;
+  }
+
+  tryAcquire(): boolean {
+    if (this.again()) return true;
+    if (Atomics.compareExchange(this.memory, STATE, UNLOCKED, LOCKED) !== UNLOCKED) return false;
+    this.own();
+    return true;
+  }
+
+  release(): void {
+    // Another thread may be writing its own id here, never ours: reading `me` means we own it.
+    if (Atomics.load(this.memory, OWNER) !== me) throw new Error("cannot release un-acquired lock");
+    const count = Atomics.load(this.memory, COUNT) - 1;
+    Atomics.store(this.memory, COUNT, count);
+    if (count > 0) return;
+    if (Atomics.exchange(this.memory, STATE, UNLOCKED) === CONTENDED) Atomics.notify(this.memory, STATE, 1);
+    Atomics.store(this.memory, OWNER, 0); // too late: the lock is free, this may be a new owner's id
+  }
+
+  /** The owner acquiring again: count one more, without touching the lock word. */
+  private again(): boolean {
+    if (Atomics.load(this.memory, OWNER) !== me) return false;
+    Atomics.store(this.memory, COUNT, Atomics.load(this.memory, COUNT) + 1);
+    return true;
+  }
+
+  private own(): void {
+    Atomics.store(this.memory, OWNER, me);
+    Atomics.store(this.memory, COUNT, 1);
+  }
+
+  /** Drepper's acquire on the lock word, with a deadline. */
+  private lock(timeout?: number): boolean {
+    let state = Atomics.compareExchange(this.memory, STATE, UNLOCKED, LOCKED);
+    if (state === UNLOCKED) return true;
+    const deadline = timeout === undefined ? Infinity : performance.now() + Math.max(0, timeout);
+    if (state !== CONTENDED) state = Atomics.exchange(this.memory, STATE, CONTENDED);
+    while (state !== UNLOCKED) {
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return false;
+      Atomics.wait(this.memory, STATE, CONTENDED, remaining);
+      state = Atomics.exchange(this.memory, STATE, CONTENDED);
+    }
+    return true;
+  }
+}

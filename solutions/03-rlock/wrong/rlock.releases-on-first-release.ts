@@ -1,0 +1,73 @@
+// KNOWN WRONG: no count. The owner may acquire again, but its first release() frees the lock.
+// After `acquire(); acquire(); release()` another thread gets in while the owner still thinks it
+// holds one level: two threads inside at once.
+
+import { threadId } from "node:worker_threads";
+
+const STATE = 0;
+const OWNER = 1;
+
+const UNLOCKED = 0;
+const LOCKED = 1;
+/** Locked, and some thread may be asleep waiting for it. */
+const CONTENDED = 2;
+
+/** This thread's name in the owner word: threadId is 0 on the main thread, and 0 means "nobody". */
+const me = threadId + 1;
+
+export class RLock {
+  static readonly WORDS = 3;
+  readonly memory: Int32Array;
+
+  constructor(memory?: Int32Array) {
+    this.memory = memory ?? new Int32Array(new SharedArrayBuffer(RLock.WORDS * Int32Array.BYTES_PER_ELEMENT));
+  }
+
+  acquire(timeout?: number): boolean {
+    if (this.again()) return true;
+    if (!this.lock(timeout)) return false;
+    this.own();
+    return true;
+  }
+
+  tryAcquire(): boolean {
+    if (this.again()) return true;
+    if (Atomics.compareExchange(this.memory, STATE, UNLOCKED, LOCKED) !== UNLOCKED) return false;
+    this.own();
+    return true;
+  }
+
+  release(): void {
+    // Another thread may be writing its own id here, never ours: reading `me` means we own it.
+    if (Atomics.load(this.memory, OWNER) !== me) throw new Error("cannot release un-acquired lock");
+    // Forget the owner while we still hold the lock: once it is free, the next owner writes here.
+    Atomics.store(this.memory, OWNER, 0);
+    if (Atomics.exchange(this.memory, STATE, UNLOCKED) === CONTENDED) Atomics.notify(this.memory, STATE, 1);
+  }
+
+  /** The owner acquiring again, without touching the lock word. */
+  private again(): boolean {
+    if (Atomics.load(this.memory, OWNER) !== me) return false;
+    // the nested acquire is not counted
+    return true;
+  }
+
+  private own(): void {
+    Atomics.store(this.memory, OWNER, me);
+  }
+
+  /** Drepper's acquire on the lock word, with a deadline. */
+  private lock(timeout?: number): boolean {
+    let state = Atomics.compareExchange(this.memory, STATE, UNLOCKED, LOCKED);
+    if (state === UNLOCKED) return true;
+    const deadline = timeout === undefined ? Infinity : performance.now() + Math.max(0, timeout);
+    if (state !== CONTENDED) state = Atomics.exchange(this.memory, STATE, CONTENDED);
+    while (state !== UNLOCKED) {
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return false;
+      Atomics.wait(this.memory, STATE, CONTENDED, remaining);
+      state = Atomics.exchange(this.memory, STATE, CONTENDED);
+    }
+    return true;
+  }
+}
