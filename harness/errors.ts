@@ -32,3 +32,8 @@ function callerFile(): string | undefined {
   }
   return undefined;
 }
+
+/** Python's threading.BrokenBarrierError: the barrier was aborted, reset, or a wait timed out. */
+export class BrokenBarrierError extends Error {
+  override name = "BrokenBarrierError";
+}
