@@ -1,0 +1,76 @@
+// KNOWN WRONG: tryAcquire() checks for a free permit, then takes it, in two steps.
+// Two threads both see the last permit free and both take it: the pool holds more than N at once.
+// The suite must reject it: more threads inside than permits.
+
+const TAKEN = 0;
+/** Threads inside acquire() that may be asleep, or about to sleep, on TAKEN. */
+const SLEEPERS = 1;
+
+export class Semaphore {
+  static readonly WORDS = 2;
+  readonly memory: Int32Array;
+  readonly initial: number;
+
+  constructor(value = 1, memory?: Int32Array) {
+    if (!Number.isInteger(value) || value < 0) throw new RangeError(`semaphore initial value must be >= 0, got ${value}`);
+    this.initial = value;
+    this.memory = memory ?? new Int32Array(new SharedArrayBuffer(Semaphore.WORDS * Int32Array.BYTES_PER_ELEMENT));
+  }
+
+  acquire(timeout?: number): boolean {
+    if (this.tryAcquire()) return true;
+    const deadline = timeout === undefined ? Infinity : performance.now() + Math.max(0, timeout);
+    // Announce ourselves before looking again: a release() that misses this increment made its
+    // permit visible before it, so the tryAcquire() below sees that permit.
+    Atomics.add(this.memory, SLEEPERS, 1);
+    try {
+      while (!this.tryAcquire()) {
+        const remaining = deadline - performance.now();
+        if (remaining <= 0) return false;
+        // Sleeps only while no permit is free (TAKEN === initial); a release in between returns at once.
+        Atomics.wait(this.memory, TAKEN, this.initial, remaining);
+      }
+      return true;
+    } finally {
+      Atomics.sub(this.memory, SLEEPERS, 1);
+    }
+  }
+
+  tryAcquire(): boolean {
+    if (Atomics.load(this.memory, TAKEN) < this.initial) {
+      Atomics.add(this.memory, TAKEN, 1); // the check above and this add are two steps: another thread fits between
+      return true;
+    }
+    return false;
+  }
+
+  release(n = 1): void {
+    checkCount(n);
+    Atomics.sub(this.memory, TAKEN, n);
+    this.wake(n);
+  }
+
+  /** Wakes up to n sleepers, after the permits they need were given back. */
+  protected wake(n: number): void {
+    if (Atomics.load(this.memory, SLEEPERS) > 0) Atomics.notify(this.memory, TAKEN, n);
+  }
+}
+
+export class BoundedSemaphore extends Semaphore {
+  override release(n = 1): void {
+    checkCount(n);
+    let taken = Atomics.load(this.memory, TAKEN);
+    for (;;) {
+      // Checked and changed in one compare-exchange: a failed release changes nothing.
+      if (taken - n < 0) throw new RangeError("Semaphore released too many times");
+      const seen = Atomics.compareExchange(this.memory, TAKEN, taken, taken - n);
+      if (seen === taken) break;
+      taken = seen;
+    }
+    this.wake(n);
+  }
+}
+
+function checkCount(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be one or more, got ${n}`);
+}
