@@ -17,6 +17,10 @@ export const Word = {
   togetherUsed: 5,
   /** Raised to repetition + 1 when an actor saw another make progress during its repeatTogether(). */
   togetherOverlapped: 6,
+  /** Arrivals at ctx.meet(), counted over the whole test (monotonic, never reset). */
+  meetings: 7,
+  /** Raised to repetition + 1 when an actor had to sleep in ctx.meet(): that meeting was not at one instant. */
+  meetSlept: 8,
 } as const;
 
 /** Words kept for each actor, from actorBase(actor). */

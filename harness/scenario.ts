@@ -81,6 +81,13 @@ export interface ActorContext<P = unknown> {
   /** Waits until `condition()` holds, checking often; `what` names it if the wait never ends. */
   until(condition: () => boolean, what: string): void;
   /**
+   * Waits, spinning, until every actor has called meet() as often as this one: a start line inside
+   * a repetition. Use it to make two calls happen at the same instant many times per repetition
+   * (jcstress-style), e.g. both threads calling tryAcquire() on a free lock. Every actor must call
+   * it the same number of times.
+   */
+  meet(): void;
+  /**
    * Calls `body` over and over while the other actors do the same, until `micros` microseconds
    * have passed for the first of them; returns how many calls this actor made. A fixed count of
    * calls can finish before the other thread has even started (an optimised `counter[0]++` loop

@@ -207,6 +207,37 @@ export const tryAcquire = scenario<Shared>({
 });
 
 
+const races = 100;
+
+/**
+ * Over and over, two threads meet and call tryAcquire() on a free lock at the same instant:
+ * exactly one of them may get it each time.
+ */
+export const tryAcquireRace = scenario<Shared>({
+  state,
+  reset,
+  actors: crowd(2, ({ lock, counter, entries }, ctx) => {
+    for (let race = 0; race < races; race++) {
+      ctx.meet();
+      ctx.at("tryAcquire() of a free lock, in two threads at once");
+      if (lock.tryAcquire()) Atomics.add(counter, 0, 1);
+      ctx.meet();
+      if (ctx.actor === 0) {
+        const winners = Atomics.exchange(counter, 0, 0);
+        if (winners !== 1) Atomics.add(entries, winners === 0 ? 0 : 1, 1);
+        lock.memory.fill(0); // fresh memory is a free lock (see lock.ts); the next meet() publishes it
+      }
+    }
+  }),
+  arbiter: ({ entries }) => {
+    const [neither, both] = [Atomics.load(entries, 0), Atomics.load(entries, 1)];
+    if (both > 0) return forbidden("both got it", `two threads took the lock at once: tryAcquire() returned true in both (${both} of ${races} races)`);
+    if (neither > 0) return forbidden("neither got it", `tryAcquire() of a free lock returned false in both threads (${neither} of ${races} races)`);
+    return acceptable("one got it every time");
+  },
+  repetitions: 50,
+});
+
 /** locked() tells the truth, and releasing a lock that is not held throws (Python: RuntimeError). */
 export const releaseRules = scenario<Shared>({
   // A lock made with `new Lock()`, as a learner would make one.

@@ -10,6 +10,7 @@ describe("02-lock: Lock", () => {
   test("a second acquire() blocks (sleeps) while the lock is held", () => lock.stress("acquireBlocks"));
   test("every waiter gets the lock: no lost wakeup, with more threads than cores", () => lock.stress("everyWaiterGetsIn"));
   test("tryAcquire() never blocks", () => lock.stress("tryAcquire"));
+  test("two threads calling tryAcquire() at the same instant: only one gets the lock", () => lock.stress("tryAcquireRace"));
   test("acquire(timeout) gives up when the timeout expires, never before", () => lock.stress("acquireTimesOut"));
   test("acquire(timeout) succeeds when the lock is released in time", () => lock.stress("acquireWithTimeoutSucceeds"));
 });
