@@ -1,0 +1,147 @@
+// KNOWN WRONG: not reusable. The release moves the generation on but never empties the count, so
+// the barrier stays full: the first generation passes, and every later wait() blocks for ever.
+
+import { BrokenBarrierError } from "#threadkata/errors.ts";
+
+const COUNT = 0x3ff;
+const BROKEN = 1 << 10;
+const RESETTING = 1 << 11;
+const GENERATION_UNIT = 1 << 12;
+const GENERATION = ~(GENERATION_UNIT - 1);
+
+export interface BarrierOptions {
+  action?: () => void;
+  timeout?: number;
+}
+
+export class Barrier {
+  static readonly WORDS = 1;
+  static readonly MAX_PARTIES = COUNT;
+  readonly memory: Int32Array;
+  readonly parties: number;
+  readonly action: (() => void) | undefined;
+  readonly timeout: number | undefined;
+
+  constructor(parties: number, options: BarrierOptions = {}, memory?: Int32Array) {
+    if (!Number.isInteger(parties) || parties < 1 || parties > Barrier.MAX_PARTIES) {
+      throw new RangeError(`parties must be an integer from 1 to ${Barrier.MAX_PARTIES}, got ${parties}`);
+    }
+    this.parties = parties;
+    this.action = options.action;
+    this.timeout = options.timeout;
+    this.memory = memory ?? new Int32Array(new SharedArrayBuffer(Barrier.WORDS * Int32Array.BYTES_PER_ELEMENT));
+  }
+
+  wait(timeout: number | undefined = this.timeout): number {
+    const deadline = timeout === undefined ? Infinity : performance.now() + Math.max(0, timeout);
+    const memory = this.memory;
+
+    // Join the current generation. Reading the generation and taking an index is ONE step: read the
+    // generation after counting yourself in, and the last arriver may have moved on already.
+    let state = Atomics.load(memory, 0);
+    for (;;) {
+      const draining = (state & RESETTING) !== 0;
+      if (!draining && (state & BROKEN) !== 0) throw new BrokenBarrierError();
+      if (draining || (state & COUNT) === this.parties) {
+        // A reset is waiting for its broken waiters to leave, or the last arriver is running the
+        // action: wait for either to finish before joining (Python waits here too).
+        Atomics.wait(memory, 0, state);
+        state = Atomics.load(memory, 0);
+        continue;
+      }
+      const seen = Atomics.compareExchange(memory, 0, state, state + 1);
+      if (seen === state) break;
+      state = seen;
+    }
+    const index = state & COUNT;
+    const generation = state & GENERATION;
+
+    if (index + 1 === this.parties) {
+      try {
+        this.action?.();
+      } catch (error) {
+        this.leave(true);
+        throw error;
+      }
+      // Release: the next generation with nobody in it, unless the barrier broke meanwhile.
+      for (let now = Atomics.load(memory, 0); ; ) {
+        if ((now & BROKEN) !== 0) {
+          this.leave(false);
+          throw new BrokenBarrierError();
+        }
+        const seen = Atomics.compareExchange(memory, 0, now, ((generation + GENERATION_UNIT) & GENERATION) | (now & COUNT));
+        if (seen === now) break;
+        now = seen;
+      }
+      Atomics.notify(memory, 0); // after the store that releases them, never before
+      return index;
+    }
+
+    for (;;) {
+      const now = Atomics.load(memory, 0);
+      // The generation moves only when this one is released: then we passed, even if the barrier
+      // has broken since. Check it before the broken flag.
+      if ((now & GENERATION) !== generation) return index;
+      if ((now & BROKEN) !== 0) {
+        this.leave(false);
+        throw new BrokenBarrierError();
+      }
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) {
+        if (this.leave(true, now)) throw new BrokenBarrierError();
+        continue; // the state changed under us: look again
+      }
+      // Sleeps only while the word still holds `now`: any release, break or arrival wakes us or
+      // makes this return at once.
+      Atomics.wait(memory, 0, now, remaining);
+    }
+  }
+
+  /**
+   * Leaves the current generation without passing: counts this thread out, breaking the barrier
+   * if `breaking`. The last to leave a draining reset makes the barrier usable again. With
+   * `expected`, only if the word still holds it (returns false if not).
+   */
+  private leave(breaking: boolean, expected?: number): boolean {
+    const memory = this.memory;
+    for (let now = expected ?? Atomics.load(memory, 0); ; ) {
+      let next = (now - 1) | (breaking ? BROKEN : 0);
+      if ((next & COUNT) === 0 && (next & RESETTING) !== 0) next &= GENERATION;
+      const seen = Atomics.compareExchange(memory, 0, now, next);
+      if (seen === now) {
+        if (next !== now - 1) Atomics.notify(memory, 0); // broke it, or finished a reset
+        return true;
+      }
+      if (expected !== undefined) return false;
+      now = seen;
+    }
+  }
+
+  abort(): void {
+    this.update((now) => (now | BROKEN) & ~RESETTING);
+  }
+
+  reset(): void {
+    // Nobody inside: empty and unbroken at once. Otherwise break it for those inside, and let the
+    // last of them to leave finish the reset.
+    this.update((now) => ((now & COUNT) === 0 ? now & GENERATION : now | BROKEN | RESETTING));
+  }
+
+  private update(change: (now: number) => number): void {
+    for (let now = Atomics.load(this.memory, 0); ; ) {
+      const seen = Atomics.compareExchange(this.memory, 0, now, change(now));
+      if (seen === now) break;
+      now = seen;
+    }
+    Atomics.notify(this.memory, 0);
+  }
+
+  get nWaiting(): number {
+    const now = Atomics.load(this.memory, 0);
+    return (now & (BROKEN | RESETTING)) === 0 ? now & COUNT : 0;
+  }
+
+  get broken(): boolean {
+    return (Atomics.load(this.memory, 0) & (BROKEN | RESETTING)) === BROKEN;
+  }
+}
