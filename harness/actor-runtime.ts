@@ -3,7 +3,7 @@
 // It is bundled together with a scenario file and the code under test (see bundle.ts).
 
 import { parentPort } from "node:worker_threads";
-import { ActorWord, Phase, Word, actorBase, labelBytes, labelOffset, labelSlots } from "./control.ts";
+import { ActorWord, Phase, Word, actorBase, labelBytes, labelOffset, labelSlots, maxActors } from "./control.ts";
 import { SharedMemory, type ActorContext, type Outcome, type Scenario } from "./scenario.ts";
 import { Noise, mix } from "./noise.ts";
 import type { ConductorMessage, ActorMessage, SerializedError } from "./protocol.ts";
@@ -15,7 +15,6 @@ class Aborted extends Error {}
 
 interface Assignment {
   scenario: Scenario;
-  name: string;
   params: unknown;
   state: unknown;
   control: Int32Array;
@@ -281,13 +280,15 @@ export function serve(scenarios: Record<string, unknown>): void {
         if (!scenario || scenario.kind !== "scenario") {
           throw new Error(`no scenario named "${message.scenario}" in ${message.file}`);
         }
+        if (scenario.actors.length < 1 || scenario.actors.length > maxActors) {
+          throw new Error(`scenario "${message.scenario}" has ${scenario.actors.length} actors; the harness runs 1 to ${maxActors}`);
+        }
         const control = new Int32Array(message.control);
         Atomics.store(control, actorBase(message.actor) + ActorWord.phase, Phase.setup);
         Atomics.store(control, actorBase(message.actor) + ActorWord.waitingFor, -1);
         Atomics.store(control, actorBase(message.actor) + ActorWord.label, -1);
         job = {
           scenario,
-          name: message.scenario,
           params: message.params,
           state: undefined,
           control,
