@@ -27,9 +27,13 @@ function resolution(target: UnderTest): Plugin {
           return { errors: [{ text: (error as Error).message }] };
         }
       });
-      // Kata files reach the harness the same way wherever they live (a teacher's folder too).
+      // Kata files reach the harness and the ready primitives the same way wherever they live
+      // (a teacher's folder too).
       on.onResolve({ filter: /^#threadkata\// }, (args) => ({
         path: path.join(repositoryRoot, "harness", args.path.slice("#threadkata/".length)),
+      }));
+      on.onResolve({ filter: /^#toolkit\// }, (args) => ({
+        path: path.join(repositoryRoot, "toolkit", args.path.slice("#toolkit/".length)),
       }));
     },
   };

@@ -231,6 +231,8 @@ async function harnessChecks(): Promise<void> {
   const run = await runSuites("harness/", {}, ["harness/**/*.test.ts"]);
   const verdict = judgeReference(run);
   record({ check: "harness", variant: "harness self-tests", expected: "all pass", ...verdict, ms: run.ms });
+  const toolkit = await runSuites("toolkit/", {}, ["toolkit/**/*.test.ts"]);
+  record({ check: "harness", variant: "toolkit: the ready primitives", expected: "all pass", ...judgeReference(toolkit), ms: toolkit.ms });
 }
 
 async function kataChecks(kata: Kata): Promise<void> {
