@@ -7,10 +7,71 @@
 
 import { Condition } from "#kata/06-condition/condition.ts";
 import { acceptable, rule, scenario, throws, type ActorContext, type SharedMemory } from "#threadkata/scenario.ts";
-import { TicketLock } from "#toolkit/ticket-lock.ts";
+import { TicketLock, type OwnedLock } from "#toolkit/ticket-lock.ts";
+import { threadId } from "node:worker_threads";
+
+/**
+ * The ready TicketLock with a gate the test can close behind one waiter: the thread that armed it
+ * stops right after its next release(), the one inside wait(), and goes on only when the test opens
+ * the gate. That holds a waiter in the gap between letting the lock go and falling asleep, as long
+ * as the test likes: the moment where lost wakeups and extra wakeups happen, every time.
+ */
+class GatedLock implements OwnedLock {
+  private static readonly armedBy = 0;
+  private static readonly gate = 1;
+  static readonly WORDS = TicketLock.WORDS + 2;
+  private readonly me = threadId + 1;
+  private readonly inner: TicketLock;
+
+  constructor(readonly memory: Int32Array) {
+    this.inner = new TicketLock(memory.subarray(0, TicketLock.WORDS));
+  }
+
+  private get words(): Int32Array {
+    return this.memory.subarray(TicketLock.WORDS);
+  }
+
+  acquire(): void {
+    this.inner.acquire();
+  }
+
+  release(): void {
+    this.inner.release();
+    if (Atomics.load(this.words, GatedLock.armedBy) !== this.me) return;
+    Atomics.store(this.words, GatedLock.armedBy, 0);
+    Atomics.store(this.words, GatedLock.gate, Gate.holding);
+    while (Atomics.load(this.words, GatedLock.gate) !== Gate.open) {
+      // held in the gap on purpose, spinning, so nothing but the test can move this thread on
+    }
+  }
+
+  isOwned(): boolean {
+    return this.inner.isOwned();
+  }
+
+  locked(): boolean {
+    return this.inner.locked();
+  }
+
+  /** The calling thread's next release() will stop at the gate. */
+  arm(): void {
+    Atomics.store(this.words, GatedLock.gate, Gate.armed);
+    Atomics.store(this.words, GatedLock.armedBy, this.me);
+  }
+
+  holding(): boolean {
+    return Atomics.load(this.words, GatedLock.gate) === Gate.holding;
+  }
+
+  open(): void {
+    Atomics.store(this.words, GatedLock.gate, Gate.open);
+  }
+}
+
+const Gate = { armed: 1, holding: 2, open: 3 } as const;
 
 interface Shared {
-  lock: TicketLock;
+  lock: GatedLock;
   condition: Condition;
   /** The test's own bookkeeping, read and written only while holding the lock; indexed by Ledger. */
   ledger: Int32Array;
@@ -33,7 +94,7 @@ const Ledger = {
 } as const;
 
 function state(memory: SharedMemory): Shared {
-  const lock = new TicketLock(memory.int32(TicketLock.WORDS));
+  const lock = new GatedLock(memory.int32(GatedLock.WORDS));
   return { lock, condition: new Condition(lock, memory.int32(Condition.WORDS)), ledger: memory.int32(7) };
 }
 
@@ -182,6 +243,71 @@ export const roundRobin = scenario<Shared>({
 });
 
 /**
+ * A notify that comes while the only waiter is between releasing the lock and falling asleep must
+ * still wake it. The gate holds the waiter in that gap while actor 0 takes the lock and notifies.
+ */
+export const notifyInTheGapWakes = scenario<Shared>({
+  state,
+  reset,
+  actors: [
+    (shared, ctx) => {
+      ctx.until(() => shared.lock.holding(), "actor 1 released the lock inside wait()");
+      locked(shared, ctx, () => ledgeredNotify(shared, ctx, 1));
+      shared.lock.open();
+      untilWoken(shared, ctx, 1);
+    },
+    (shared, ctx) => {
+      locked(shared, ctx, () => {
+        shared.lock.arm();
+        ledgeredWait(shared, ctx);
+      });
+    },
+  ],
+  repetitions: 30,
+});
+
+/**
+ * One waiter asleep, a second one between releasing the lock and falling asleep: notify(1) picks
+ * the first (the longest waiting) and must not let the second one through as well.
+ */
+export const notifyInTheGapWakesOnlyOne = scenario<Shared>({
+  state,
+  reset,
+  actors: [
+    (shared, ctx) => {
+      ctx.until(() => shared.lock.holding(), "actor 2 released the lock inside wait()");
+      locked(shared, ctx, () => ledgeredNotify(shared, ctx, 1));
+      shared.lock.open();
+      untilWoken(shared, ctx, 1);
+      locked(shared, ctx, () => ledgeredNotify(shared, ctx, 1));
+      untilWoken(shared, ctx, 2);
+    },
+    waiter,
+    (shared, ctx) => {
+      untilAllWaiting(shared, ctx, 1);
+      ctx.untilAsleep(1);
+      locked(shared, ctx, () => {
+        shared.lock.arm();
+        ledgeredWait(shared, ctx);
+      });
+    },
+  ],
+  repetitions: 30,
+});
+
+/**
+ * Spins (for at most 300 µs) until two threads are inside wait(), not yet picked, and the lock is
+ * free: the last of them has just let it go and is on its way to sleep. A notify(1) then, with one
+ * waiter asleep and one on its way, is the moment a design that wakes too many goes wrong.
+ */
+function pounce({ lock, ledger }: Shared): void {
+  const until = performance.now() + 0.3;
+  while (performance.now() < until) {
+    if (read(ledger, Ledger.waiting) - read(ledger, Ledger.notified) >= 2 && !lock.locked()) return;
+  }
+}
+
+/**
  * Three threads wait over and over while two others notify (notify(1), notify(2), now and then
  * notifyAll()), all at once. The ledger checks every return: no thread wakes without a notify
  * that picked it, and notify(n) never lets more than n through, even for threads that have
@@ -194,8 +320,8 @@ export const notifyStorm = scenario<Shared>({
     ...Array.from({ length: 2 }, () => (shared: Shared, ctx: ActorContext) => {
       ctx.repeatTogether(2_000, () => {
         const choice = ctx.random();
+        pounce(shared);
         locked(shared, ctx, () => ledgeredNotify(shared, ctx, choice < 0.1 ? Infinity : choice < 0.6 ? 1 : 2));
-        ctx.pause(20);
       });
       locked(shared, ctx, () => {
         Atomics.store(shared.ledger, Ledger.closing, 1);
@@ -320,8 +446,8 @@ export const waitWithTimeoutNotified = scenario<Shared>({
 export const basics = scenario<Shared>({
   state: (memory) => {
     // A condition made with `new Condition(lock)`, as a learner would make one.
-    const lock = new TicketLock();
-    return { ...state(memory), lock, condition: new Condition(lock) };
+    const shared = state(memory);
+    return { ...shared, condition: new Condition(new TicketLock()) };
   },
   actors: [
     ({ condition }, ctx) => {
