@@ -6,6 +6,8 @@
 // repetition, as in jcstress. The harness releases the actors together from a start line, repeats
 // the scenario many times on the same threads and keeps a histogram of the outcomes.
 
+import type { Operation } from "./linearizability.ts";
+
 /** Shared memory for one test, carved the same way in every thread (so every view lines up). */
 export class SharedMemory {
   private next = 0;
@@ -24,6 +26,11 @@ export class SharedMemory {
   /** A tracker of how many actors are inside a region at once. */
   overlap(): OverlapTracker {
     return new OverlapTracker(this.int32(2));
+  }
+
+  /** A record of calls and returns from every actor, for a linearizability check: `capacity` operations per repetition. */
+  history(capacity: number): History {
+    return new History(this.int32(History.headerWords + capacity * History.wordsPerOperation), capacity);
   }
 }
 
@@ -56,6 +63,110 @@ export class OverlapTracker {
   reset(): void {
     Atomics.store(this.words, 0, 0);
     Atomics.store(this.words, 1, 0);
+  }
+}
+
+/** The words of one recorded operation, in History's memory. */
+const Field = {
+  actor: 0,
+  kind: 1,
+  argument: 2,
+  result: 3,
+  calledAt: 4,
+  /** 0 while the operation has not returned (stamps start at 1). */
+  returnedAt: 5,
+} as const;
+
+/**
+ * Every actor's calls into the code under test and what they returned, with stamps from one shared
+ * clock, for checkLinearizability (linearizability.ts). Around each call:
+ *
+ *   const op = history.call(ctx.actor, QueueKind.put, item);
+ *   queue.put(item);
+ *   history.returned(op, QueueResult.none);
+ *
+ * The clock is a shared counter bumped with Atomics.add, so stamps order all actors exactly: A
+ * happened before B if and only if A's return stamp is below B's call stamp. The call is stamped
+ * after its slot is filled in and just before the code under test runs, and the return just after
+ * it: each operation's interval holds the whole real call, so the check never sees an order that
+ * did not happen. Slots are claimed with Atomics.add too: recording takes no lock, so it adds no
+ * synchronization the code under test lacks (beyond the clock's own, which is why the racy
+ * windows should be wide; see harness/README.md).
+ */
+export class History {
+  static readonly headerWords = 2;
+  static readonly wordsPerOperation = 6;
+  private static readonly claimed = 0;
+  private static readonly clock = 1;
+
+  constructor(
+    private readonly words: Int32Array,
+    readonly capacity: number,
+  ) {}
+
+  /** Records a call about to happen; returns the operation to pass to returned(). */
+  call(actor: number, kind: number, argument = 0): number {
+    const operation = Atomics.add(this.words, History.claimed, 1);
+    rule(
+      operation < this.capacity,
+      `the history is full: it holds ${this.capacity} operations per repetition; give memory.history() more room or record fewer`,
+    );
+    const base = this.base(operation);
+    Atomics.store(this.words, base + Field.actor, actor);
+    Atomics.store(this.words, base + Field.kind, kind);
+    Atomics.store(this.words, base + Field.argument, argument);
+    Atomics.store(this.words, base + Field.result, 0);
+    Atomics.store(this.words, base + Field.returnedAt, 0);
+    Atomics.store(this.words, base + Field.calledAt, this.tick());
+    return operation;
+  }
+
+  /** Records that `operation` returned `result`: a value, or an outcome code the model defines. */
+  returned(operation: number, result: number): void {
+    const base = this.base(operation);
+    Atomics.store(this.words, base + Field.result, result);
+    Atomics.store(this.words, base + Field.returnedAt, this.tick());
+  }
+
+  /** How many operations have been called so far in this repetition. */
+  get length(): number {
+    return Math.min(Atomics.load(this.words, History.claimed), this.capacity);
+  }
+
+  /** The operations recorded so far; those that never returned have `returnedAt` undefined. */
+  operations(): Operation[] {
+    const operations: Operation[] = [];
+    for (let slot = 0; slot < this.length; slot++) {
+      const base = this.base(slot);
+      const calledAt = Atomics.load(this.words, base + Field.calledAt);
+      if (calledAt === 0) continue; // claimed, but the call was never made
+      const returnedAt = Atomics.load(this.words, base + Field.returnedAt);
+      operations.push({
+        id: operations.length,
+        actor: Atomics.load(this.words, base + Field.actor),
+        kind: Atomics.load(this.words, base + Field.kind),
+        argument: Atomics.load(this.words, base + Field.argument),
+        result: returnedAt === 0 ? undefined : Atomics.load(this.words, base + Field.result),
+        calledAt,
+        returnedAt: returnedAt === 0 ? undefined : returnedAt,
+      });
+    }
+    return operations;
+  }
+
+  /** Empties the history and restarts the clock: call it in the scenario's reset. */
+  reset(): void {
+    for (let slot = 0; slot < this.length; slot++) Atomics.store(this.words, this.base(slot) + Field.calledAt, 0);
+    Atomics.store(this.words, History.claimed, 0);
+    Atomics.store(this.words, History.clock, 0);
+  }
+
+  private tick(): number {
+    return Atomics.add(this.words, History.clock, 1) + 1;
+  }
+
+  private base(operation: number): number {
+    return History.headerWords + operation * History.wordsPerOperation;
   }
 }
 

@@ -344,13 +344,17 @@ function histogram(first: OutcomeCount, outcomes: Map<string, OutcomeCount>, rep
   const rows = [...outcomes.values()].sort((a, b) => b.count - a.count);
   const shown = rows.slice(0, 8);
   const width = Math.max(...shown.map((row) => row.key.length));
+  // A reason may run to several lines (a linearizability timeline): rows show its first line only.
+  const firstLine = (text: string) => text.split("\n", 1)[0]!;
   const lines = shown.map(
     (row) =>
-      `    ${String(row.count).padStart(6)} × ${row.key.padEnd(width)}  ${row.forbidden ? `FORBIDDEN: ${row.forbidden}` : "acceptable"}`,
+      `    ${String(row.count).padStart(6)} × ${row.key.padEnd(width)}  ${row.forbidden ? `FORBIDDEN: ${firstLine(row.forbidden)}` : "acceptable"}`,
   );
   if (rows.length > shown.length) lines.push(`    … and ${rows.length - shown.length} more outcomes`);
+  const [headline, ...details] = first.forbidden!.split("\n");
   return [
-    `${first.forbidden} (first seen in repetition ${first.firstRepetition})`,
+    `${headline} (first seen in repetition ${first.firstRepetition})`,
+    ...details,
     `  outcomes of ${repetitions} repetitions of ${place.scenario}:`,
     ...lines,
     footer(place),

@@ -1,0 +1,145 @@
+// KNOWN WRONG: join() waits for an empty queue instead of for every task to be done.
+// The queue is empty as soon as the consumers have taken the last items, while they are still
+// working on them: join() returns before the work is finished.
+
+import { SequenceCondition } from "#toolkit/sequence-condition.ts";
+import { TicketLock } from "#toolkit/ticket-lock.ts";
+
+export class Full extends Error {
+  override name = "Full";
+}
+
+export class Empty extends Error {
+  override name = "Empty";
+}
+
+// Layout of the queue's shared memory: the lock, the three conditions, the ring's head and
+// length, the tasks not yet marked done, then `capacity` items.
+const LOCK = 0;
+const NOT_EMPTY = LOCK + TicketLock.WORDS;
+const NOT_FULL = NOT_EMPTY + SequenceCondition.WORDS;
+const ALL_TASKS_DONE = NOT_FULL + SequenceCondition.WORDS;
+const HEAD = ALL_TASKS_DONE + SequenceCondition.WORDS;
+const LENGTH = HEAD + 1;
+const UNFINISHED = LENGTH + 1;
+const ITEMS = UNFINISHED + 1;
+
+export class BoundedQueue {
+  static words(capacity: number): number {
+    return ITEMS + capacity;
+  }
+
+  readonly capacity: number;
+  readonly memory: Int32Array;
+  readonly mutex: TicketLock;
+  readonly notEmpty: SequenceCondition;
+  readonly notFull: SequenceCondition;
+  readonly allTasksDone: SequenceCondition;
+
+  constructor(capacity: number, memory?: Int32Array) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`a BoundedQueue holds at least 1 item, not ${capacity}`);
+    this.capacity = capacity;
+    this.memory = memory ?? new Int32Array(new SharedArrayBuffer(BoundedQueue.words(capacity) * Int32Array.BYTES_PER_ELEMENT));
+    this.mutex = new TicketLock(this.memory.subarray(LOCK, LOCK + TicketLock.WORDS));
+    this.notEmpty = new SequenceCondition(this.mutex, this.memory.subarray(NOT_EMPTY, NOT_EMPTY + 1));
+    this.notFull = new SequenceCondition(this.mutex, this.memory.subarray(NOT_FULL, NOT_FULL + 1));
+    this.allTasksDone = new SequenceCondition(this.mutex, this.memory.subarray(ALL_TASKS_DONE, ALL_TASKS_DONE + 1));
+  }
+
+  put(item: number, timeout?: number): void {
+    this.mutex.acquire();
+    try {
+      const deadline = deadlineOf(timeout);
+      // The state first, the clock second: a putter whose time ran out as space appeared takes it.
+      while (this.length() === this.capacity) {
+        const remaining = deadline - performance.now();
+        if (remaining <= 0) throw new Full("put() timed out: the queue stayed full");
+        this.notFull.wait(finite(remaining));
+      }
+      const tail = (this.at(HEAD) + this.length()) % this.capacity;
+      Atomics.store(this.memory, ITEMS + tail, item);
+      Atomics.add(this.memory, LENGTH, 1);
+      Atomics.add(this.memory, UNFINISHED, 1);
+      this.notEmpty.notify();
+    } finally {
+      this.mutex.release();
+    }
+  }
+
+  get(timeout?: number): number {
+    this.mutex.acquire();
+    try {
+      const deadline = deadlineOf(timeout);
+      while (this.length() === 0) {
+        const remaining = deadline - performance.now();
+        if (remaining <= 0) throw new Empty("get() timed out: the queue stayed empty");
+        this.notEmpty.wait(finite(remaining));
+      }
+      const head = this.at(HEAD);
+      const item = Atomics.load(this.memory, ITEMS + head);
+      Atomics.store(this.memory, HEAD, (head + 1) % this.capacity);
+      Atomics.sub(this.memory, LENGTH, 1);
+      this.notFull.notify();
+      return item;
+    } finally {
+      this.mutex.release();
+    }
+  }
+
+  putNowait(item: number): void {
+    this.put(item, 0);
+  }
+
+  getNowait(): number {
+    return this.get(0);
+  }
+
+  size(): number {
+    return this.length();
+  }
+
+  isEmpty(): boolean {
+    return this.length() === 0;
+  }
+
+  isFull(): boolean {
+    return this.length() === this.capacity;
+  }
+
+  taskDone(): void {
+    this.mutex.acquire();
+    try {
+      const unfinished = this.at(UNFINISHED) - 1;
+      if (unfinished < 0) throw new Error("taskDone() called more times than there were items");
+      Atomics.store(this.memory, UNFINISHED, unfinished);
+      this.allTasksDone.notifyAll();
+    } finally {
+      this.mutex.release();
+    }
+  }
+
+  join(): void {
+    this.mutex.acquire();
+    try {
+      while (this.length() > 0) this.allTasksDone.wait();
+    } finally {
+      this.mutex.release();
+    }
+  }
+
+  private length(): number {
+    return this.at(LENGTH);
+  }
+
+  private at(word: number): number {
+    return Atomics.load(this.memory, word);
+  }
+}
+
+function deadlineOf(timeout: number | undefined): number {
+  return timeout === undefined ? Infinity : performance.now() + timeout;
+}
+
+function finite(remaining: number): number | undefined {
+  return remaining === Infinity ? undefined : remaining;
+}
