@@ -1,5 +1,6 @@
 import { defineConfig } from "vitest/config";
 import { KataSequencer } from "./harness/sequencer.ts";
+import { kataWatchTrigger } from "./harness/watch-trigger.ts";
 
 export default defineConfig({
   test: {
@@ -12,5 +13,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 30_000,
     reporters: ["default", "./harness/reporter.ts"],
+    // Saving a kata's file re-runs that kata's suite in watch mode (see the file for why it is needed).
+    watchTriggerPatterns: [kataWatchTrigger],
   },
 });

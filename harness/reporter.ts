@@ -1,41 +1,62 @@
 // Ends the learner's `npm test` with where they stand: which katas are solved and which is next.
+// After a run of the learner's own code it also records each fully-run kata's result in
+// .threadkata/progress.json, which `npm run kata` reads.
 
 import path from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
-import { catalogue } from "../katas/catalogue.ts";
+import { palette } from "./colour.ts";
+import { fingerprint, kataStates, learnerCourse, recordResults, resultsOfRun, type Course, type ModuleSummary } from "./progress.ts";
+import { renderSummary } from "./summary.ts";
+import { underTest } from "./under-test.ts";
 
-const useColour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-const paint = (code: number, text: string) => (useColour ? `\x1b[${code}m${text}\x1b[0m` : text);
-const green = (text: string) => paint(32, text);
-const red = (text: string) => paint(31, text);
-const dim = (text: string) => paint(2, text);
-const bold = (text: string) => paint(1, text);
+/** Only a result about the learner's own files is progress; a teacher's run on solutions/ is not. */
+function testsLearnersCode(course: Course): boolean {
+  const target = underTest();
+  return target.source === path.join(course.root, "katas") && target.swaps.size === 0;
+}
 
-type State = "solved" | "failing" | "not run";
+function oneLine(error: { name?: string; message?: string } | undefined): string | undefined {
+  if (!error) return undefined;
+  const lines = (error.message ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+  // "the code could not be loaded:" says nothing without the line after it.
+  let message = lines[0] ?? "";
+  for (let i = 1; i < Math.min(lines.length, 3) && message.endsWith(":"); i++) message += ` ${lines[i]}`;
+  const line = `${error.name ?? "Error"}: ${message}`;
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+
+function summarise(module: TestModule): ModuleSummary {
+  return {
+    file: module.moduleId,
+    state: module.state(),
+    tests: [...module.children.allTests()].map((test) => {
+      const result = test.result();
+      const error = oneLine(result.errors?.[0]);
+      return { state: result.state, ...(error ? { error } : {}) };
+    }),
+    errors: module.errors().map((error) => oneLine(error)!),
+  };
+}
 
 export default class KataReporter implements Reporter {
-  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
-    const states = new Map<string, State>();
-    for (const module of modules) {
-      const slug = path.relative(process.cwd(), module.moduleId).split(path.sep)[1];
-      if (!slug) continue;
-      const tests = [...module.children.allTests()];
-      const ran = tests.filter((t) => t.result().state !== "skipped" && t.result().state !== "pending");
-      if (ran.length === 0) continue;
-      const solved = module.state() === "passed" && ran.length === tests.length && ran.every((t) => t.result().state === "passed");
-      const previous = states.get(slug);
-      states.set(slug, previous === "failing" || !solved ? "failing" : "solved");
-    }
-    if (states.size === 0) return;
-    const solved = catalogue.filter((kata) => states.get(kata.slug) === "solved").length;
-    const next = catalogue.find((kata) => states.get(kata.slug) !== "solved");
-    const lines = catalogue.map((kata) => {
-      const state = states.get(kata.slug) ?? "not run";
-      const mark = state === "solved" ? green("✓") : state === "failing" ? red("✗") : dim("·");
-      const pointer = kata === next ? bold("  ← next: ") + `katas/${kata.slug}/README.md` : "";
-      return `   ${mark} ${kata.slug.padEnd(18)} ${kata.title.padEnd(22)} ${dim(state)}${pointer}`;
-    });
-    const headline = next ? `${solved} of ${catalogue.length} katas solved` : green(`all ${catalogue.length} katas solved`);
-    process.stdout.write(`\n ${bold("threadkata")}  ${headline}\n${lines.join("\n")}\n\n`);
+  private readonly course = learnerCourse;
+  /** Taken when the run starts: a file saved during the run makes its result stale at once. */
+  private fingerprints = new Map<string, string>();
+
+  onTestRunStart(): void {
+    this.fingerprints = new Map(this.course.catalogue.map((kata) => [kata.slug, fingerprint(this.course, kata.slug)]));
+  }
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, _unhandled: unknown, reason?: string): void {
+    const katas = path.join(this.course.root, "katas") + path.sep;
+    const kataModules = modules.filter((module) => module.moduleId.startsWith(katas));
+    if (kataModules.length === 0) return;
+    const results = reason === "interrupted" ? {} : resultsOfRun(this.course, kataModules.map(summarise), this.fingerprints, new Date().toISOString());
+    const learners = testsLearnersCode(this.course);
+    const progress = learners ? recordResults(this.course, results) : results;
+    // `npm run kata` prints its own, shorter, account of the run.
+    if (process.env.THREADKATA_SUMMARY === "off") return;
+    const states = kataStates(this.course, progress, learners ? undefined : new Map(Object.entries(progress).map(([slug, record]) => [slug, record.fingerprint])));
+    process.stdout.write(`\n${renderSummary(this.course, states, palette(process.stdout))}\n\n`);
   }
 }

@@ -235,6 +235,11 @@ async function harnessChecks(): Promise<void> {
   record({ check: "harness", variant: "toolkit: the ready primitives", expected: "all pass", ...judgeReference(toolkit), ms: toolkit.ms });
 }
 
+async function kataCommandChecks(): Promise<void> {
+  const run = await runSuites("scripts/", {}, ["scripts/**/*.test.ts"]);
+  record({ check: "kata command", variant: "npm run kata, on a fixture course", expected: "all pass", ...judgeReference(run), ms: run.ms });
+}
+
 async function kataChecks(kata: Kata): Promise<void> {
   const folder = `katas/${kata.slug}/`;
   const reference = await runSuites(folder, { THREADKATA_SOURCE: "solutions" });
@@ -263,6 +268,7 @@ async function main(): Promise<void> {
   if (!options["skip-static"]) {
     staticChecks();
     await harnessChecks();
+    await kataCommandChecks();
   }
   for (let round = 1; round <= repeat; round++) {
     if (repeat > 1) console.log(`-- round ${round} of ${repeat}`);
@@ -279,7 +285,7 @@ async function main(): Promise<void> {
 function summariseRounds(): void {
   const byVariant = new Map<string, Row[]>();
   for (const row of rows) {
-    if (["layout", "docs", "typecheck", "harness"].includes(row.check)) continue;
+    if (["layout", "docs", "typecheck", "harness", "kata command"].includes(row.check)) continue;
     const key = `${row.check}  ${row.variant}`;
     byVariant.set(key, [...(byVariant.get(key) ?? []), row]);
   }
