@@ -197,50 +197,54 @@ export const notifyAllWakesEveryone = scenario<Shared>({
 const rounds = 300;
 
 /**
- * Two threads take turns, 300 times a repetition, each waiting for its turn:
- * `while (turn !== me) condition.wait(); turn = other; condition.notify();`. A notify that comes
- * between a waiter's release of the lock and its sleep must not be lost.
+ * `threads` threads take turns in a ring, 300 times a repetition, each waiting for its turn:
+ * `while (turn !== me) condition.wait(); turn = next; condition.notify()` (or notifyAll()).
  */
-export const pingPong = scenario<Shared>({
-  state,
-  reset,
-  actors: Array.from({ length: 2 }, () => (shared: Shared, ctx: ActorContext) => {
-    const { condition, ledger } = shared;
-    for (let round = 0; round < rounds; round++) {
-      locked(shared, ctx, () => {
-        while (read(ledger, Ledger.turn) !== ctx.actor) {
-          ctx.at(`wait() for my turn, round ${round}`);
-          condition.wait();
-        }
-        Atomics.store(ledger, Ledger.turn, 1 - ctx.actor);
-        ctx.at(`notify() of the other thread, round ${round}`);
-        condition.notify();
-      });
-    }
-  }),
-  repetitions: 20,
-});
+function takeTurns(threads: number, wake: "notify" | "notifyAll") {
+  return scenario<Shared>({
+    state,
+    reset,
+    actors: Array.from({ length: threads }, () => (shared: Shared, ctx: ActorContext) => {
+      const { condition, ledger } = shared;
+      for (let round = 0; round < rounds; round++) {
+        locked(shared, ctx, () => {
+          while (read(ledger, Ledger.turn) !== ctx.actor) {
+            ctx.at(`wait() for my turn, round ${round}`);
+            condition.wait();
+          }
+          Atomics.store(ledger, Ledger.turn, (ctx.actor + 1) % threads);
+          ctx.at(`${wake}() for the next thread, round ${round}`);
+          condition[wake]();
+        });
+      }
+    }),
+    repetitions: 20,
+  });
+}
+
+/**
+ * Two threads take turns with notify(). A notify that comes between a waiter's release of the lock
+ * and its sleep must not be lost.
+ */
+export const pingPong = takeTurns(2, "notify");
 
 /** Three threads take turns in a ring with notifyAll(): each wakes both others, one of them goes on. */
-export const roundRobin = scenario<Shared>({
-  state,
-  reset,
-  actors: Array.from({ length: 3 }, () => (shared: Shared, ctx: ActorContext) => {
-    const { condition, ledger } = shared;
-    for (let round = 0; round < rounds; round++) {
-      locked(shared, ctx, () => {
-        while (read(ledger, Ledger.turn) !== ctx.actor) {
-          ctx.at(`wait() for my turn, round ${round}`);
-          condition.wait();
-        }
-        Atomics.store(ledger, Ledger.turn, (ctx.actor + 1) % 3);
-        ctx.at(`notifyAll(), round ${round}`);
-        condition.notifyAll();
-      });
-    }
-  }),
-  repetitions: 20,
-});
+export const roundRobin = takeTurns(3, "notifyAll");
+
+/** Holding the lock: arms the gate, so that the release inside this wait() stops in the gap. */
+function gatedWaiter(shared: Shared, ctx: ActorContext): void {
+  locked(shared, ctx, () => {
+    shared.lock.arm();
+    ledgeredWait(shared, ctx);
+  });
+}
+
+/** Once the gated waiter stands in the gap: takes the lock, notify(1), lets the waiter go on. */
+function notifyIntoTheGap(shared: Shared, ctx: ActorContext, gated: number): void {
+  ctx.until(() => shared.lock.holding(), `actor ${gated} released the lock inside wait()`);
+  locked(shared, ctx, () => ledgeredNotify(shared, ctx, 1));
+  shared.lock.open();
+}
 
 /**
  * A notify that comes while the only waiter is between releasing the lock and falling asleep must
@@ -251,17 +255,10 @@ export const notifyInTheGapWakes = scenario<Shared>({
   reset,
   actors: [
     (shared, ctx) => {
-      ctx.until(() => shared.lock.holding(), "actor 1 released the lock inside wait()");
-      locked(shared, ctx, () => ledgeredNotify(shared, ctx, 1));
-      shared.lock.open();
+      notifyIntoTheGap(shared, ctx, 1);
       untilWoken(shared, ctx, 1);
     },
-    (shared, ctx) => {
-      locked(shared, ctx, () => {
-        shared.lock.arm();
-        ledgeredWait(shared, ctx);
-      });
-    },
+    gatedWaiter,
   ],
   repetitions: 30,
 });
@@ -275,9 +272,7 @@ export const notifyInTheGapWakesOnlyOne = scenario<Shared>({
   reset,
   actors: [
     (shared, ctx) => {
-      ctx.until(() => shared.lock.holding(), "actor 2 released the lock inside wait()");
-      locked(shared, ctx, () => ledgeredNotify(shared, ctx, 1));
-      shared.lock.open();
+      notifyIntoTheGap(shared, ctx, 2);
       untilWoken(shared, ctx, 1);
       locked(shared, ctx, () => ledgeredNotify(shared, ctx, 1));
       untilWoken(shared, ctx, 2);
@@ -286,10 +281,7 @@ export const notifyInTheGapWakesOnlyOne = scenario<Shared>({
     (shared, ctx) => {
       untilAllWaiting(shared, ctx, 1);
       ctx.untilAsleep(1);
-      locked(shared, ctx, () => {
-        shared.lock.arm();
-        ledgeredWait(shared, ctx);
-      });
+      gatedWaiter(shared, ctx);
     },
   ],
   repetitions: 30,
