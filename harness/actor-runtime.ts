@@ -3,7 +3,22 @@
 // It is bundled together with a scenario file and the code under test (see bundle.ts).
 
 import { parentPort } from "node:worker_threads";
-import { ActorWord, Phase, Word, actorBase, labelBytes, labelOffset, labelSlots, maxActors } from "./control.ts";
+import {
+  ActorWord,
+  Phase,
+  Word,
+  actorBase,
+  heldLockSlots,
+  labelBytes,
+  labelOffset,
+  labelSlots,
+  lockId,
+  lockNameBytes,
+  lockNameOffset,
+  lockNameSlots,
+  maxActors,
+} from "./control.ts";
+import { lockObserverKey, type LockObserver } from "./lock-observer.ts";
 import { SharedMemory, type ActorContext, type Outcome, type Scenario } from "./scenario.ts";
 import { Noise, mix } from "./noise.ts";
 import type { ConductorMessage, ActorMessage, SerializedError } from "./protocol.ts";
@@ -22,6 +37,10 @@ interface Assignment {
   actor: number;
   parties: number;
   seed: number;
+  /** The scenario's shared memory: locks in it are known by their place (lock-observer.ts). */
+  memory: SharedArrayBuffer;
+  /** Lock ids this actor has named → their slot in the lock-name table. */
+  lockNames: Map<number, number>;
 }
 
 let current: Assignment | undefined;
@@ -55,6 +74,73 @@ function instrumentAtomics(): void {
     if (current) noise.maybeLinger();
     return woken;
   } as typeof Atomics.notify;
+}
+
+/**
+ * Locks report to this (lock-observer.ts): the actor's words of the control block say which lock
+ * it waits for and which it holds, so that the watchdog can name a deadlock's cycle.
+ */
+const locks: LockObserver = {
+  waiting(lock) {
+    const job = current;
+    const id = job ? lockId(lock, job.memory) : 0;
+    if (id !== 0) Atomics.store(job!.control, actorBase(job!.actor) + ActorWord.lockWaited, id);
+  },
+  acquired(lock) {
+    const job = current;
+    const id = job ? lockId(lock, job.memory) : 0;
+    if (id === 0) return;
+    const base = actorBase(job!.actor);
+    const control = job!.control;
+    Atomics.store(control, base + ActorWord.lockWaited, 0);
+    const held = Atomics.load(control, base + ActorWord.locksHeld);
+    if (held < heldLockSlots) Atomics.store(control, base + ActorWord.heldLocks + held, id);
+    Atomics.store(control, base + ActorWord.locksHeld, held + 1);
+  },
+  released(lock) {
+    const job = current;
+    const id = job ? lockId(lock, job.memory) : 0;
+    if (id === 0) return;
+    const base = actorBase(job!.actor);
+    const control = job!.control;
+    Atomics.store(control, base + ActorWord.lockWaited, 0); // a failed try is over once it lets go
+    const held = Atomics.load(control, base + ActorWord.locksHeld);
+    if (held === 0) return; // taken before this repetition's records began
+    const recorded = Math.min(held, heldLockSlots);
+    // Locks need not be released in the order they were taken: move the last recorded one into the gap.
+    for (let slot = 0; slot < recorded; slot++) {
+      if (Atomics.load(control, base + ActorWord.heldLocks + slot) !== id) continue;
+      const last = Atomics.load(control, base + ActorWord.heldLocks + recorded - 1);
+      Atomics.store(control, base + ActorWord.heldLocks + slot, last);
+      Atomics.store(control, base + ActorWord.heldLocks + recorded - 1, 0);
+      break;
+    }
+    Atomics.store(control, base + ActorWord.locksHeld, held - 1);
+  },
+  name(lock, name) {
+    const job = current;
+    const id = job ? lockId(lock, job.memory) : 0;
+    if (id === 0) return;
+    let slot = job!.lockNames.get(id);
+    if (slot === undefined) {
+      if (job!.lockNames.size >= lockNameSlots) return;
+      slot = job!.lockNames.size;
+      job!.lockNames.set(id, slot);
+    }
+    const start = lockNameOffset(job!.actor, slot);
+    const encoded = new TextEncoder().encode(name).subarray(0, lockNameBytes - 5);
+    job!.labels.fill(0, start + 4, start + lockNameBytes);
+    job!.labels.set(encoded, start + 4);
+    Atomics.store(new Int32Array(job!.labels.buffer), start / Int32Array.BYTES_PER_ELEMENT, id);
+  },
+};
+
+/** A new repetition starts with no lock waited for or held. */
+function forgetLocks(job: Assignment): void {
+  const base = actorBase(job.actor);
+  Atomics.store(job.control, base + ActorWord.lockWaited, 0);
+  Atomics.store(job.control, base + ActorWord.locksHeld, 0);
+  for (let slot = 0; slot < heldLockSlots; slot++) Atomics.store(job.control, base + ActorWord.heldLocks + slot, 0);
 }
 
 class Context implements ActorContext {
@@ -97,6 +183,10 @@ class Context implements ActorContext {
 
   sleeps(): number {
     return Atomics.load(this.job.control, this.base + ActorWord.sleeps);
+  }
+
+  asleep(peer: number): boolean {
+    return Atomics.load(this.job.control, actorBase(peer) + ActorWord.asleep) === 1;
   }
 
   untilAsleep(peer: number): void {
@@ -212,6 +302,7 @@ async function runBatch(job: Assignment, context: Context, from: number, count: 
     context.repetition = repetition;
     noise = new Noise(mix(job.seed, repetition, actor));
     Atomics.store(control, base + ActorWord.repetition, repetition);
+    forgetLocks(job);
     if (actor === 0 && scenario.reset) {
       setPhase(Phase.reset);
       current = job;
@@ -270,6 +361,7 @@ function post(message: ActorMessage): void {
 /** Starts serving the scenarios of one scenario file in this worker thread. */
 export function serve(scenarios: Record<string, unknown>): void {
   instrumentAtomics();
+  (globalThis as unknown as Record<symbol, LockObserver>)[lockObserverKey] = locks;
   let context: Context | undefined;
   let job: Assignment | undefined;
 
@@ -296,6 +388,8 @@ export function serve(scenarios: Record<string, unknown>): void {
           actor: message.actor,
           parties: scenario.actors.length,
           seed: message.seed,
+          memory: message.memory,
+          lockNames: new Map(),
         };
         noise = new Noise(mix(message.seed, -1, message.actor));
         current = job;
@@ -309,6 +403,8 @@ export function serve(scenarios: Record<string, unknown>): void {
       }
     } catch (error) {
       current = undefined;
+      // Either way this thread is now back to waiting for work: the conductor may keep it.
+      if (job) Atomics.store(job.control, actorBase(job.actor) + ActorWord.settled, 1);
       if (error instanceof Aborted) return;
       if (job) {
         Atomics.store(job.control, Word.abort, 1);

@@ -4,19 +4,20 @@
 // 260 ms, and `--import tsx` does not reach workers below Node 22.22 at all.
 
 import { build, formatMessages, stop, type Message, type Plugin } from "esbuild";
-import { createHash } from "node:crypto";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { bundleCache, workerBundleOptions, writeBundle } from "./worker-bundle.ts";
 import { relativeToRepository, repositoryRoot, resolveKataFile, underTest, type UnderTest } from "./under-test.ts";
 
 export class ScenarioLoadError extends Error {
   override name = "ScenarioLoadError";
 }
 
-const cacheDirectory = path.join(repositoryRoot, "node_modules", ".cache", "threadkata");
+const cacheDirectory = bundleCache;
 
-function resolution(target: UnderTest): Plugin {
+/** Resolves #kata/ (to the code under test), #threadkata/ and #toolkit/; the benchmarks use it too. */
+export function resolution(target: UnderTest): Plugin {
   return {
     name: "threadkata-under-test",
     setup(on) {
@@ -35,6 +36,13 @@ function resolution(target: UnderTest): Plugin {
       on.onResolve({ filter: /^#toolkit\// }, (args) => ({
         path: path.join(repositoryRoot, "toolkit", args.path.slice("#toolkit/".length)),
       }));
+      // In a bundle every file's import.meta.url would be the bundle's: give each file its own,
+      // so that `new URL("./jobs.ts", import.meta.url)` means what it means unbundled.
+      on.onLoad({ filter: /\.ts$/ }, (args) => {
+        const source = readFileSync(args.path, "utf8");
+        if (!source.includes("import.meta.url")) return undefined;
+        return { contents: source.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)), loader: "ts" };
+      });
     },
   };
 }
@@ -56,19 +64,11 @@ export async function bundleScenarios(scenarioFile: string): Promise<Bundle> {
     `serve(scenarios);`,
   ].join("\n");
   const result = await build({
-    stdin: { contents: entry, resolveDir: path.dirname(scenarioFile), sourcefile: "threadkata-entry.ts", loader: "ts" },
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    sourcemap: "inline",
-    sourcesContent: false,
-    write: false,
-    // Source-map paths are relative to the output file, so name it where it will be written.
-    outfile: path.join(cacheDirectory, "bundle.mjs"),
+    ...workerBundleOptions(
+      { contents: entry, resolveDir: path.dirname(scenarioFile), sourcefile: "threadkata-entry.ts" },
+      path.join(cacheDirectory, "bundle.mjs"),
+    ),
     metafile: true,
-    absWorkingDir: repositoryRoot,
-    logLevel: "silent",
     plugins: [resolution(target)],
   }).catch(async (failure: { errors?: Message[] }) => {
     const text = failure.errors
@@ -76,18 +76,11 @@ export async function bundleScenarios(scenarioFile: string): Promise<Bundle> {
       : String(failure);
     throw new ScenarioLoadError(`the code could not be loaded:\n${text.trim()}`);
   });
-  const code = result.outputFiles[0]!.contents;
-  const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
-  mkdirSync(cacheDirectory, { recursive: true });
-  const file = path.join(cacheDirectory, `${path.basename(scenarioFile, ".ts")}.${hash}.mjs`);
-  // Test files run in parallel processes: write aside, then rename, so no one reads half a file.
-  const scratch = `${file}.${process.pid}.tmp`;
-  writeFileSync(scratch, code);
-  renameSync(scratch, file);
+  const url = writeBundle(result.outputFiles[0]!.contents, cacheDirectory, path.basename(scenarioFile, ".ts"));
   const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(repositoryRoot, input));
   const codeUnderTest = [...target.swaps.values(), target.source];
   return {
-    url: pathToFileURL(file).href,
+    url,
     underTest: inputs
       .filter((input) => codeUnderTest.some((root) => input === root || input.startsWith(root + path.sep)))
       .map(relativeToRepository),

@@ -7,6 +7,7 @@
 // the scenario many times on the same threads and keeps a histogram of the outcomes.
 
 import type { Operation } from "./linearizability.ts";
+import { lockObserver } from "./lock-observer.ts";
 
 /** Shared memory for one test, carved the same way in every thread (so every view lines up). */
 export class SharedMemory {
@@ -189,6 +190,8 @@ export interface ActorContext<P = unknown> {
   at(label: string): void;
   /** Waits until `peer` is asleep in Atomics.wait inside the code under test (it blocked). */
   untilAsleep(peer: number): void;
+  /** Whether `peer` is asleep in Atomics.wait inside the code under test right now. */
+  asleep(peer: number): boolean;
   /** Waits until `condition()` holds, checking often; `what` names it if the wait never ends. */
   until(condition: () => boolean, what: string): void;
   /**
@@ -207,6 +210,16 @@ export interface ActorContext<P = unknown> {
   repeatTogether(micros: number, body: () => void): number;
   /** How many times this actor's code has gone to sleep in Atomics.wait so far in the test. */
   sleeps(): number;
+}
+
+/**
+ * Names a lock for failure messages: a deadlock then reads "actor 0 holds account 0 and waits for
+ * account 1". Call it in `state` (every thread does; the names agree). Only locks that report to
+ * the harness (toolkit/ticket-lock.ts does, see lock-observer.ts) and live in the scenario's
+ * shared memory are shown; an unnamed one is "the lock at word 12 of the shared memory".
+ */
+export function nameLock(lock: Int32Array | { readonly memory: Int32Array }, name: string): void {
+  lockObserver()?.name(lock instanceof Int32Array ? lock : lock.memory, name);
 }
 
 export type Actor<S, P> = (state: S, ctx: ActorContext<P>) => void | Promise<void>;

@@ -4,7 +4,17 @@
 
 import { Worker } from "node:worker_threads";
 import { bundleScenarios, ScenarioLoadError, type Bundle } from "./bundle.ts";
-import { ActorWord, Phase, Word, actorBase, controlWords, labelBufferBytes, readLabel } from "./control.ts";
+import {
+  ActorWord,
+  Phase,
+  Word,
+  actorBase,
+  controlWords,
+  heldLockSlots,
+  labelBufferBytes,
+  readLabel,
+  readLockName,
+} from "./control.ts";
 import {
   DeadlineExceeded,
   ExceptionInThread,
@@ -20,6 +30,8 @@ import { deadlineMs, formatSeed, seedFor, stressLevel } from "./stress-level.ts"
 import { relativeToRepository, shortenPaths } from "./under-test.ts";
 
 const sharedMemoryBytes = 64 * 1024;
+/** How long, after a failure, the other threads have to come back from their harness waits. */
+const settleMs = 250;
 
 // Source maps must be on before the bundle is compiled, so a tiny loader turns them on first.
 const loader = `
@@ -92,6 +104,8 @@ interface Place {
 export class ActorPool {
   private bundle: Promise<Bundle> | undefined;
   private threads: ActorThread[] = [];
+  /** The run in progress: its control block and the threads playing its actors. */
+  private running: { control: Int32Array; actors: ActorThread[] } | undefined;
 
   constructor(
     readonly kata: string,
@@ -105,11 +119,35 @@ export class ActorPool {
     try {
       return await this.conduct(scenario, options, place);
     } catch (error) {
-      // After any failure the threads may be stuck in learner code: end them all, then report.
-      await this.close();
+      await this.settle(error);
       if (error instanceof ScenarioLoadError) throw new LoadFailure(shortenPaths(error.message));
       throw error;
     }
+  }
+
+  /**
+   * After a failure, threads stuck in learner code must go, but ending and restarting every thread
+   * after every failing test made a fresh clone's `npm test` (all stubs) twice as slow. A forbidden
+   * outcome is judged after a whole batch, with every thread idle; after an exception or a broken
+   * rule the others give up their harness waits (the abort word) and say so: keep those, for a
+   * short while, and end only the threads that did not come back.
+   */
+  private async settle(error: unknown): Promise<void> {
+    const run = this.running;
+    this.running = undefined;
+    if (error instanceof ForbiddenOutcome) return;
+    if (!run || !(error instanceof RuleBroken || error instanceof ExceptionInThread || error instanceof NotImplemented)) {
+      await this.close();
+      return;
+    }
+    const settled = (actor: number) => Atomics.load(run.control, actorBase(actor) + ActorWord.settled) === 1;
+    const giveUpAt = performance.now() + settleMs;
+    while (performance.now() < giveUpAt && !run.actors.every((_, actor) => settled(actor))) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const stuck = run.actors.filter((_, actor) => !settled(actor));
+    this.threads = this.threads.filter((thread) => !stuck.includes(thread));
+    await Promise.all(stuck.map((thread) => thread.worker.terminate()));
   }
 
   async close(): Promise<void> {
@@ -146,6 +184,7 @@ export class ActorPool {
     const { actors: parties, repetitions } = first[0] as { actors: number; repetitions: number | undefined };
     this.grow(parties, bundle);
     const actors = this.threads.slice(0, parties);
+    this.running = { control, actors };
     watch.parties = parties;
     await watch.expect(actors.slice(1), "ready", () => actors.slice(1).forEach((thread, i) => thread.send(setup(i + 1))));
 
@@ -263,6 +302,7 @@ class Watch {
   private stuck(waitingFor: "ready" | "batch"): KataFailure {
     const lines: string[] = [];
     const advice = new Set<string>();
+    const locks = this.locks();
     for (let actor = 0; actor < this.parties; actor++) {
       const base = actorBase(actor);
       const read = (word: number) => Atomics.load(this.control, base + word);
@@ -310,10 +350,82 @@ class Watch {
         default:
           state = waitingFor === "ready" ? "starting up" : "idle";
       }
-      lines.push(`  actor ${actor} (thread ${threadId ?? "?"}): ${state}`);
+      lines.push(`  actor ${actor} (thread ${threadId ?? "?"}): ${state}${locks.of(actor)}`);
     }
     const header = `no progress for ${this.deadline} ms in ${this.place.scenario}; the threads were:`;
-    return new DeadlineExceeded([header, ...lines, ...[...advice].map((a) => `  ${a}`), this.footer()].join("\n"));
+    if (locks.cycles.length > 0) {
+      advice.delete(adviceFor.asleep);
+      advice.add(adviceFor.deadlock);
+    }
+    return new DeadlineExceeded(
+      [...locks.cycles, header, ...lines, ...[...advice].map((a) => `  ${a}`), this.footer()].join("\n"),
+    );
+  }
+
+  /**
+   * The wait-for graph, from what the locks told the harness (lock-observer.ts): who holds which
+   * lock, who waits for which. Each waiting actor points at the holder of its lock; a walk that
+   * comes back to where it started is a deadlock.
+   */
+  private locks(): { cycles: string[]; of(actor: number): string } {
+    const waits: number[] = [];
+    const holds: number[][] = [];
+    const uncounted: number[] = [];
+    const holder = new Map<number, number>();
+    for (let actor = 0; actor < this.parties; actor++) {
+      const base = actorBase(actor);
+      waits.push(Atomics.load(this.control, base + ActorWord.lockWaited));
+      const count = Atomics.load(this.control, base + ActorWord.locksHeld);
+      const held: number[] = [];
+      for (let slot = 0; slot < Math.min(count, heldLockSlots); slot++) {
+        const id = Atomics.load(this.control, base + ActorWord.heldLocks + slot);
+        if (id === 0) continue;
+        held.push(id);
+        if (!holder.has(id)) holder.set(id, actor);
+      }
+      holds.push(held);
+      uncounted.push(Math.max(0, count - held.length));
+    }
+    const name = (id: number) => readLockName(this.labels, this.parties, id);
+    const heldList = (actor: number) => {
+      const names = holds[actor]!.map(name);
+      const more = uncounted[actor]! > 0 ? ` and ${uncounted[actor]} more` : "";
+      return names.length === 0 ? `${uncounted[actor]} locks` : `${names.join(", ")}${more}`;
+    };
+    const next = (actor: number) => (waits[actor] ? holder.get(waits[actor]!) : undefined);
+
+    const cycles: string[] = [];
+    const seen = new Set<number>();
+    for (let start = 0; start < this.parties; start++) {
+      const path: number[] = [];
+      let actor: number | undefined = start;
+      while (actor !== undefined && !seen.has(actor) && !path.includes(actor)) {
+        path.push(actor);
+        actor = next(actor);
+      }
+      if (actor !== undefined && path.includes(actor)) {
+        const cycle = path.slice(path.indexOf(actor));
+        const lowest = cycle.indexOf(Math.min(...cycle));
+        const ordered = [...cycle.slice(lowest), ...cycle.slice(0, lowest)];
+        const steps = ordered.map((a) => `actor ${a} holds ${heldList(a)} and waits for ${name(waits[a]!)}`);
+        cycles.push(`${cycles.length === 0 ? "deadlock" : "and another deadlock"}: ${steps.join("; ")}`);
+      }
+      for (const a of path) seen.add(a);
+    }
+
+    return {
+      cycles,
+      of(actor) {
+        const parts: string[] = [];
+        if (holds[actor]!.length > 0 || uncounted[actor]! > 0) parts.push(`holds ${heldList(actor)}`);
+        if (waits[actor]) {
+          const owner = holder.get(waits[actor]!);
+          const by = owner === undefined ? "held by no actor the harness knows of" : owner === actor ? "held by itself" : `held by actor ${owner}`;
+          parts.push(`waits for ${name(waits[actor]!)} (${by})`);
+        }
+        return parts.length > 0 ? `; ${parts.join(", ")}` : "";
+      },
+    };
   }
 
   footer(where?: string): string {
@@ -322,6 +434,8 @@ class Watch {
 }
 
 const adviceFor = {
+  deadlock:
+    "Each thread in the cycle holds a lock the next one waits for, so none can go on. Take locks in one order that every thread follows, or let go of what you hold when the next lock is taken, and try again.",
   asleep:
     "A thread asleep in Atomics.wait that nobody wakes: a lost wakeup (a store with no Atomics.notify after it, or a notify before the store), or a deadlock.",
   running: "A thread that never finishes: an endless loop, or a spin waiting for something that never comes.",

@@ -52,6 +52,26 @@ describe("harness", () => {
     expect(error.message).toMatch(/still running inside spinForever\(\)/);
   });
 
+  test("a deadlock names its cycle: who holds which lock and waits for which", async () => {
+    process.env.THREADKATA_DEADLINE_MS = "300";
+    const error = await failure(new ActorPool("00-fixture", misbehaving), "oppositeOrder");
+    expect(error.name).toBe("DeadlineExceeded");
+    expect(error.message.split("\n")[0]).toBe("deadlock: actor 0 holds lock A and waits for lock B; actor 1 holds lock B and waits for lock A");
+    expect(error.message).toMatch(/actor 0 \(thread \d+\): asleep in Atomics.wait \(no timeout\) inside take b, repetition 0; holds lock A, waits for lock B \(held by actor 1\)/);
+    expect(error.message).toMatch(/actor 1 \(thread \d+\): asleep in Atomics.wait \(no timeout\) inside take a, repetition 0; holds lock B, waits for lock A \(held by actor 0\)/);
+    expect(error.message).toMatch(/Take locks in one order that every thread follows/);
+  });
+
+  test("a lock left held by a thread that finished: the waiter and the holder, and no cycle", async () => {
+    process.env.THREADKATA_DEADLINE_MS = "300";
+    const error = await failure(new ActorPool("00-fixture", misbehaving), "heldByFinished");
+    expect(error.name).toBe("DeadlineExceeded");
+    expect(error.message).not.toMatch(/deadlock:/);
+    expect(error.message).toMatch(/^no progress for 300 ms in heldByFinished/);
+    expect(error.message).toMatch(/actor 0 \(thread \d+\): finished its part of repetition 0, waiting for the others; holds lock A/);
+    expect(error.message).toMatch(/actor 1 \(thread \d+\): asleep in Atomics.wait \(no timeout\) inside take a, repetition 0; waits for lock A \(held by actor 0\)/);
+  });
+
   test("a stub's NotImplementedError arrives as one line naming kata, function and file", async () => {
     const error = await failure(new ActorPool("00-fixture", misbehaving), "stub");
     expect(error.name).toBe("NotImplementedError");

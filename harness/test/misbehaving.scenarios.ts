@@ -1,7 +1,8 @@
 // Scenarios that misbehave on purpose, so the harness can prove how it reports each failure.
 
 import { NotImplementedError } from "#threadkata/errors.ts";
-import { acceptable, crowd, forbidden, scenario } from "#threadkata/scenario.ts";
+import { acceptable, crowd, forbidden, nameLock, scenario, type ActorContext } from "#threadkata/scenario.ts";
+import { TicketLock } from "#toolkit/ticket-lock.ts";
 
 const nothing = () => ({});
 
@@ -65,4 +66,53 @@ export const nothingAtAll = scenario({
   state: nothing,
   actors: crowd(4, () => {}),
   repetitions: 5_000,
+});
+
+interface TwoLocks {
+  a: TicketLock;
+  b: TicketLock;
+  /** Which actors hold their first lock. */
+  holding: Int32Array;
+}
+
+function twoLocks(memory: import("#threadkata/scenario.ts").SharedMemory): TwoLocks {
+  const a = new TicketLock(memory.int32(TicketLock.WORDS));
+  const b = new TicketLock(memory.int32(TicketLock.WORDS));
+  nameLock(a, "lock A");
+  nameLock(b.memory, "lock B");
+  return { a, b, holding: memory.int32(2) };
+}
+
+/** Takes `first`, waits until the other actor holds its own first lock, then takes `second`. */
+function inOrder(first: "a" | "b", second: "a" | "b") {
+  return (locks: TwoLocks, ctx: ActorContext) => {
+    ctx.at(`take ${first}`);
+    locks[first].acquire();
+    Atomics.store(locks.holding, ctx.actor, 1);
+    ctx.until(() => Atomics.load(locks.holding, 1 - ctx.actor) === 1, "the other holds its first lock");
+    ctx.at(`take ${second}`);
+    locks[second].acquire();
+  };
+}
+
+/** Two actors take two locks in opposite orders, each only once the other holds its first: a deadlock, every time. */
+export const oppositeOrder = scenario<TwoLocks>({
+  state: twoLocks,
+  actors: [inOrder("a", "b"), inOrder("b", "a")],
+});
+
+/** Actor 0 takes lock A and finishes without releasing it; actor 1 waits for it for ever: no cycle. */
+export const heldByFinished = scenario<TwoLocks>({
+  state: twoLocks,
+  actors: [
+    ({ a, holding }) => {
+      a.acquire();
+      Atomics.store(holding, 0, 1);
+    },
+    ({ a, holding }, ctx) => {
+      ctx.until(() => Atomics.load(holding, 0) === 1, "actor 0 holds lock A");
+      ctx.at("take a");
+      a.acquire();
+    },
+  ],
 });

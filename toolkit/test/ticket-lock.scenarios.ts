@@ -60,3 +60,48 @@ export const ownership = scenario<Shared>({
   ],
   repetitions: 5,
 });
+
+/**
+ * tryAcquire(): false at once while another thread holds the lock, without sleeping; then, with
+ * two threads trying at the same instant on a free lock (ctx.meet), exactly one wins.
+ */
+export const tryAcquire = scenario<Shared>({
+  state,
+  reset,
+  actors: Array.from({ length: 2 }, () => ({ lock, counter, inside }: Shared, ctx: ActorContext) => {
+    if (ctx.actor === 0) {
+      lock.acquire();
+      Atomics.store(counter, 0, 1);
+      ctx.until(() => Atomics.load(counter, 1) === 1, "actor 1 tried the held lock");
+      lock.release();
+      Atomics.store(counter, 0, 2);
+    } else {
+      ctx.until(() => Atomics.load(counter, 0) === 1, "actor 0 holds the lock");
+      const sleeps = ctx.sleeps();
+      ctx.at("tryAcquire() of a held lock");
+      rule(!lock.tryAcquire(), "tryAcquire() returned true while another thread held the lock");
+      rule(ctx.sleeps() === sleeps, "tryAcquire() went to sleep: it must never block");
+      Atomics.store(counter, 1, 1);
+      ctx.until(() => Atomics.load(counter, 0) === 2, "actor 0 released the lock");
+    }
+    for (let round = 0; round < 100; round++) {
+      ctx.meet();
+      ctx.at("tryAcquire() of a free lock, at the same instant as the other thread");
+      const won = lock.tryAcquire();
+      if (won) inside.enter();
+      ctx.meet();
+      rule(inside.most === 1, `${inside.most} threads won tryAcquire() of one free lock at once (round ${round})`);
+      ctx.meet();
+      if (won) {
+        rule(lock.isOwned(), "tryAcquire() returned true but the lock is not owned by this thread");
+        inside.leave();
+        lock.release();
+      }
+      ctx.meet();
+      if (ctx.actor === 0) inside.reset();
+      ctx.meet();
+    }
+  }),
+  arbiter: ({ lock }) => (lock.locked() ? forbidden("left locked", "the lock is still held after every release") : acceptable("one winner")),
+  repetitions: 20,
+});

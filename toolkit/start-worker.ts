@@ -1,0 +1,88 @@
+// Starts a worker thread on TypeScript functions: the plumbing under kata 11's Thread, ready-made
+// because it is not the lesson. A thread's target cannot be a closure (threads share no heap), so it
+// is named by its module and export: [new URL("./jobs.ts", import.meta.url), "countTo"].
+//
+//   const worker = startWorker([jobs, "countTo"], { bootstrap: [import.meta.url, "bootstrap"], workerData });
+//
+// In the new thread, `bootstrap(countTo)` is called with the target function itself; workerData is
+// there as usual (node:worker_threads). The two modules (and what they import) are bundled with
+// esbuild into one file with an inline source map, so stacks name the .ts files and lines; on Node 20
+// a worker cannot load TypeScript by itself (`--import tsx` does not reach workers, and tsx's
+// register() costs ~260 ms per worker). The bundle is built synchronously (esbuild's buildSync, about
+// 90 ms the first time in a thread, a few ms after) and kept, so startWorker returns the Worker at
+// once and `worker.threadId` is known at once, like Python's `thread.ident` after `start()`.
+//
+// Modules are file: URLs, absolute paths, or "#kata/...", "#toolkit/...", "#threadkata/..." specifiers,
+// resolved as the harness does (THREADKATA_SOURCE and THREADKATA_SWAP apply to #kata/). Inside the
+// modules of a started thread, import.meta.url is the bundle's, not the file's: name targets there by
+// "#kata/..." specifiers if a started thread starts threads of its own.
+
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { repositoryRoot, resolveKataFile, underTest } from "../harness/under-test.ts";
+import { bundleCache, workerBundleOptions, writeBundle } from "../harness/worker-bundle.ts";
+
+/** A function exported by a module: what a thread runs. */
+export type Target = readonly [module: string | URL, exportName: string];
+
+export interface StartWorkerOptions {
+  /** The function the new thread calls first, with the target function as its argument. */
+  bootstrap: Target;
+  /** Handed to the new thread as `workerData` (structured clone; SharedArrayBuffers are shared). */
+  workerData?: unknown;
+  /** Shown in debuggers and Node's own messages about the worker. */
+  name?: string;
+}
+
+const cacheDirectory = path.join(bundleCache, "threads");
+/** Bundles made by this thread: entry text → the bundle's file: URL. */
+const bundles = new Map<string, string>();
+
+/** Starts a worker thread that calls `bootstrap(target)`; the Worker's events are yours to listen to. */
+export function startWorker(target: Target, options: StartWorkerOptions): Worker {
+  const url = bundleFor(target, options.bootstrap);
+  // Source maps must be on before the bundle is compiled: a tiny loader turns them on, then imports it.
+  const loader = `process.setSourceMapsEnabled(true);\nimport(${JSON.stringify(url)});`;
+  return new Worker(loader, { eval: true, workerData: options.workerData, name: options.name });
+}
+
+function modulePath(module: string | URL): string {
+  const text = module instanceof URL ? module.href : module;
+  if (text.startsWith("file:")) return fileURLToPath(text);
+  if (text.startsWith("#kata/")) return resolveKataFile(text.slice("#kata/".length));
+  if (text.startsWith("#toolkit/")) return path.join(repositoryRoot, "toolkit", text.slice("#toolkit/".length));
+  if (text.startsWith("#threadkata/")) return path.join(repositoryRoot, "harness", text.slice("#threadkata/".length));
+  return path.resolve(text);
+}
+
+function bundleFor(target: Target, bootstrap: Target): string {
+  const entry = [
+    `import { ${bootstrap[1]} as bootstrap } from ${JSON.stringify(modulePath(bootstrap[0]))};`,
+    `import { ${target[1]} as target } from ${JSON.stringify(modulePath(target[0]))};`,
+    `bootstrap(target);`,
+  ].join("\n");
+  const known = bundles.get(entry);
+  if (known) return known;
+
+  // #kata/ follows THREADKATA_SOURCE and THREADKATA_SWAP, as in the harness's bundles.
+  const under = underTest();
+  const alias: Record<string, string> = { "#kata": under.source };
+  for (const [kataPath, file] of under.swaps) alias[`#kata/${kataPath}`] = file;
+  const esbuild = createRequire(path.join(repositoryRoot, "package.json"))("esbuild") as typeof import("esbuild");
+  let result;
+  try {
+    result = esbuild.buildSync({
+      ...workerBundleOptions({ contents: entry, resolveDir: repositoryRoot, sourcefile: "thread-entry.ts" }, path.join(cacheDirectory, "thread.mjs")),
+      alias,
+    });
+  } catch (failure) {
+    const errors = (failure as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors;
+    const text = errors?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)).join("\n");
+    throw new Error(`startWorker could not load [${String(target[0])}, "${target[1]}"]:\n${text ?? String(failure)}`);
+  }
+  const url = writeBundle(result.outputFiles[0]!.contents, cacheDirectory, "thread");
+  bundles.set(entry, url);
+  return url;
+}
