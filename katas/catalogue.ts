@@ -16,6 +16,9 @@ export interface Kata {
   requires: string[];
   /** Hints from vague to specific: `npm run kata -- hint` and the README show them in this order. */
   hints: string[];
+  /** For a "fix" kata: the failures its stub's bug may show (the self-check accepts only these);
+   *  default ["ForbiddenOutcome", "RuleBroken"]. A deadlock is ["DeadlineExceeded"]. */
+  stubFailsWith?: string[];
 }
 
 export const catalogue: Kata[] = [
@@ -157,6 +160,37 @@ export const catalogue: Kata[] = [
       "A consumer must not stop because the queue is empty: that happens whenever the consumers are ahead of the producers. Only a SENTINEL means the work is over, so use the blocking get().",
       "Each consumer stops at the first SENTINEL it gets, and takes no more. How many sentinels does stopConsumers(queue, consumers) have to put so that every consumer gets one?",
       "queue.join() waits until taskDone() has been called once for every item ever put. The sentinels were put too: mark them done as well (a try/finally around the handling of each item does it for every item, sentinels and failures included).",
+    ],
+  },
+  {
+    slug: "10-deadlock",
+    title: "Fix a deadlocking bank",
+    kind: "fix",
+    files: ["bank.ts"],
+    python: ["nested with a: with b: (two locks, opposite orders)", "lock ordering by a global key", "lock.acquire(blocking=False) / acquire(timeout=...) with back-off"],
+    requires: ["01-racy-counter"],
+    stubFailsWith: ["DeadlineExceeded"],
+    hints: [
+      "Read the failure's first line: it names the cycle. Each thread holds one account's lock and waits for the lock the other holds. Neither can go on, and neither will let go.",
+      "A deadlock needs a cycle in \"who waits for whom\". transfer(0, 1) takes 0 then 1; transfer(1, 0) takes 1 then 0. What if both took the same lock first?",
+      "One lock for the whole bank would end the deadlock, and the tests refuse it: transfers between accounts 0 and 1 have nothing to do with 2 and 3, and must run at the same time. Keep one lock per account.",
+      "Lock ordering: every thread takes account locks in one global order, the account number, whatever the direction of the money. A thread then only ever waits for a higher number than any lock it holds, so no cycle can close. total() already takes them in that order.",
+      "In transfer(), take this.locks[Math.min(from, to)] first and this.locks[Math.max(from, to)] second; move the money from `from` to `to` as before. (The other classic fix: take the first lock, tryAcquire() the second; if that fails, release the first, back off for a random while, and try the whole transfer again. Never return without moving the money.)",
+    ],
+  },
+  {
+    slug: "11-thread",
+    title: "Build threading.Thread",
+    kind: "build",
+    files: ["thread.ts"],
+    python: ["threading.Thread(target=..., args=..., name=..., daemon=...)", "t.start(), t.join(timeout=...), t.is_alive()", "threading.current_thread(), threading.enumerate(), %(threadName)s", "threading.excepthook"],
+    requires: [],
+    hints: [
+      "Every Python method has a Worker counterpart: start() is startWorker(), ident is worker.threadId, the end of the thread is the Worker's \"exit\" event. Write down which event changes which fact.",
+      "join() cannot block (the Worker's events need your event loop), so it returns a Promise. Make one Promise per thread in start(), resolved by \"exit\"; join() returns it, and join(timeout) races it against a setTimeout. isAlive() is started and not yet ended.",
+      "enumerate() and currentThread() need a registry in this JavaScript thread: a Set of started Threads that \"exit\" removes, and one Thread describing the current thread (\"MainThread\", ident threadId). In the new thread, bootstrap() builds that one from workerData.",
+      "An error in the new thread cannot reach your hook by itself: bootstrap() catches it and posts it to the starting thread (parentPort.postMessage), where the \"message\" listener calls Thread.excepthook. Node delivers a thread's last messages before its \"exit\", so the hook runs before join() resolves.",
+      "bootstrap(): try { await target(...args) } catch (error) { post { excType: error.name, error } }. The await matters: an async target fails by rejecting, after bootstrap() has moved on. Listen to the Worker's \"error\" as well (what escapes bootstrap), and send the error's name: a structured clone turns a custom error into a plain Error.",
     ],
   },
 ];

@@ -10,6 +10,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { createVitest } from "vitest/node";
 import type { Reporter, TestModule } from "vitest/node";
@@ -18,7 +19,11 @@ import { verdictFailures } from "../harness/failures.ts";
 import { repositoryRoot } from "../harness/under-test.ts";
 import { staleDocs } from "./docs.ts";
 
+// Run as a program (npm run verify), or imported for its suite runner (bench/detection.ts).
+const isMain = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
+
 const { values: options } = parseArgs({
+  args: isMain ? process.argv.slice(2) : [],
   options: {
     repeat: { type: "string", default: "1" },
     kata: { type: "string" },
@@ -27,15 +32,16 @@ const { values: options } = parseArgs({
 });
 const repeat = Number(options.repeat);
 
-interface TestOutcome {
+export interface TestOutcome {
   name: string;
   state: string;
   errors: { name: string; message: string }[];
   repetitions?: number;
   solo?: number;
+  ms?: number;
 }
 
-interface SuiteRun {
+export interface SuiteRun {
   tests: TestOutcome[];
   /** Errors outside any test: a test file that failed to load, an unhandled error. */
   stray: string[];
@@ -57,6 +63,7 @@ class Collector implements Reporter {
           errors: (result.errors ?? []).map((e) => ({ name: e.name ?? "Error", message: e.message ?? "" })),
           repetitions: test.meta().repetitions,
           solo: test.meta().solo,
+          ms: test.diagnostic()?.duration,
         });
       }
     }
@@ -65,7 +72,7 @@ class Collector implements Reporter {
 }
 
 /** Runs the suites under `folder` with the code under test chosen by `env`. */
-async function runSuites(folder: string, env: Record<string, string>, include?: string[]): Promise<SuiteRun> {
+export async function runSuites(folder: string, env: Record<string, string>, include?: string[]): Promise<SuiteRun> {
   const saved = { ...process.env };
   Object.assign(process.env, env);
   const collector = new Collector();
@@ -119,7 +126,7 @@ function judgeReference(run: SuiteRun): Verdict {
   };
 }
 
-/** The stub fails every test with NotImplementedError ("build") or with its bug ("fix"). */
+/** The stub fails every test with NotImplementedError ("build") or with its bug ("fix": kata.stubFailsWith). */
 function judgeStub(kata: Kata, run: SuiteRun): Verdict {
   const names = failureNames(run);
   if (run.stray.length > 0) return { ok: false, got: run.stray[0]! };
@@ -127,7 +134,8 @@ function judgeStub(kata: Kata, run: SuiteRun): Verdict {
     const ok = run.tests.length > 0 && names.length === run.tests.length && names.every((n) => n === "NotImplementedError");
     return { ok, got: names.length ? `${names.length}/${run.tests.length} failed: ${countNames(names)}` : "passed" };
   }
-  const ok = names.length > 0 && names.every((n) => n === "ForbiddenOutcome" || n === "RuleBroken");
+  const allowed = kata.stubFailsWith ?? ["ForbiddenOutcome", "RuleBroken"];
+  const ok = names.length > 0 && names.every((n) => allowed.includes(n));
   return { ok, got: names.length ? `${names.length}/${run.tests.length} failed: ${countNames(names)}` : "passed: the bug went unseen" };
 }
 
@@ -158,7 +166,7 @@ function record(row: Row): void {
   console.log(`${mark} ${row.check.padEnd(16)} ${row.variant.padEnd(34)} ${row.expected.padEnd(22)} ${time}  ${row.got}`);
 }
 
-function wrongAnswers(kata: Kata): { name: string; file: string; replaces: string }[] {
+export function wrongAnswers(kata: Kata): { name: string; file: string; replaces: string }[] {
   const folder = path.join(repositoryRoot, "solutions", kata.slug, "wrong");
   if (!existsSync(folder)) return [];
   return readdirSync(folder)
@@ -240,6 +248,11 @@ async function kataCommandChecks(): Promise<void> {
   record({ check: "kata command", variant: "npm run kata, on a fixture course", expected: "all pass", ...judgeReference(run), ms: run.ms });
 }
 
+async function benchChecks(): Promise<void> {
+  const run = await runSuites("bench/", {}, ["bench/**/*.test.ts"]);
+  record({ check: "bench", variant: "npm run bench, smoke (no speed asserted)", expected: "all pass", ...judgeReference(run), ms: run.ms });
+}
+
 async function kataChecks(kata: Kata): Promise<void> {
   const folder = `katas/${kata.slug}/`;
   const reference = await runSuites(folder, { THREADKATA_SOURCE: "solutions" });
@@ -269,6 +282,7 @@ async function main(): Promise<void> {
     staticChecks();
     await harnessChecks();
     await kataCommandChecks();
+    await benchChecks();
   }
   for (let round = 1; round <= repeat; round++) {
     if (repeat > 1) console.log(`-- round ${round} of ${repeat}`);
@@ -285,7 +299,7 @@ async function main(): Promise<void> {
 function summariseRounds(): void {
   const byVariant = new Map<string, Row[]>();
   for (const row of rows) {
-    if (["layout", "docs", "typecheck", "harness", "kata command"].includes(row.check)) continue;
+    if (["layout", "docs", "typecheck", "harness", "kata command", "bench"].includes(row.check)) continue;
     const key = `${row.check}  ${row.variant}`;
     byVariant.set(key, [...(byVariant.get(key) ?? []), row]);
   }
@@ -298,4 +312,4 @@ function summariseRounds(): void {
   }
 }
 
-await main();
+if (isMain) await main();

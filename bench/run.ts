@@ -1,0 +1,104 @@
+// npm run bench: every kata's benchmark in one run, one table, saved as JSON for comparing runs.
+//
+//   npm run bench                          the figures (about 2 minutes on 2 cores)
+//   npm run bench -- --quick               short runs: a smoke test, noisy figures
+//   npm run bench -- 02 08                 only these katas' sections
+//   npm run bench -- --json                print the JSON instead of the table
+//   npm run bench -- compare a.json b.json the ratios between two saved runs
+//   npm run bench -- detection [--runs N] [--kata 06]   how fast the suites catch the known-wrong answers
+
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { benchLock } from "./02-lock.bench.ts";
+import { benchEvent } from "./05-event.bench.ts";
+import { benchCondition } from "./06-condition.bench.ts";
+import { benchQueue } from "./08-queue.bench.ts";
+import { formatMachine, formatSection, isMain, newResult, optionsFromArgs, save, type Bench, type BenchResult, type SectionResult } from "./core.ts";
+import { benchDetection } from "./detection.ts";
+
+export const benches: { slug: string; bench: Bench }[] = [
+  { slug: "02-lock", bench: benchLock },
+  { slug: "05-event", bench: benchEvent },
+  { slug: "06-condition", bench: benchCondition },
+  { slug: "08-queue", bench: benchQueue },
+];
+
+const executor: SectionResult = {
+  name: "executor",
+  title: "executor: ThreadPoolExecutor",
+  subjects: [],
+  measurements: [],
+  ratios: [],
+  notes: ["skipped: no executor kata yet (issue 6)"],
+};
+
+function matches(slug: string, wanted: string[]): boolean {
+  return wanted.length === 0 || wanted.some((w) => slug === w || slug.startsWith(w.padStart(2, "0")) || slug.slice(3).startsWith(w));
+}
+
+async function main(): Promise<void> {
+  const { options, json, save: keep, positionals, values } = optionsFromArgs(process.argv.slice(2));
+  const [verb, ...rest] = positionals;
+
+  if (verb === "compare") {
+    if (rest.length !== 2) throw new Error("compare wants two files: npm run bench -- compare a.json b.json");
+    console.log(compare(load(rest[0]!), load(rest[1]!)));
+    return;
+  }
+
+  const result = newResult(options);
+  const log = (line: string) => {
+    if (!json) console.log(line);
+  };
+  if (verb === "detection") {
+    const runs = Number(values.runs ?? 20);
+    log(formatMachine(result.machine));
+    log(`detection: each known-wrong answer's suite, ${runs} runs${values.kata ? `, kata ${values.kata}` : ""}`);
+    result.sections.push(await benchDetection(runs, values.kata as string | undefined, log));
+    log("");
+    log(formatSection(result.sections[0]!));
+  } else {
+    const wanted = positionals;
+    log(`threadkata bench, ${options.profile}: ${options.runs} runs of ${options.durationMs} ms after ${options.warmups} warm-up`);
+    log(formatMachine(result.machine));
+    log("");
+    for (const { slug, bench } of benches) {
+      if (!matches(slug, wanted)) continue;
+      const section = await bench(options);
+      result.sections.push(section);
+      log(formatSection(section) + "\n");
+    }
+    if (matches("executor", wanted)) {
+      result.sections.push(executor);
+      log(formatSection(executor) + "\n");
+    }
+  }
+  const file = keep ? save(result) : undefined;
+  if (json) console.log(JSON.stringify(result, null, 2));
+  else if (file) console.log(`saved ${path.relative(process.cwd(), file)}   compare two runs: npm run bench -- compare <a.json> <b.json>`);
+}
+
+function load(file: string): BenchResult {
+  const result = JSON.parse(readFileSync(file, "utf8")) as BenchResult;
+  if (result.kind !== "threadkata-bench") throw new Error(`${file} is not a threadkata bench result`);
+  return result;
+}
+
+/** B against A, figure by figure: above 1 means B is better (faster, or more items). */
+export function compare(a: BenchResult, b: BenchResult): string {
+  const lines = [`A: ${a.started}  ${formatMachine(a.machine)}`, `B: ${b.started}  ${formatMachine(b.machine)}`, "B / A (above 1: B is better):"];
+  for (const sectionB of b.sections) {
+    const sectionA = a.sections.find((s) => s.name === sectionB.name);
+    if (!sectionA) continue;
+    lines.push(`== ${sectionB.title}`);
+    for (const mb of sectionB.measurements) {
+      const ma = sectionA.measurements.find((m) => m.metric === mb.metric && m.subject === mb.subject);
+      if (!ma || !(ma.median > 0) || !(mb.median > 0) || mb.high) continue;
+      const ratio = mb.better === "higher" ? mb.median / ma.median : ma.median / mb.median;
+      lines.push(`  ${`${mb.metric}, ${mb.subject}`.padEnd(64)} ${ratio.toFixed(2)}×`);
+    }
+  }
+  return lines.join("\n");
+}
+
+if (isMain(import.meta.url)) await main();

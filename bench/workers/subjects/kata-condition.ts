@@ -1,0 +1,1 @@
+export { Condition } from "#kata/06-condition/condition.ts";

@@ -1,0 +1,1 @@
+export { Event } from "#kata/05-event/event.ts";

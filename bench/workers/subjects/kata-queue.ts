@@ -1,0 +1,1 @@
+export { BoundedQueue } from "#kata/08-queue/queue.ts";

@@ -1,0 +1,2 @@
+// No subject: the baseline workers use bare Atomics.
+export {};

@@ -1,0 +1,308 @@
+// The Thread kata's scenarios. One actor (a harness worker thread) plays the program's main thread:
+// it creates, starts and joins real Threads, each a Worker nested in it. The targets are in jobs.ts.
+// Every check is about order, never speed: a thread that must not end yet is held at a gate (a
+// shared word only the actor opens), so it cannot end however fast or slow the machine is.
+
+import { currentThread, enumerate, Thread, type ExceptHookArgs } from "#kata/11-thread/thread.ts";
+import { rule, scenario, throws, type ActorContext, type SharedMemory } from "#threadkata/scenario.ts";
+import { threadId } from "node:worker_threads";
+import { readReport, reportWords } from "./jobs.ts";
+
+const jobs = new URL("./jobs.ts", import.meta.url);
+const slots = 8;
+
+interface Shared {
+  counter: Int32Array;
+  done: Int32Array;
+  arrived: Int32Array;
+  gate: Int32Array;
+  reports: Int32Array[];
+}
+
+function state(memory: SharedMemory): Shared {
+  return {
+    counter: memory.int32(slots),
+    done: memory.int32(slots),
+    arrived: memory.int32(slots),
+    gate: memory.int32(slots),
+    reports: Array.from({ length: slots }, () => memory.int32(reportWords)),
+  };
+}
+
+function reset({ counter, done, arrived, gate, reports }: Shared): void {
+  for (const words of [counter, done, arrived, gate, ...reports]) words.fill(0);
+}
+
+/** A thread held at gate[slot] until open(slot). */
+function gated(shared: Shared, slot: number, name?: string): Thread {
+  return new Thread({ target: [jobs, "waitAtGate"], args: [shared.arrived, shared.gate, shared.done, slot], name });
+}
+
+function open({ gate }: Shared, slot: number): void {
+  Atomics.store(gate, slot, 1);
+  Atomics.notify(gate, slot);
+}
+
+/** Waits (by order, not time) until the thread at `slot` is running its target. */
+function untilArrived({ arrived }: Shared, slot: number, ctx: ActorContext, name: string): void {
+  ctx.until(() => Atomics.load(arrived, slot) === 1, `${name} is running its target (it never started?)`);
+}
+
+/** Lets this thread's event loop turn a few times: Worker events, timers and resolved promises get their turn. */
+async function turns(count = 5): Promise<void> {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+function names(threads: Thread[]): string {
+  return `[${threads.map((t) => t.name).join(", ")}]`;
+}
+
+export const startAndJoinMany = scenario<Shared>({
+  proves: "start() runs the target in a new thread; join() resolves once it has ended, not before; then isAlive() is false",
+  state,
+  reset,
+  repetitions: 4,
+  actors: [
+    async (shared, ctx) => {
+      const { counter, done } = shared;
+      const times = 1000 + ctx.repetition;
+      const threads = Array.from({ length: 6 }, (_, slot) => new Thread({ target: [jobs, "countTo"], args: [counter, done, slot, times] }));
+      for (const thread of threads) rule(!thread.isAlive(), `${thread.name}: isAlive() was true before start()`);
+      ctx.at("start()");
+      for (const thread of threads) {
+        thread.start();
+        rule(thread.isAlive(), `${thread.name}: isAlive() was false just after start(), before the thread could even begin`);
+      }
+      for (const [slot, thread] of threads.entries()) {
+        ctx.at(`${thread.name}.join()`);
+        await thread.join();
+        rule(Atomics.load(done, slot) === 1, `${thread.name}.join() resolved before its target had finished (it had counted ${Atomics.load(counter, slot)} of ${times})`);
+        rule(!thread.isAlive(), `${thread.name}: isAlive() was still true after join() resolved without a timeout`);
+      }
+      for (let slot = 0; slot < threads.length; slot++) {
+        rule(Atomics.load(counter, slot) === times, `thread ${slot} counted ${Atomics.load(counter, slot)}, not ${times}: did each thread get its own arguments?`);
+      }
+    },
+  ],
+});
+
+export const joinWaitsForTheEnd = scenario<Shared>({
+  proves: "join() does not resolve while the thread still runs",
+  state,
+  reset,
+  repetitions: 4,
+  actors: [
+    async (shared, ctx) => {
+      const thread = gated(shared, 0, "held");
+      ctx.at("start()");
+      thread.start();
+      ctx.at("join()");
+      let resolved = false;
+      const joined = thread.join().then(() => (resolved = true));
+      untilArrived(shared, 0, ctx, "held");
+      await turns();
+      rule(!resolved, `join() resolved while "held" was still running (it sleeps at a gate only the test opens): join must wait for the thread's end (the Worker's "exit" event)`);
+      rule(thread.isAlive(), `isAlive() was false while "held" was still running`);
+      open(shared, 0);
+      await joined;
+      rule(Atomics.load(shared.done, 0) === 1, `join() resolved before the target had finished`);
+      rule(!thread.isAlive(), `isAlive() was still true after join() resolved`);
+    },
+  ],
+});
+
+export const startTwice = scenario<Shared>({
+  proves: "a thread can be started only once",
+  state,
+  reset,
+  repetitions: 3,
+  actors: [
+    async (shared, ctx) => {
+      const thread = gated(shared, 0, "once");
+      ctx.at("start()");
+      thread.start();
+      ctx.at("start() again");
+      rule(throws(() => thread.start()), `a second start() of a running thread did not throw (Python: RuntimeError: threads can only be started once)`);
+      open(shared, 0);
+      ctx.at("join()");
+      await thread.join();
+      rule(throws(() => thread.start()), `start() of a thread that has ended did not throw: a Thread runs once, make a new one to run again`);
+      rule(Atomics.load(shared.arrived, 0) === 1 && enumerate().length === 1, `a second start() ran the target again: ${names(enumerate())} are alive`);
+    },
+  ],
+});
+
+export const joinWithTimeout = scenario<Shared>({
+  proves: "join(timeout) returns once the timeout has passed, with the thread still alive; join() then waits for the end",
+  state,
+  reset,
+  repetitions: 5,
+  actors: [
+    async (shared, ctx) => {
+      const thread = gated(shared, 0, "sleeper");
+      ctx.at("start()");
+      thread.start();
+      untilArrived(shared, 0, ctx, "sleeper");
+      const timeout = 5 + Math.floor(ctx.random() * 20);
+      ctx.at(`join(${timeout})`);
+      const started = performance.now();
+      await thread.join(timeout);
+      const waited = performance.now() - started;
+      rule(waited >= timeout - 1, `join(${timeout}) returned after ${waited.toFixed(1)} ms, before its timeout, with the thread still held at its gate`);
+      rule(thread.isAlive(), `after join(${timeout}) returned on its timeout, isAlive() said false, but "sleeper" was still held at its gate`);
+      rule(Atomics.load(shared.done, 0) === 0, `the thread ended while held at its gate?`);
+      open(shared, 0);
+      ctx.at("join()");
+      await thread.join();
+      rule(!thread.isAlive(), `after join() resolved, isAlive() was still true`);
+      rule(Atomics.load(shared.done, 0) === 1, `join() resolved before the target had finished`);
+    },
+  ],
+});
+
+export const namesAndIdents = scenario<Shared>({
+  proves: "names and idents are unique, and each thread sees its own through currentThread()",
+  state,
+  reset,
+  repetitions: 3,
+  actors: [
+    async (shared, ctx) => {
+      const main = currentThread();
+      rule(main.name === "MainThread", `currentThread().name on the thread that runs the test was "${main.name}", not "MainThread"`);
+      rule(main.ident === threadId, `currentThread().ident on the main thread was ${main.ident}, not its threadId ${threadId}`);
+      const given = ["reader", "writer"];
+      const threads = [
+        ...given.map((name, slot) => new Thread({ target: [jobs, "reportSelf"], args: [shared.reports[slot]], name })),
+        ...[2, 3, 4].map((slot) => new Thread({ target: [jobs, "reportSelf"], args: [shared.reports[slot]] })),
+      ];
+      const defaults = threads.slice(2).map((t) => t.name);
+      rule(new Set(defaults).size === 3 && !defaults.some((n) => given.includes(n) || n === "MainThread"), `threads made without a name got the names ${JSON.stringify(defaults)}: each needs its own ("Thread-1", "Thread-2", ...)`);
+      for (const [slot, thread] of threads.entries()) {
+        rule(thread.ident === undefined, `${thread.name}.ident was ${thread.ident} before start(): there is no thread yet`);
+        ctx.at(`${thread.name}.start()`);
+        thread.start();
+        rule(typeof thread.ident === "number", `${thread.name}.ident was ${thread.ident} after start(): it is the Worker's threadId`);
+        rule(slot < 2 ? thread.name === given[slot] : true, `a thread named "${given[slot]}" calls itself "${thread.name}"`);
+      }
+      for (const thread of threads) {
+        ctx.at(`${thread.name}.join()`);
+        await thread.join();
+      }
+      const idents = new Set<number>([main.ident!]);
+      for (const [slot, thread] of threads.entries()) {
+        const [ident, name, line] = readReport(shared.reports[slot]!);
+        rule(name === thread.name, `inside the thread "${thread.name}", currentThread().name was "${name}"`);
+        rule(ident === thread.ident, `inside "${thread.name}" (ident ${thread.ident}), currentThread().ident was ${ident}`);
+        rule(line === `[${thread.name}] hello`, `log("hello") in "${thread.name}" wrote "${line}", not "[${thread.name}] hello"`);
+        rule(!idents.has(ident), `two threads have the ident ${ident}`);
+        idents.add(ident);
+      }
+    },
+  ],
+});
+
+export const enumerateLiveThreads = scenario<Shared>({
+  proves: "enumerate() lists exactly the live threads, main first, at every step",
+  state,
+  reset,
+  repetitions: 4,
+  actors: [
+    async (shared, ctx) => {
+      const main = currentThread();
+      const expect = (want: Thread[], when: string) => {
+        const got = enumerate();
+        const same = got.length === want.length && want.every((thread) => got.includes(thread));
+        rule(same, `${when}, enumerate() gave ${names(got)}, not ${names(want)}`);
+      };
+      expect([main], "before any thread was started");
+      const first = gated(shared, 0, "first");
+      const second = gated(shared, 1, "second");
+      expect([main], "after two Threads were created, not started");
+      ctx.at("start()");
+      first.start();
+      expect([main, first], `after "first".start()`);
+      second.start();
+      expect([main, first, second], `after "second".start()`);
+      untilArrived(shared, 0, ctx, "first");
+      untilArrived(shared, 1, ctx, "second");
+      await turns();
+      expect([main, first, second], "while both were held at their gates");
+      open(shared, 1);
+      ctx.at(`"second".join()`);
+      await second.join();
+      expect([main, first], `after "second" ended`);
+      open(shared, 0);
+      ctx.at(`"first".join()`);
+      await first.join();
+      expect([main], "after both ended");
+    },
+  ],
+});
+
+function exceptionScenario(job: "failNow" | "failLater", how: string) {
+  return scenario<Shared>({
+    proves: `an exception that escapes a target ${how} reaches Thread.excepthook, in the thread that started it, before join() resolves`,
+    state,
+    reset,
+    repetitions: 3,
+    actors: [
+      async (_shared, ctx) => {
+        const calls: ExceptHookArgs[] = [];
+        let aliveInHook = true;
+        const saved = Thread.excepthook;
+        Thread.excepthook = (args) => {
+          calls.push(args);
+          aliveInHook &&= args.thread.isAlive();
+        };
+        try {
+          const message = `job ${ctx.repetition} failed`;
+          const thread = new Thread({ target: [jobs, job], args: [message], name: "doomed" });
+          ctx.at("start()");
+          thread.start();
+          ctx.at("join()");
+          await thread.join();
+          rule(!thread.isAlive(), `after its target ${how} and join() resolved, isAlive() was still true: a thread whose target failed has ended too`);
+          rule(calls.length > 0, `the target ${how} "${message}", but Thread.excepthook was never called${job === "failLater" ? " (an async target fails by rejecting its promise: await it)" : ""}`);
+          rule(calls.length === 1, `Thread.excepthook was called ${calls.length} times for one exception`);
+          rule(aliveInHook, `excepthook ran after "doomed" was marked not alive: Python calls it while the thread still runs, before join() returns`);
+          const [{ thread: which, excType, excValue, excTraceback }] = calls as [ExceptHookArgs];
+          rule(which === thread, `excepthook's args.thread was "${which?.name}", not the Thread object that failed`);
+          rule(excType === "JobFailed", `excepthook's args.excType was "${excType}", not "JobFailed" (the error's name: a structured clone makes every custom error a plain Error, so send the name along)`);
+          rule(excValue instanceof Error && excValue.message === message, `excepthook's args.excValue was ${String(excValue)}, not the Error with the message "${message}"`);
+          rule(/failingStep/.test(excTraceback) && /jobs\.ts:\d+/.test(excTraceback), `excepthook's args.excTraceback does not show where the thread threw (failingStep in jobs.ts):\n${excTraceback}`);
+        } finally {
+          Thread.excepthook = saved;
+        }
+      },
+    ],
+  });
+}
+
+export const exceptionReachesHook = exceptionScenario("failNow", "throws");
+export const rejectionReachesHook = exceptionScenario("failLater", "rejects");
+
+export const defaultHookPrints = scenario<Shared>({
+  proves: `the default excepthook prints "Exception in thread NAME:" and the stack, and the program goes on`,
+  state,
+  reset,
+  repetitions: 2,
+  actors: [
+    async (_shared, ctx) => {
+      const printed: string[] = [];
+      const saved = console.error;
+      console.error = (...parts: unknown[]) => printed.push(parts.map(String).join(" "));
+      try {
+        const thread = new Thread({ target: [jobs, "failNow"], args: ["printed and survived"], name: "loud" });
+        ctx.at("start()");
+        thread.start();
+        ctx.at("join()");
+        await thread.join();
+      } finally {
+        console.error = saved;
+      }
+      const text = printed.join("\n");
+      rule(text.startsWith("Exception in thread loud:"), `the default excepthook printed (console.error) ${JSON.stringify(text.slice(0, 80))}, not "Exception in thread loud:" first`);
+      rule(text.includes("printed and survived") && /failingStep/.test(text), `the default excepthook did not print the error and its stack:\n${text}`);
+    },
+  ],
+});
