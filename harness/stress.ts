@@ -30,6 +30,8 @@ import { deadlineMs, formatSeed, seedFor, stressLevel } from "./stress-level.ts"
 import { relativeToRepository, shortenPaths } from "./under-test.ts";
 
 const sharedMemoryBytes = 64 * 1024;
+/** How long a certain deadlock (see Watch.certainDeadlock) must be seen before it is reported. */
+const certainDeadlockMs = 100;
 /** How long, after a failure, the other threads have to come back from their harness waits. */
 const settleMs = 250;
 
@@ -251,13 +253,24 @@ class Watch {
         for (const thread of this.threads) thread.listen(() => {});
         outcome();
       };
+      let deadlockedSince: number | undefined;
       const timer = setInterval(() => {
         const now = Atomics.load(this.control, Word.completed);
         if (now !== progress) {
           progress = now;
           lastProgress = performance.now();
+          deadlockedSince = undefined;
         } else if (performance.now() - lastProgress > this.deadline) {
           finish(() => reject(this.stuck(type)));
+        } else if (this.certainDeadlock()) {
+          // No need to wait out the deadline: nothing can ever wake these threads. Seen twice,
+          // a tick apart, so that a thread just on its way out of a wait is not taken for stuck.
+          deadlockedSince ??= performance.now();
+          if (performance.now() - deadlockedSince >= certainDeadlockMs) {
+            finish(() => reject(this.stuck(type, performance.now() - lastProgress)));
+          }
+        } else {
+          deadlockedSince = undefined;
         }
       }, Math.min(50, this.deadline / 4));
       this.threads.forEach((thread, actor) =>
@@ -299,7 +312,7 @@ class Watch {
     return Atomics.load(this.control, actorBase(actor) + ActorWord.repetition);
   }
 
-  private stuck(waitingFor: "ready" | "batch"): KataFailure {
+  private stuck(waitingFor: "ready" | "batch", quietMs = this.deadline): KataFailure {
     const lines: string[] = [];
     const advice = new Set<string>();
     const locks = this.locks();
@@ -352,7 +365,7 @@ class Watch {
       }
       lines.push(`  actor ${actor} (thread ${threadId ?? "?"}): ${state}${locks.of(actor)}`);
     }
-    const header = `no progress for ${this.deadline} ms in ${this.place.scenario}; the threads were:`;
+    const header = `no progress for ${Math.round(quietMs)} ms in ${this.place.scenario}; the threads were:`;
     if (locks.cycles.length > 0) {
       advice.delete(adviceFor.asleep);
       advice.add(adviceFor.deadlock);
@@ -367,7 +380,22 @@ class Watch {
    * lock, who waits for which. Each waiting actor points at the holder of its lock; a walk that
    * comes back to where it started is a deadlock.
    */
-  private locks(): { cycles: string[]; of(actor: number): string } {
+  /**
+   * A deadlock nothing can end: the locks' wait-for graph has a cycle, and every actor still
+   * running the scenario is asleep in Atomics.wait with no timeout, so no one is left to release
+   * a lock or to wake anyone.
+   */
+  private certainDeadlock(): boolean {
+    if (this.locks().cycleActors.length === 0) return false;
+    for (let actor = 0; actor < this.parties; actor++) {
+      const read = (word: number) => Atomics.load(this.control, actorBase(actor) + word);
+      if (read(ActorWord.phase) !== Phase.running) continue;
+      if (!read(ActorWord.asleep) || read(ActorWord.waitTimeout) >= 0) return false;
+    }
+    return true;
+  }
+
+  private locks(): { cycles: string[]; cycleActors: number[][]; of(actor: number): string } {
     const waits: number[] = [];
     const holds: number[][] = [];
     const uncounted: number[] = [];
@@ -395,6 +423,7 @@ class Watch {
     const next = (actor: number) => (waits[actor] ? holder.get(waits[actor]!) : undefined);
 
     const cycles: string[] = [];
+    const cycleActors: number[][] = [];
     const seen = new Set<number>();
     for (let start = 0; start < this.parties; start++) {
       const path: number[] = [];
@@ -409,12 +438,14 @@ class Watch {
         const ordered = [...cycle.slice(lowest), ...cycle.slice(0, lowest)];
         const steps = ordered.map((a) => `actor ${a} holds ${heldList(a)} and waits for ${name(waits[a]!)}`);
         cycles.push(`${cycles.length === 0 ? "deadlock" : "and another deadlock"}: ${steps.join("; ")}`);
+        cycleActors.push(ordered);
       }
       for (const a of path) seen.add(a);
     }
 
     return {
       cycles,
+      cycleActors,
       of(actor) {
         const parts: string[] = [];
         if (holds[actor]!.length > 0 || uncounted[actor]! > 0) parts.push(`holds ${heldList(actor)}`);
