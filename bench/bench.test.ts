@@ -7,6 +7,8 @@ import { benchLock } from "./02-lock.bench.ts";
 import { benchEvent } from "./05-event.bench.ts";
 import { benchCondition } from "./06-condition.bench.ts";
 import { benchQueue } from "./08-queue.bench.ts";
+import { benchExecutor } from "./13-executor.bench.ts";
+import { benchEventLoop } from "./14-event-loop.bench.ts";
 import { formatSection, newResult, profiles, type Bench, type Options, type SectionResult } from "./core.ts";
 import { compare } from "./run.ts";
 
@@ -19,6 +21,8 @@ const required: [string, Bench, string[]][] = [
   ["05-event", benchEvent, ["reference", "Atomics.wait/notify"]],
   ["06-condition", benchCondition, ["reference", "SequenceCondition", "Atomics.wait/notify"]],
   ["08-queue", benchQueue, ["reference", "MessageChannel"]],
+  ["13-executor", benchExecutor, ["reference", "piscina", "postMessage"]],
+  ["14-event-loop", benchEventLoop, ["inline (the event loop's thread)", "reference"]],
 ];
 
 function expectShape(section: SectionResult, subjects: string[]): void {

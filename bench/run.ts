@@ -13,6 +13,8 @@ import { benchLock } from "./02-lock.bench.ts";
 import { benchEvent } from "./05-event.bench.ts";
 import { benchCondition } from "./06-condition.bench.ts";
 import { benchQueue } from "./08-queue.bench.ts";
+import { benchExecutor } from "./13-executor.bench.ts";
+import { benchEventLoop } from "./14-event-loop.bench.ts";
 import { formatMachine, formatSection, isMain, newResult, optionsFromArgs, save, type Bench, type BenchResult, type SectionResult } from "./core.ts";
 import { benchDetection } from "./detection.ts";
 
@@ -21,16 +23,9 @@ export const benches: { slug: string; bench: Bench }[] = [
   { slug: "05-event", bench: benchEvent },
   { slug: "06-condition", bench: benchCondition },
   { slug: "08-queue", bench: benchQueue },
+  { slug: "13-executor", bench: benchExecutor },
+  { slug: "14-event-loop", bench: benchEventLoop },
 ];
-
-const executor: SectionResult = {
-  name: "executor",
-  title: "executor: ThreadPoolExecutor",
-  subjects: [],
-  measurements: [],
-  ratios: [],
-  notes: ["skipped: no executor kata yet (issue 6)"],
-};
 
 function matches(slug: string, wanted: string[]): boolean {
   return wanted.length === 0 || wanted.some((w) => slug === w || slug.startsWith(w.padStart(2, "0")) || slug.slice(3).startsWith(w));
@@ -67,10 +62,6 @@ async function main(): Promise<void> {
       const section = await bench(options);
       result.sections.push(section);
       log(formatSection(section) + "\n");
-    }
-    if (matches("executor", wanted)) {
-      result.sections.push(executor);
-      log(formatSection(executor) + "\n");
     }
   }
   const file = keep ? save(result) : undefined;

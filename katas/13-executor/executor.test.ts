@@ -1,0 +1,43 @@
+import { describe, test } from "vitest";
+import { kataSuite } from "#threadkata/suite.ts";
+import type * as scenarios from "./executor.scenarios.ts";
+
+const executor = kataSuite<typeof scenarios>("13-executor", new URL("./executor.scenarios.ts", import.meta.url));
+
+// Five stages, in the order to build them: each group needs only the ones above it.
+describe("13-executor: ThreadPoolExecutor", () => {
+  describe("1 Future", () => {
+    test("result() waits for setResult(); done(); a Future is awaitable", () => executor.stress("futureResult"));
+    test("setException(): result() rejects with the error, exception() gives it", () => executor.stress("futureException"));
+    test("result(timeout) and exception(timeout): TimeoutError, not before the timeout", () => executor.stress("futureTimeout"));
+    test("cancel() succeeds only while pending; then CancelledError", () => executor.stress("futureCancel"));
+    test("done callbacks: once each, in order, at once if done, exceptions reported", () => executor.stress("futureCallbacks"));
+  });
+  describe("2 dispatch", () => {
+    test("thousands of tasks, more than workers: every result right", () => executor.stress("manyTasks"));
+    test("never more than maxWorkers tasks at once; the rest wait, pending", () => executor.stress("boundedConcurrency"));
+    test("workers are reused: many tasks, at most maxWorkers threads", () => executor.stress("workersReused"));
+    test("a held task does not hold up the others while a worker is free", () => executor.stress("blockedTaskDoesNotBlockOthers"));
+    test("initializer, initArgs, threadNamePrefix, default maxWorkers", () => executor.stress("initializerAndNames"));
+  });
+  describe("3 exceptions", () => {
+    test("an exception keeps its name, message, stack, cause and fields", () => executor.stress("exceptionsKeepIdentity"));
+    test("thrown strings and objects, TypeError; a throwing task does not kill its worker", () => executor.stress("otherThrows"));
+  });
+  describe("4 map / asCompleted / wait", () => {
+    test("map() yields in input order", () => executor.stress("mapInOrder"));
+    test("map() re-throws a task's exception when it gets there", () => executor.stress("mapRethrows"));
+    test("map(timeout) counts from the call", () => executor.stress("mapTimeout"));
+    test("asCompleted() yields in completion order; its timeout", () => executor.stress("asCompletedOrder"));
+    test("wait(): FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, timeout", () => executor.stress("waitModes"));
+  });
+  describe("5 shutdown and cancel", () => {
+    test("cancel(): waiting yes, running and finished no", () => executor.stress("cancelInPool"));
+    test("shutdown() waits for the tasks and the workers; submit() then throws", () => executor.stress("shutdownWaits"));
+    test("shutdown({ wait: false }) returns at once; the tasks still run", () => executor.stress("shutdownNoWait"));
+    test("shutdown({ cancelFutures: true }) cancels what has not started", () => executor.stress("shutdownCancelFutures"));
+    test("[Symbol.asyncDispose]() (await using) is shutdown()", () => executor.stress("asyncDispose"));
+    test("a worker that dies fails its task's future, naming the cause; the pool goes on", () => executor.stress("workerDies"));
+    test("an initializer that throws breaks the pool (BrokenThreadPool)", () => executor.stress("brokenPool"));
+  });
+});

@@ -1,0 +1,303 @@
+// The event-loop kata's scenarios. One actor (a harness worker thread) plays the service: its event
+// loop beats a heartbeat (a 1 ms timer adds one to a shared word) and answers pings, while jobs go
+// through the Offloader. Every check is about order, never speed: a job on a worker stays in flight
+// until the test releases it (jobs.ts), so "while a job runs" is a stretch the test controls.
+//
+// The test waits by awaiting (a 1 ms timer at a time), never by blocking: it runs on the service's
+// thread, and a blocked thread beats no heartbeat. It counts the workers this thread starts through
+// Node's process "worker" event, so it knows when every worker started so far has its job in flight.
+
+import { Offloader } from "#kata/14-event-loop/offload.ts";
+import { rule, scenario, type ActorContext, type SharedMemory } from "#threadkata/scenario.ts";
+import { createRequire } from "node:module";
+import { threadId, type Worker } from "node:worker_threads";
+import { Board, boardWords, primesBelow, slots, slotWord } from "./jobs.ts";
+
+const jobs = new URL("./jobs.ts", import.meta.url);
+const crunch = [jobs, "crunch"] as const;
+
+// esbuild, which startWorker uses to bundle a job, runs its synchronous API on a worker thread of its
+// own, started on first use and never ended. Start it now, so that the workers counted are the jobs'.
+createRequire(new URL("../../package.json", import.meta.url))("esbuild").transformSync("");
+
+/** Heartbeats a job must see go by while it is in flight. */
+const beatsInFlight = 3;
+
+interface Shared {
+  board: Int32Array;
+}
+
+function state(memory: SharedMemory): Shared {
+  return { board: memory.int32(boardWords) };
+}
+
+function reset({ board }: Shared): void {
+  board.fill(0);
+}
+
+const read = (board: Int32Array, slot: number, field: Parameters<typeof slotWord>[1]) => Atomics.load(board, slotWord(slot, field));
+
+function release(board: Int32Array, slot: number): void {
+  Atomics.store(board, slotWord(slot, "release"), 1);
+  Atomics.notify(board, slotWord(slot, "release"));
+}
+
+/** One turn of this thread's event loop: timers, Worker events and resolved promises get their go. */
+const turn = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
+
+/** Awaits, a turn at a time, until `condition()` holds; the harness's deadline ends a wait that never does. */
+async function until(ctx: ActorContext, condition: () => boolean, what: string): Promise<void> {
+  ctx.at(`waiting until ${what}`);
+  while (!condition()) await turn();
+}
+
+/**
+ * The service under test: a heartbeat on its event loop, pings answered there, and jobs run through
+ * the Offloader. It also counts the workers its thread starts, and those that have ended.
+ */
+class Service {
+  readonly offloader: Offloader;
+  created = 0;
+  exited = 0;
+  private readonly heartbeat: ReturnType<typeof setInterval>;
+  private readonly onWorker = (worker: Worker) => {
+    this.created++;
+    worker.once("exit", () => this.exited++);
+  };
+
+  constructor(
+    readonly board: Int32Array,
+    maxWorkers: number,
+  ) {
+    Atomics.store(board, Board.service, threadId);
+    process.on("worker", this.onWorker);
+    this.heartbeat = setInterval(() => Atomics.add(board, Board.beats, 1), 1);
+    this.offloader = new Offloader(maxWorkers);
+  }
+
+  get beats(): number {
+    return Atomics.load(this.board, Board.beats);
+  }
+
+  /** A request the loop answers itself: it resolves only if the loop gets a turn. */
+  ping(): Promise<string> {
+    return new Promise((resolve) => setImmediate(() => resolve("pong")));
+  }
+
+  /** Submits crunch(board, slot, n); the promise never rejects: it settles to what happened. */
+  submit(slot: number, n: number): Promise<{ value?: unknown; error?: unknown }> {
+    return this.offloader.run(crunch, this.board, slot, n).then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+  }
+
+  /** Ends the repetition: every job released (a failed rule leaves none hanging), the heartbeat off. */
+  close(): void {
+    for (let slot = 0; slot < slots; slot++) release(this.board, slot);
+    clearInterval(this.heartbeat);
+    process.off("worker", this.onWorker);
+  }
+}
+
+/** The first rule of every check: a job that ran on the service's own thread blocked its loop. */
+function ranOffTheLoop(board: Int32Array, slot: number): void {
+  const thread = read(board, slot, "thread");
+  const beats = read(board, slot, "beatsAtEnd") - read(board, slot, "beatsAtStart");
+  rule(
+    thread !== threadId,
+    `the event loop was blocked while a job ran: ${beats} heartbeats while the job was in flight. ` +
+      `It ran on the service's own thread (thread ${threadId}), inside the event loop, so no timer, ` +
+      `request or promise could run until it returned; a Promise around the work changes nothing. Move the work to a worker`,
+  );
+}
+
+/** Jobs begun and not yet released by the test: in flight, and staying so until released. */
+function held(board: Int32Array): number {
+  let count = 0;
+  for (let slot = 0; slot < slots; slot++) if (read(board, slot, "started") && !read(board, slot, "release")) count++;
+  return count;
+}
+
+/** Whether some job ran on the service's own thread (ranOffTheLoop then says so). */
+function ranHere(board: Int32Array): boolean {
+  for (let slot = 0; slot < slots; slot++) if (read(board, slot, "started") && read(board, slot, "thread") === threadId) return true;
+  return false;
+}
+
+/**
+ * Awaits until `expected` jobs are held in flight and every worker started so far has begun its
+ * job (so no other job is on its way); breaks the rule as soon as more than `bound` are in flight.
+ */
+async function settle(ctx: ActorContext, service: Service, expected: number, bound: number, submitted: number): Promise<void> {
+  const { board } = service;
+  const check = () => {
+    const most = Atomics.load(board, Board.most);
+    rule(
+      most <= bound,
+      `${most} jobs were in flight at once, with a bound of ${bound} (${submitted} submitted): ` +
+        `run() must make a job wait for a turn while ${bound} run, not start a worker for every job`,
+    );
+  };
+  await until(
+    ctx,
+    () => {
+      check();
+      return ranHere(board) || (held(board) >= expected && Atomics.load(board, Board.entered) >= service.created);
+    },
+    `${expected} jobs are in flight at once (bound ${bound}, ${submitted} submitted): do they run one after the other?`,
+  );
+  check();
+}
+
+export const loopStaysResponsive = scenario<Shared>({
+  proves: "while a job is in flight, the service's event loop goes on: heartbeats beat and requests are answered",
+  state,
+  reset,
+  repetitions: 3,
+  actors: [
+    async ({ board }, ctx) => {
+      const service = new Service(board, 2);
+      try {
+        const n = 20_000 + ctx.repetition;
+        ctx.at("run([jobs, \"crunch\"]) (it must return a Promise at once)");
+        const result = service.submit(0, n);
+        await until(ctx, () => read(board, 0, "started") === 1, "the job has begun (did run() start it?)");
+        ranOffTheLoop(board, 0);
+
+        const from = read(board, 0, "beatsAtStart");
+        await until(ctx, () => service.beats >= from + beatsInFlight, `the heartbeat beats ${beatsInFlight} times while the job is in flight`);
+        ctx.at("ping() while the job is in flight");
+        rule((await service.ping()) === "pong", "ping() was not answered");
+        rule(read(board, 0, "finished") === 0, "the job finished before the test released it?");
+
+        release(board, 0);
+        ctx.at("await the job's result");
+        const { value, error } = await result;
+        rule(error === undefined, `run() rejected with ${String(error)}, but the job returned normally`);
+        rule(value === primesBelow(n), `run() resolved with ${String(value)}, not the job's result ${primesBelow(n)}`);
+        const seen = read(board, 0, "beatsAtEnd") - read(board, 0, "beatsAtStart");
+        rule(seen >= beatsInFlight, `the job saw only ${seen} heartbeats go by while it ran`);
+        await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
+      } finally {
+        service.close();
+      }
+    },
+  ],
+});
+
+export const jobsRunInParallel = scenario<Shared>({
+  proves: "two jobs run at once, on two different threads, neither of them the service's",
+  state,
+  reset,
+  repetitions: 3,
+  actors: [
+    async ({ board }, ctx) => {
+      const service = new Service(board, 2);
+      try {
+        ctx.at("run() twice");
+        const results = [0, 1].map((slot) => service.submit(slot, 10_000 + slot));
+        await settle(ctx, service, 2, 2, 2);
+        ranOffTheLoop(board, 0);
+        ranOffTheLoop(board, 1);
+        const [first, second] = [read(board, 0, "thread"), read(board, 1, "thread")];
+        rule(first !== second, `both jobs ran on the same thread (${first})`);
+        rule(Atomics.load(board, Board.inside) === 2, `${Atomics.load(board, Board.inside)} jobs in flight, not 2`);
+
+        release(board, 0);
+        release(board, 1);
+        ctx.at("await both results");
+        for (const [slot, result] of results.entries()) {
+          const { value, error } = await result;
+          rule(error === undefined, `run() rejected with ${String(error)}, but the job returned normally`);
+          rule(value === primesBelow(10_000 + slot), `job ${slot}: run() resolved with ${String(value)}, not ${primesBelow(10_000 + slot)}`);
+        }
+        await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
+      } finally {
+        service.close();
+      }
+    },
+  ],
+});
+
+export const boundedConcurrency = scenario<Shared>({
+  proves: "with a bound of 2, at most 2 jobs are in flight at once, however many are submitted, and every job completes with its own result",
+  state,
+  reset,
+  repetitions: 2,
+  actors: [
+    async ({ board }, ctx) => {
+      const bound = 2;
+      const count = 5;
+      const service = new Service(board, bound);
+      try {
+        const n = (slot: number) => 5_000 + 1_000 * slot;
+        ctx.at(`run() ${count} times`);
+        const results = Array.from({ length: count }, (_, slot) => service.submit(slot, n(slot)));
+        for (let released = 0; released < count; ) {
+          await settle(ctx, service, Math.min(bound, count - released), bound, count);
+          for (let slot = 0; slot < count; slot++) ranOffTheLoop(board, slot);
+          for (let slot = 0; slot < count; slot++) {
+            if (read(board, slot, "started") && !read(board, slot, "release")) {
+              release(board, slot);
+              released++;
+            }
+          }
+        }
+        ctx.at("await every result");
+        for (const [slot, result] of results.entries()) {
+          const { value, error } = await result;
+          rule(error === undefined, `job ${slot}: run() rejected with ${String(error)}, but the job returned normally`);
+          rule(value === primesBelow(n(slot)), `job ${slot}: run() resolved with ${String(value)}, not its own result ${primesBelow(n(slot))}: did each caller get its own job's result?`);
+        }
+        rule(Atomics.load(board, Board.entered) === count, `${Atomics.load(board, Board.entered)} jobs ran, not ${count}`);
+        await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
+      } finally {
+        service.close();
+      }
+    },
+  ],
+});
+
+function failureScenario(job: "failNow" | "failLater", how: string) {
+  return scenario<Shared>({
+    proves: `a job that ${how} rejects the caller's promise with its error, name and message intact; a job that returns resolves it`,
+    state,
+    reset,
+    repetitions: 3,
+    actors: [
+      async ({ board }, ctx) => {
+        const service = new Service(board, 2);
+        try {
+          const message = `job ${ctx.repetition} failed`;
+          ctx.at(`run([jobs, "${job}"])`);
+          const outcome = service.offloader.run([jobs, job], message).then(
+            (value) => ({ settled: true, value, error: undefined as unknown }),
+            (error: unknown) => ({ settled: true, value: undefined, error }),
+          );
+          let settled: { settled: boolean; value: unknown; error: unknown } = { settled: false, value: undefined, error: undefined };
+          void outcome.then((o) => (settled = o));
+          // By order: once every worker has ended (its "exit" delivered) and a few more turns have
+          // passed, run()'s promise has had every chance to settle.
+          await until(ctx, () => settled.settled || (service.created > 0 && service.exited === service.created), `run()'s promise settles, or the ${job}() worker ends (was one started?)`);
+          for (let i = 0; i < 5 && !settled.settled; i++) await turn();
+          rule(settled.settled, `the job ${how} "${message}", its worker has ended, and run()'s promise is still pending: the error never reached the caller`);
+          const { value, error } = settled;
+          rule(error !== undefined, `run() resolved (with ${JSON.stringify(value)}), but the job ${how} JobFailed("${message}"): the error must reject the caller's promise`);
+          rule(error instanceof Error && error.message === message, `run() rejected with ${String(error)}, not the Error with the message "${message}"`);
+          rule(error.name === "JobFailed", `run() rejected with an error named "${error.name}", not "JobFailed" (a structured clone makes every custom error a plain Error: send the name along)`);
+
+          ctx.at(`run([jobs, "primesBelow"])`);
+          const count = await service.offloader.run([jobs, "primesBelow"], 1_000 + ctx.repetition);
+          rule(count === primesBelow(1_000 + ctx.repetition), `after a failed job, run() resolved with ${String(count)}, not ${primesBelow(1_000 + ctx.repetition)}`);
+          await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
+        } finally {
+          service.close();
+        }
+      },
+    ],
+  });
+}
+
+export const errorReachesCaller = failureScenario("failNow", "throws");
+export const rejectionReachesCaller = failureScenario("failLater", "rejects");

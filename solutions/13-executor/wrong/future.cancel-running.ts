@@ -1,0 +1,245 @@
+// KNOWN WRONG: cancel() returns true for a running future (and marks it cancelled): a call that
+// has started cannot be stopped, so Python's cancel() refuses unless the future is still pending.
+// Python's concurrent.futures.Future, asCompleted() and wait(): the result of a call that runs
+// somewhere else, in one JavaScript thread. See katas/13-executor/README.md.
+//
+// A Future is a small state machine (PENDING → RUNNING → FINISHED, or PENDING → CANCELLED) with two
+// kinds of listeners: waiters (the promises of result() and exception()) and done callbacks. Python
+// blocks a thread in result(); here result() returns a promise, and the waiters are its resolvers.
+
+export class CancelledError extends Error {
+  override name = "CancelledError";
+}
+
+export class TimeoutError extends Error {
+  override name = "TimeoutError";
+}
+
+/** A set_result() on a future that is already done, say (Python's InvalidStateError). */
+export class InvalidStateError extends Error {
+  override name = "InvalidStateError";
+}
+
+export const FIRST_COMPLETED = "FIRST_COMPLETED";
+export const FIRST_EXCEPTION = "FIRST_EXCEPTION";
+export const ALL_COMPLETED = "ALL_COMPLETED";
+export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED;
+
+type State = "PENDING" | "RUNNING" | "CANCELLED" | "FINISHED";
+
+/** Whether a future finished by raising (not cancelled): for wait(FIRST_EXCEPTION). */
+let raisedNow: (future: Future<any>) => boolean;
+
+export class Future<T = unknown> implements PromiseLike<T> {
+  /** Where an exception thrown by a done callback goes: reported, never thrown into the caller. */
+  static reportCallbackError: (error: unknown, future: Future<any>) => void = (error, future) => {
+    console.error(`exception calling callback for ${future}`, error);
+  };
+
+  private state: State = "PENDING";
+  private value: T | undefined;
+  private error: unknown;
+  private failed = false;
+  private waiters: (() => void)[] = [];
+  private callbacks: ((future: Future<T>) => void)[] = [];
+
+  static {
+    raisedNow = (future) => future.state === "FINISHED" && future.failed;
+  }
+
+  /** Cancels the call if it has not started: true if the future is (now) cancelled. */
+  cancel(): boolean {
+    if (this.state === "FINISHED") return false;
+    if (this.state === "CANCELLED") return true;
+    this.state = "CANCELLED";
+    this.settle();
+    return true;
+  }
+
+  cancelled(): boolean {
+    return this.state === "CANCELLED";
+  }
+
+  running(): boolean {
+    return this.state === "RUNNING";
+  }
+
+  done(): boolean {
+    return this.state === "CANCELLED" || this.state === "FINISHED";
+  }
+
+  /** The call's value; rejects with its exception, CancelledError, or TimeoutError after `timeout` ms. */
+  result(timeout?: number): Promise<T> {
+    return this.whenDone(timeout).then(() => {
+      if (this.state === "CANCELLED") throw new CancelledError();
+      if (this.failed) throw this.error;
+      return this.value as T;
+    });
+  }
+
+  /** The call's exception (undefined if it returned); rejects with CancelledError or TimeoutError. */
+  exception(timeout?: number): Promise<unknown> {
+    return this.whenDone(timeout).then(() => {
+      if (this.state === "CANCELLED") throw new CancelledError();
+      return this.failed ? this.error : undefined;
+    });
+  }
+
+  /** Calls fn(this) when the future is done, or at once if it is; in the order they were added. */
+  addDoneCallback(fn: (future: Future<T>) => void): void {
+    if (this.done()) this.call(fn);
+    else this.callbacks.push(fn);
+  }
+
+  /** `await future` is `await future.result()`: a Future is awaitable, like an asyncio-wrapped one. */
+  then<A = T, B = never>(onResult?: ((value: T) => A | PromiseLike<A>) | null, onError?: ((error: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+    return this.result().then(onResult, onError);
+  }
+
+  // For executors (Python: "should only be used by Executor implementations and unit tests").
+
+  /** Marks the future running; false if it was cancelled (then the call must not run). */
+  setRunningOrNotifyCancel(): boolean {
+    if (this.state === "CANCELLED") return false;
+    if (this.state !== "PENDING") throw new InvalidStateError(`future is ${this.state.toLowerCase()}, not pending`);
+    this.state = "RUNNING";
+    return true;
+  }
+
+  setResult(value: T): void {
+    this.finish(false, value, undefined);
+  }
+
+  setException(error: unknown): void {
+    this.finish(true, undefined, error);
+  }
+
+  toString(): string {
+    return `<Future state=${this.state.toLowerCase()}${this.state === "FINISHED" ? (this.failed ? " raised" : " returned") : ""}>`;
+  }
+
+  private finish(failed: boolean, value: T | undefined, error: unknown): void {
+    if (this.done()) throw new InvalidStateError(`future is already ${this.state.toLowerCase()}`);
+    this.failed = failed;
+    this.value = value;
+    this.error = error;
+    this.state = "FINISHED";
+    this.settle();
+  }
+
+  /** Done: wake the waiters first, then the callbacks, each once, in order (as Python does). */
+  private settle(): void {
+    const waiters = this.waiters;
+    const callbacks = this.callbacks;
+    this.waiters = [];
+    this.callbacks = [];
+    for (const wake of waiters) wake();
+    for (const fn of callbacks) this.call(fn);
+  }
+
+  private call(fn: (future: Future<T>) => void): void {
+    try {
+      fn(this);
+    } catch (error) {
+      Future.reportCallbackError(error, this);
+    }
+  }
+
+  /** Resolves once the future is done; rejects with TimeoutError after `timeout` ms if it is not. */
+  private whenDone(timeout?: number): Promise<void> {
+    if (this.done()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      if (timeout === undefined) {
+        this.waiters.push(resolve);
+        return;
+      }
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(wake), 1);
+        reject(new TimeoutError(`the future was not done within ${timeout} ms`));
+      }, Math.max(0, timeout));
+      this.waiters.push(wake);
+    });
+  }
+}
+
+/**
+ * Yields the futures as they complete (those already done first); duplicates once. Throws
+ * TimeoutError if `timeout` ms (counted from this call) pass before all are done.
+ *
+ * Written as an iterator object, not an async generator: `yield future` in an async generator
+ * awaits the future, since a Future is awaitable, and would yield its result instead.
+ */
+export function asCompleted<F extends Future<any>>(futures: Iterable<F>, timeout?: number): AsyncIterableIterator<F> {
+  const deadline = timeout === undefined ? undefined : performance.now() + timeout;
+  const all = new Set(futures);
+  const finished = [...all].filter((future) => future.done());
+  const pending = new Set([...all].filter((future) => !future.done()));
+  let wake: (() => void) | undefined;
+  for (const future of pending) {
+    future.addDoneCallback(() => {
+      pending.delete(future);
+      finished.push(future);
+      wake?.();
+    });
+  }
+  const iterator: AsyncIterableIterator<F> = {
+    async next() {
+      while (finished.length === 0 && pending.size > 0) {
+        await new Promise<void>((resolve, reject) => {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          if (deadline !== undefined) {
+            timer = setTimeout(() => reject(new TimeoutError(`${pending.size} (of ${all.size}) futures unfinished`)), Math.max(0, deadline - performance.now()));
+          }
+        }).finally(() => (wake = undefined));
+      }
+      const future = finished.shift();
+      return future ? { value: future, done: false } : { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}
+
+export interface WaitOptions {
+  /** Milliseconds; when they pass, wait() returns what is done so far (it does not throw). */
+  timeout?: number;
+  returnWhen?: ReturnWhen;
+}
+
+/** Waits for the futures (Python's concurrent.futures.wait): resolves with which are done and which not. */
+export function wait<F extends Future<any>>(futures: Iterable<F>, options: WaitOptions = {}): Promise<{ done: Set<F>; notDone: Set<F> }> {
+  const { timeout, returnWhen = ALL_COMPLETED } = options;
+  const all = new Set(futures);
+  const partition = () => {
+    const done = new Set([...all].filter((future) => future.done()));
+    return { done, notDone: new Set([...all].filter((future) => !done.has(future))) };
+  };
+  const satisfied = () => {
+    const done = [...all].filter((future) => future.done());
+    if (returnWhen === FIRST_COMPLETED && done.length > 0) return true;
+    if (returnWhen === FIRST_EXCEPTION && done.some((future) => raisedNow(future))) return true;
+    return done.length === all.size;
+  };
+  if (satisfied()) return Promise.resolve(partition());
+  return new Promise((resolve) => {
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      resolve(partition());
+    };
+    const timer = timeout === undefined ? undefined : setTimeout(finish, Math.max(0, timeout));
+    for (const future of all) future.addDoneCallback(() => satisfied() && finish());
+  });
+}
