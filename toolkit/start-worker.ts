@@ -48,7 +48,7 @@ export function startWorker(target: Target, options: StartWorkerOptions): Worker
   return new Worker(loader, { eval: true, workerData: options.workerData, name: options.name });
 }
 
-function modulePath(module: string | URL): string {
+export function modulePath(module: string | URL): string {
   const text = module instanceof URL ? module.href : module;
   if (text.startsWith("file:")) return fileURLToPath(text);
   if (text.startsWith("#kata/")) return resolveKataFile(text.slice("#kata/".length));
@@ -63,26 +63,35 @@ function bundleFor(target: Target, bootstrap: Target): string {
     `import { ${target[1]} as target } from ${JSON.stringify(modulePath(target[0]))};`,
     `bootstrap(target);`,
   ].join("\n");
-  const known = bundles.get(entry);
-  if (known) return known;
+  return bundleSync(
+    { contents: entry, resolveDir: repositoryRoot, sourcefile: "thread-entry.ts" },
+    cacheDirectory,
+    "thread",
+    `[${String(target[0])}, "${target[1]}"]`,
+  );
+}
 
-  // #kata/ follows THREADKATA_SOURCE and THREADKATA_SWAP, as in the harness's bundles.
+/**
+ * Bundles one TypeScript entry for a worker thread, synchronously (esbuild's buildSync: plugins
+ * cannot run, so #kata/ is an alias that follows THREADKATA_SOURCE and THREADKATA_SWAP, as in the
+ * harness's bundles), once per thread and entry. Returns the bundle's file: URL.
+ */
+export function bundleSync(stdin: { contents: string; resolveDir: string; sourcefile: string }, directory: string, stem: string, what: string): string {
+  const known = bundles.get(stdin.contents);
+  if (known) return known;
   const under = underTest();
   const alias: Record<string, string> = { "#kata": under.source };
   for (const [kataPath, file] of under.swaps) alias[`#kata/${kataPath}`] = file;
   const esbuild = createRequire(path.join(repositoryRoot, "package.json"))("esbuild") as typeof import("esbuild");
   let result;
   try {
-    result = esbuild.buildSync({
-      ...workerBundleOptions({ contents: entry, resolveDir: repositoryRoot, sourcefile: "thread-entry.ts" }, path.join(cacheDirectory, "thread.mjs")),
-      alias,
-    });
+    result = esbuild.buildSync({ ...workerBundleOptions(stdin, path.join(directory, `${stem}.mjs`)), alias });
   } catch (failure) {
     const errors = (failure as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors;
     const text = errors?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)).join("\n");
-    throw new Error(`startWorker could not load [${String(target[0])}, "${target[1]}"]:\n${text ?? String(failure)}`);
+    throw new Error(`could not load ${what}:\n${text ?? String(failure)}`);
   }
-  const url = writeBundle(result.outputFiles[0]!.contents, cacheDirectory, "thread");
-  bundles.set(entry, url);
+  const url = writeBundle(result.outputFiles[0]!.contents, directory, stem);
+  bundles.set(stdin.contents, url);
   return url;
 }

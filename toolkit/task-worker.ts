@@ -20,12 +20,11 @@
 // Modules are file: URLs, absolute paths, or "#kata/...", "#toolkit/...", "#threadkata/..."
 // specifiers (THREADKATA_SOURCE and THREADKATA_SWAP apply to #kata/, as in the harness).
 
-import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Worker, workerData, type ResourceLimits } from "node:worker_threads";
-import { repositoryRoot, resolveKataFile, underTest } from "../harness/under-test.ts";
-import { bundleCache, workerBundleOptions, writeBundle } from "../harness/worker-bundle.ts";
+import { repositoryRoot } from "../harness/under-test.ts";
+import { bundleCache } from "../harness/worker-bundle.ts";
+import { bundleSync, modulePath } from "./start-worker.ts";
 
 /** A function exported by a module: [module, export name]. */
 export type Task = readonly [module: string | URL, exportName: string];
@@ -41,8 +40,6 @@ export interface StartTaskWorkerOptions {
 
 const cacheDirectory = path.join(bundleCache, "tasks");
 const nameKey = Symbol.for("threadkata.taskWorkerName");
-/** Bundles made by this thread: entry text or module path → the bundle's file: URL. */
-const bundles = new Map<string, string>();
 let live = 0;
 
 /**
@@ -57,7 +54,7 @@ export function startTaskWorker(main: Task, options: StartTaskWorkerOptions = {}
     `globalThis[Symbol.for("threadkata.taskWorkerName")] = workerData.name;`,
     `main(workerData.data);`,
   ].join("\n");
-  const url = bundle(entry, { contents: entry, resolveDir: repositoryRoot, sourcefile: "task-worker-entry.ts" }, `${main[1]}`);
+  const url = bundle({ contents: entry, resolveDir: repositoryRoot, sourcefile: "task-worker-entry.ts" }, `${main[1]}`, "the worker's main");
   // Source maps must be on before the bundle is compiled: a tiny loader turns them on, then imports it.
   const loader = `process.setSourceMapsEnabled(true);\nimport(${JSON.stringify(url)});`;
   const worker = new Worker(loader, {
@@ -83,7 +80,7 @@ export function liveTaskWorkers(): number {
 export function taskKey(task: Task): string {
   const file = modulePath(task[0]);
   const entry = `export * from ${JSON.stringify(file)};`;
-  const url = bundle(file, { contents: entry, resolveDir: repositoryRoot, sourcefile: "task-module.ts" }, path.basename(file, ".ts"));
+  const url = bundle({ contents: entry, resolveDir: repositoryRoot, sourcefile: "task-module.ts" }, path.basename(file, ".ts"), file);
   return `${url}#${task[1]}`;
 }
 
@@ -117,32 +114,6 @@ export function taskWorkerData(): unknown {
   return (workerData as { data?: unknown } | null)?.data;
 }
 
-function modulePath(module: string | URL): string {
-  const text = module instanceof URL ? module.href : module;
-  if (text.startsWith("file:")) return fileURLToPath(text);
-  if (text.startsWith("#kata/")) return resolveKataFile(text.slice("#kata/".length));
-  if (text.startsWith("#toolkit/")) return path.join(repositoryRoot, "toolkit", text.slice("#toolkit/".length));
-  if (text.startsWith("#threadkata/")) return path.join(repositoryRoot, "harness", text.slice("#threadkata/".length));
-  return path.resolve(text);
-}
-
-function bundle(cacheKey: string, stdin: { contents: string; resolveDir: string; sourcefile: string }, stem: string): string {
-  const known = bundles.get(cacheKey);
-  if (known) return known;
-  // #kata/ follows THREADKATA_SOURCE and THREADKATA_SWAP, as in the harness's bundles.
-  const under = underTest();
-  const alias: Record<string, string> = { "#kata": under.source };
-  for (const [kataPath, file] of under.swaps) alias[`#kata/${kataPath}`] = file;
-  const esbuild = createRequire(path.join(repositoryRoot, "package.json"))("esbuild") as typeof import("esbuild");
-  let result;
-  try {
-    result = esbuild.buildSync({ ...workerBundleOptions(stdin, path.join(cacheDirectory, "task.mjs")), alias });
-  } catch (failure) {
-    const errors = (failure as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors;
-    const text = errors?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)).join("\n");
-    throw new Error(`task-worker could not bundle ${stdin.sourcefile === "task-module.ts" ? cacheKey : "the worker's main"}:\n${text ?? String(failure)}`);
-  }
-  const url = writeBundle(result.outputFiles[0]!.contents, cacheDirectory, stem);
-  bundles.set(cacheKey, url);
-  return url;
+function bundle(stdin: { contents: string; resolveDir: string; sourcefile: string }, stem: string, what: string): string {
+  return bundleSync(stdin, cacheDirectory, stem, what);
 }
