@@ -152,13 +152,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
         return;
       }
       const wake = () => {
-        clearTimeout(timer);
+        timer.cancel();
         resolve();
       };
-      const timer = setTimeout(() => {
+      const timer = afterAtLeast(timeout, () => {
         this.waiters.splice(this.waiters.indexOf(wake), 1);
         reject(new TimeoutError(`the future was not done within ${timeout} ms`));
-      }, Math.max(0, timeout));
+      });
       this.waiters.push(wake);
     });
   }
@@ -188,13 +188,13 @@ export function asCompleted<F extends Future<any>>(futures: Iterable<F>, timeout
     async next() {
       while (finished.length === 0 && pending.size > 0) {
         await new Promise<void>((resolve, reject) => {
-          let timer: ReturnType<typeof setTimeout> | undefined;
+          let timer: { cancel(): void } | undefined;
           wake = () => {
-            clearTimeout(timer);
+            timer?.cancel();
             resolve();
           };
           if (deadline !== undefined) {
-            timer = setTimeout(() => reject(new TimeoutError(`${pending.size} (of ${all.size}) futures unfinished`)), Math.max(0, deadline - performance.now()));
+            timer = afterAtLeast(deadline - performance.now(), () => reject(new TimeoutError(`${pending.size} (of ${all.size}) futures unfinished`)));
           }
         }).finally(() => (wake = undefined));
       }
@@ -234,10 +234,27 @@ export function wait<F extends Future<any>>(futures: Iterable<F>, options: WaitO
     const finish = () => {
       if (finished) return;
       finished = true;
-      clearTimeout(timer);
+      timer?.cancel();
       resolve(partition());
     };
-    const timer = timeout === undefined ? undefined : setTimeout(finish, Math.max(0, timeout));
+    const timer = timeout === undefined ? undefined : afterAtLeast(timeout, finish);
     for (const future of all) future.addDoneCallback(() => satisfied() && finish());
   });
+}
+
+/**
+ * Calls `expire` once `ms` milliseconds have passed by performance.now(), never sooner. Node counts
+ * a timer from the event loop's cached clock, which lags the real one by however long the current
+ * turn of the loop has run, so a bare setTimeout can fire a millisecond or more early: look at the
+ * clock when it fires, and wait out the rest.
+ */
+function afterAtLeast(ms: number, expire: () => void): { cancel(): void } {
+  const deadline = performance.now() + Math.max(0, ms);
+  const check = () => {
+    const left = deadline - performance.now();
+    if (left > 0) timer = setTimeout(check, Math.ceil(left));
+    else expire();
+  };
+  let timer = setTimeout(check, Math.ceil(Math.max(0, ms)));
+  return { cancel: () => clearTimeout(timer) };
 }
