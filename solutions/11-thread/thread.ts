@@ -105,8 +105,18 @@ export class Thread {
     if (!this.finished) throw new Error("cannot join thread before it is started");
     if (this === current) throw new Error("cannot join current thread");
     if (timeout === undefined) return this.finished;
+    // Node counts a timer from the event loop's cached clock, which can lag the real one: a bare
+    // setTimeout may fire a millisecond early. Look at the clock when it fires; wait out the rest.
+    const deadline = performance.now() + Math.max(0, timeout);
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, timeout))));
+    const expired = new Promise<void>((resolve) => {
+      const check = () => {
+        const left = deadline - performance.now();
+        if (left > 0) timer = setTimeout(check, Math.ceil(left));
+        else resolve();
+      };
+      check();
+    });
     return Promise.race([this.finished, expired]).finally(() => clearTimeout(timer));
   }
 
