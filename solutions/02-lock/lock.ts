@@ -1,11 +1,13 @@
-// Reference: Ulrich Drepper's mutex from "Futexes Are Tricky" (mutex #3), one word with three states.
-// Only a release that may have sleepers behind it pays for Atomics.notify; an uncontended
-// acquire/release is one compare-exchange and one exchange.
+// Reference: Ulrich Drepper's mutex from "Futexes Are Tricky" (mutex #3), one word with three states,
+// with a short spin before sleeping. Only a release that may have sleepers behind it pays for
+// Atomics.notify; an uncontended acquire/release is one compare-exchange and one exchange.
 
 const UNLOCKED = 0;
 const LOCKED = 1;
 /** Locked, and some thread may be asleep waiting for it. */
 const CONTENDED = 2;
+/** How many times acquire() looks at a held lock before it goes to sleep. */
+const spins = 100;
 
 export class Lock {
   static readonly WORDS = 1;
@@ -18,6 +20,16 @@ export class Lock {
   acquire(timeout?: number): boolean {
     let state = Atomics.compareExchange(this.memory, 0, UNLOCKED, LOCKED);
     if (state === UNLOCKED) return true;
+    // Spin a little before sleeping (as glibc's adaptive mutex and V8's own Atomics.Mutex do): a
+    // critical section is often shorter than a sleep and a wake-up, and its holder may be running
+    // on another core right now. Only reads while it waits, so the holder's cache line stays put.
+    for (let spin = 0; spin < spins && state === LOCKED; spin++) {
+      state = Atomics.load(this.memory, 0);
+      if (state === UNLOCKED) {
+        state = Atomics.compareExchange(this.memory, 0, UNLOCKED, LOCKED);
+        if (state === UNLOCKED) return true;
+      }
+    }
     const deadline = timeout === undefined ? Infinity : performance.now() + Math.max(0, timeout);
     // From here on we take the lock as CONTENDED: we cannot know whether others sleep behind us,
     // so our release must notify. Exchanging (not storing) tells us if it was free meanwhile.
