@@ -2,8 +2,8 @@
 // somewhere else, in one JavaScript thread. See katas/13-executor/README.md.
 //
 // A Future is a small state machine (PENDING → RUNNING → FINISHED, or PENDING → CANCELLED) with two
-// kinds of listeners: waiters (the promises of result() and exception()) and done callbacks. Python
-// blocks a thread in result(); here result() returns a promise, and the waiters are its resolvers.
+// kinds of listeners: waiters and done callbacks. Python blocks a thread in result(); here result()
+// returns a promise: every waiter shares one, made when the first one comes, settled when it is done.
 
 export class CancelledError extends Error {
   override name = "CancelledError";
@@ -38,8 +38,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
   private value: T | undefined;
   private error: unknown;
   private failed = false;
-  private waiters: (() => void)[] = [];
-  private callbacks: ((future: Future<T>) => void)[] = [];
+  /** The outcome as one promise, made when someone first waits (most futures have one waiter: a
+   *  pool can make hundreds of thousands a second, so each costs no more than it must). */
+  private outcome: Promise<T> | undefined;
+  private resolveOutcome: ((value: T) => void) | undefined;
+  private rejectOutcome: ((error: unknown) => void) | undefined;
+  private callbacks: ((future: Future<T>) => void)[] | undefined;
 
   static {
     raisedNow = (future) => future.state === "FINISHED" && future.failed;
@@ -68,25 +72,32 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** The call's value; rejects with its exception, CancelledError, or TimeoutError after `timeout` ms. */
   result(timeout?: number): Promise<T> {
-    return this.whenDone(timeout).then(() => {
-      if (this.state === "CANCELLED") throw new CancelledError();
-      if (this.failed) throw this.error;
-      return this.value as T;
+    const outcome = this.whenDone();
+    if (timeout === undefined || this.done()) return outcome;
+    return new Promise<T>((resolve, reject) => {
+      const timer = afterAtLeast(timeout, () => reject(new TimeoutError(`the future was not done within ${timeout} ms`)));
+      outcome.then(
+        (value) => (timer.cancel(), resolve(value)),
+        (error: unknown) => (timer.cancel(), reject(error)),
+      );
     });
   }
 
   /** The call's exception (undefined if it returned); rejects with CancelledError or TimeoutError. */
   exception(timeout?: number): Promise<unknown> {
-    return this.whenDone(timeout).then(() => {
-      if (this.state === "CANCELLED") throw new CancelledError();
-      return this.failed ? this.error : undefined;
-    });
+    return this.result(timeout).then(
+      () => undefined,
+      (error: unknown) => {
+        if (this.state === "FINISHED" && this.failed && error === this.error) return error;
+        throw error; // CancelledError, TimeoutError
+      },
+    );
   }
 
   /** Calls fn(this) when the future is done, or at once if it is; in the order they were added. */
   addDoneCallback(fn: (future: Future<T>) => void): void {
     if (this.done()) this.call(fn);
-    else this.callbacks.push(fn);
+    else (this.callbacks ??= []).push(fn);
   }
 
   /** `await future` is `await future.result()`: a Future is awaitable, like an asyncio-wrapped one. */
@@ -127,12 +138,15 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** Done: wake the waiters first, then the callbacks, each once, in order (as Python does). */
   private settle(): void {
-    const waiters = this.waiters;
+    if (this.outcome) {
+      if (this.state === "CANCELLED") this.rejectOutcome!(new CancelledError());
+      else if (this.failed) this.rejectOutcome!(this.error);
+      else this.resolveOutcome!(this.value as T);
+      this.resolveOutcome = this.rejectOutcome = undefined;
+    }
     const callbacks = this.callbacks;
-    this.waiters = [];
-    this.callbacks = [];
-    for (const wake of waiters) wake();
-    for (const fn of callbacks) this.call(fn);
+    this.callbacks = undefined;
+    if (callbacks) for (const fn of callbacks) this.call(fn);
   }
 
   private call(fn: (future: Future<T>) => void): void {
@@ -143,24 +157,14 @@ export class Future<T = unknown> implements PromiseLike<T> {
     }
   }
 
-  /** Resolves once the future is done; rejects with TimeoutError after `timeout` ms if it is not. */
-  private whenDone(timeout?: number): Promise<void> {
-    if (this.done()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      if (timeout === undefined) {
-        this.waiters.push(resolve);
-        return;
-      }
-      const wake = () => {
-        timer.cancel();
-        resolve();
-      };
-      const timer = afterAtLeast(timeout, () => {
-        this.waiters.splice(this.waiters.indexOf(wake), 1);
-        reject(new TimeoutError(`the future was not done within ${timeout} ms`));
-      });
-      this.waiters.push(wake);
-    });
+  /** The outcome: settled now if the future is done, else the one promise every waiter shares. */
+  private whenDone(): Promise<T> {
+    if (this.state === "CANCELLED") return Promise.reject(new CancelledError());
+    if (this.state === "FINISHED") return this.failed ? Promise.reject(this.error) : Promise.resolve(this.value as T);
+    return (this.outcome ??= new Promise<T>((resolve, reject) => {
+      this.resolveOutcome = resolve;
+      this.rejectOutcome = reject;
+    }));
   }
 }
 
