@@ -100,7 +100,7 @@ interface WorkerSetup {
 interface Batch {
   /** Task keys this worker has not seen yet, numbered on from those it has. */
   keys: string[];
-  /** [slot, task number, args] per task. */
+  /** slot, task number, argument count, the arguments; per task, flat (one clone, not one per task). */
   work: unknown[];
 }
 
@@ -276,7 +276,7 @@ export class ThreadPoolExecutor {
         future.slot = slot;
         w.inFlight.push(future);
         w.slots.push(slot);
-        batch.work.push(slot, task, future.args);
+        batch.work.push(slot, task, future.args.length, ...future.args);
       }
       w.worker.postMessage(batch);
     }
@@ -480,7 +480,7 @@ export function workerMain(setup: WorkerSetup): void {
     while (inbox.length > 0) {
       const { keys, work } = inbox.shift()!;
       for (const key of keys) tasks.push(await loadTask(key).catch((error: unknown) => () => Promise.reject(error)));
-      for (let i = 0; i < work.length; i += 3) {
+      for (let i = 0; i < work.length; i += 3 + (work[i + 2] as number)) {
         const slot = work[i] as number;
         if (Atomics.compareExchange(claims, slot, QUEUED, RUNNING) !== QUEUED) {
           ended(slot, PASSED);
@@ -488,7 +488,7 @@ export function workerMain(setup: WorkerSetup): void {
         }
         let value: unknown;
         try {
-          value = tasks[work[i + 1] as number]!(...(work[i + 2] as unknown[]));
+          value = tasks[work[i + 1] as number]!(...work.slice(i + 3, i + 3 + (work[i + 2] as number)));
           if (value instanceof Promise) value = await value;
         } catch (error) {
           send(slot, RAISED, transport(error));

@@ -1,11 +1,10 @@
-// KNOWN WRONG: cancel() returns true for a running future (and marks it cancelled): a call that
-// has started cannot be stopped, so Python's cancel() refuses unless the future is still pending.
+
 // Python's concurrent.futures.Future, asCompleted() and wait(): the result of a call that runs
 // somewhere else, in one JavaScript thread. See katas/13-executor/README.md.
 //
 // A Future is a small state machine (PENDING → RUNNING → FINISHED, or PENDING → CANCELLED) with two
-// kinds of listeners: waiters (the promises of result() and exception()) and done callbacks. Python
-// blocks a thread in result(); here result() returns a promise, and the waiters are its resolvers.
+// kinds of listeners: waiters and done callbacks. Python blocks a thread in result(); here result()
+// returns a promise: every waiter shares one, made when the first one comes, settled when it is done.
 
 export class CancelledError extends Error {
   override name = "CancelledError";
@@ -40,8 +39,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
   private value: T | undefined;
   private error: unknown;
   private failed = false;
-  private waiters: (() => void)[] = [];
-  private callbacks: ((future: Future<T>) => void)[] = [];
+  /** The outcome as one promise, made when someone first waits (most futures have one waiter: a
+   *  pool can make hundreds of thousands a second, so each costs no more than it must). */
+  private outcome: Promise<T> | undefined;
+  private resolveOutcome: ((value: T) => void) | undefined;
+  private rejectOutcome: ((error: unknown) => void) | undefined;
+  private callbacks: ((future: Future<T>) => void)[] | undefined;
 
   static {
     raisedNow = (future) => future.state === "FINISHED" && future.failed;
@@ -70,25 +73,32 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** The call's value; rejects with its exception, CancelledError, or TimeoutError after `timeout` ms. */
   result(timeout?: number): Promise<T> {
-    return this.whenDone(timeout).then(() => {
-      if (this.state === "CANCELLED") throw new CancelledError();
-      if (this.failed) throw this.error;
-      return this.value as T;
+    const outcome = this.whenDone();
+    if (timeout === undefined || this.done()) return outcome;
+    return new Promise<T>((resolve, reject) => {
+      const timer = afterAtLeast(timeout, () => reject(new TimeoutError(`the future was not done within ${timeout} ms`)));
+      outcome.then(
+        (value) => (timer.cancel(), resolve(value)),
+        (error: unknown) => (timer.cancel(), reject(error)),
+      );
     });
   }
 
   /** The call's exception (undefined if it returned); rejects with CancelledError or TimeoutError. */
   exception(timeout?: number): Promise<unknown> {
-    return this.whenDone(timeout).then(() => {
-      if (this.state === "CANCELLED") throw new CancelledError();
-      return this.failed ? this.error : undefined;
-    });
+    return this.result(timeout).then(
+      () => undefined,
+      (error: unknown) => {
+        if (this.state === "FINISHED" && this.failed && error === this.error) return error;
+        throw error; // CancelledError, TimeoutError
+      },
+    );
   }
 
   /** Calls fn(this) when the future is done, or at once if it is; in the order they were added. */
   addDoneCallback(fn: (future: Future<T>) => void): void {
     if (this.done()) this.call(fn);
-    else this.callbacks.push(fn);
+    else (this.callbacks ??= []).push(fn);
   }
 
   /** `await future` is `await future.result()`: a Future is awaitable, like an asyncio-wrapped one. */
@@ -129,12 +139,15 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** Done: wake the waiters first, then the callbacks, each once, in order (as Python does). */
   private settle(): void {
-    const waiters = this.waiters;
+    if (this.outcome) {
+      if (this.state === "CANCELLED") this.rejectOutcome!(new CancelledError());
+      else if (this.failed) this.rejectOutcome!(this.error);
+      else this.resolveOutcome!(this.value as T);
+      this.resolveOutcome = this.rejectOutcome = undefined;
+    }
     const callbacks = this.callbacks;
-    this.waiters = [];
-    this.callbacks = [];
-    for (const wake of waiters) wake();
-    for (const fn of callbacks) this.call(fn);
+    this.callbacks = undefined;
+    if (callbacks) for (const fn of callbacks) this.call(fn);
   }
 
   private call(fn: (future: Future<T>) => void): void {
@@ -145,24 +158,14 @@ export class Future<T = unknown> implements PromiseLike<T> {
     }
   }
 
-  /** Resolves once the future is done; rejects with TimeoutError after `timeout` ms if it is not. */
-  private whenDone(timeout?: number): Promise<void> {
-    if (this.done()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      if (timeout === undefined) {
-        this.waiters.push(resolve);
-        return;
-      }
-      const wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.waiters.splice(this.waiters.indexOf(wake), 1);
-        reject(new TimeoutError(`the future was not done within ${timeout} ms`));
-      }, Math.max(0, timeout));
-      this.waiters.push(wake);
-    });
+  /** The outcome: settled now if the future is done, else the one promise every waiter shares. */
+  private whenDone(): Promise<T> {
+    if (this.state === "CANCELLED") return Promise.reject(new CancelledError());
+    if (this.state === "FINISHED") return this.failed ? Promise.reject(this.error) : Promise.resolve(this.value as T);
+    return (this.outcome ??= new Promise<T>((resolve, reject) => {
+      this.resolveOutcome = resolve;
+      this.rejectOutcome = reject;
+    }));
   }
 }
 
@@ -190,13 +193,13 @@ export function asCompleted<F extends Future<any>>(futures: Iterable<F>, timeout
     async next() {
       while (finished.length === 0 && pending.size > 0) {
         await new Promise<void>((resolve, reject) => {
-          let timer: ReturnType<typeof setTimeout> | undefined;
+          let timer: { cancel(): void } | undefined;
           wake = () => {
-            clearTimeout(timer);
+            timer?.cancel();
             resolve();
           };
           if (deadline !== undefined) {
-            timer = setTimeout(() => reject(new TimeoutError(`${pending.size} (of ${all.size}) futures unfinished`)), Math.max(0, deadline - performance.now()));
+            timer = afterAtLeast(deadline - performance.now(), () => reject(new TimeoutError(`${pending.size} (of ${all.size}) futures unfinished`)));
           }
         }).finally(() => (wake = undefined));
       }
@@ -236,10 +239,27 @@ export function wait<F extends Future<any>>(futures: Iterable<F>, options: WaitO
     const finish = () => {
       if (finished) return;
       finished = true;
-      clearTimeout(timer);
+      timer?.cancel();
       resolve(partition());
     };
-    const timer = timeout === undefined ? undefined : setTimeout(finish, Math.max(0, timeout));
+    const timer = timeout === undefined ? undefined : afterAtLeast(timeout, finish);
     for (const future of all) future.addDoneCallback(() => satisfied() && finish());
   });
+}
+
+/**
+ * Calls `expire` once `ms` milliseconds have passed by performance.now(), never sooner. Node counts
+ * a timer from the event loop's cached clock, which lags the real one by however long the current
+ * turn of the loop has run, so a bare setTimeout can fire a millisecond or more early: look at the
+ * clock when it fires, and wait out the rest.
+ */
+function afterAtLeast(ms: number, expire: () => void): { cancel(): void } {
+  const deadline = performance.now() + Math.max(0, ms);
+  const check = () => {
+    const left = deadline - performance.now();
+    if (left > 0) timer = setTimeout(check, Math.ceil(left));
+    else expire();
+  };
+  let timer = setTimeout(check, Math.ceil(Math.max(0, ms)));
+  return { cancel: () => clearTimeout(timer) };
 }
