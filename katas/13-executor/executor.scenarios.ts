@@ -103,7 +103,8 @@ const stillStub = (error: unknown) => error instanceof Error && error.name === "
 
 const nameOf = (error: unknown) => (error instanceof Error ? error.name : `${typeof error} ${JSON.stringify(error)}`);
 
-/** Runs `body` with a new executor; whatever happens, opens every gate and shuts it down. */
+/** Runs `body` with a new executor; whatever happens, opens every gate and shuts it down (again,
+ *  if `body` did: as in Python, a second shutdown() is harmless). */
 async function withPool(shared: Shared, options: ExecutorOptions, body: (executor: ThreadPoolExecutor) => Promise<void>): Promise<void> {
   const executor = new ThreadPoolExecutor(options);
   let failed = true;
@@ -724,8 +725,7 @@ export const shutdownWaits = scenario<Shared>({
   actors: [
     async (shared, ctx) => {
       const { board } = shared;
-      const executor = new ThreadPoolExecutor({ maxWorkers: 2 });
-      try {
+      await withPool(shared, { maxWorkers: 2 }, async (executor) => {
         const futures = [0, 1].map((slot) => executor.submit<number>(held, board, slot));
         const after = [executor.submit<number>(inc, 1), executor.submit<number>(incLater, 2)];
         await eventually(ctx, "both tasks are running", () => arrived(board, 0) === 1 && arrived(board, 1) === 1);
@@ -738,10 +738,7 @@ export const shutdownWaits = scenario<Shared>({
         rule((await after[0]!) === 2 && (await after[1]!) === 3, `the tasks waiting at shutdown() gave wrong results`);
         rule(liveTaskWorkers() === 0, `${liveTaskWorkers()} worker threads were still alive after shutdown() resolved: wait for each worker's "exit"`);
         rule(throws(() => executor.submit(inc, 1)), `submit() after shutdown() did not throw`);
-      } finally {
-        openAll(board);
-        await Promise.resolve().then(() => executor.shutdown()).catch(() => {}); // the first failure is the one to report
-      }
+      });
     },
   ],
 });
@@ -754,8 +751,7 @@ export const shutdownNoWait = scenario<Shared>({
   actors: [
     async (shared, ctx) => {
       const { board } = shared;
-      const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
-      try {
+      await withPool(shared, { maxWorkers: 1 }, async (executor) => {
         const first = executor.submit<number>(held, board, 0);
         const later = executor.submit<number>(mark, board, 5);
         await eventually(ctx, "the task is running", () => arrived(board, 0) === 1);
@@ -767,10 +763,7 @@ export const shutdownNoWait = scenario<Shared>({
         ctx.at("the tasks after shutdown({ wait: false })");
         rule((await first) === 0 && (await later) === 5, `the tasks submitted before shutdown({ wait: false }) did not finish with their results`);
         await eventually(ctx, "the workers exit after the last task", () => liveTaskWorkers() === 0);
-      } finally {
-        openAll(board);
-        await Promise.resolve().then(() => executor.shutdown()).catch(() => {}); // the first failure is the one to report
-      }
+      });
     },
   ],
 });
@@ -783,8 +776,7 @@ export const shutdownCancelFutures = scenario<Shared>({
   actors: [
     async (shared, ctx) => {
       const { board } = shared;
-      const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
-      try {
+      await withPool(shared, { maxWorkers: 1 }, async (executor) => {
         const running = executor.submit<number>(held, board, 0);
         const waiting = [10, 11, 12].map((slot) => executor.submit<number>(mark, board, slot));
         await eventually(ctx, "the first task is running", () => arrived(board, 0) === 1);
@@ -798,10 +790,7 @@ export const shutdownCancelFutures = scenario<Shared>({
         rule(!closing.error, `shutdown() rejected: ${String(closing.error)}`);
         rule([10, 11, 12].every((slot) => arrived(board, slot) === 0), `a task cancelled by shutdown({ cancelFutures: true }) ran anyway`);
         rule(liveTaskWorkers() === 0, `worker threads were alive after shutdown() resolved`);
-      } finally {
-        openAll(board);
-        await Promise.resolve().then(() => executor.shutdown()).catch(() => {}); // the first failure is the one to report
-      }
+      });
     },
   ],
 });
