@@ -1,4 +1,5 @@
-
+// KNOWN WRONG: a worker that dies leaves the future of the task it was running pending for ever:
+// nobody will ever set its result, so whoever awaits it hangs.
 // Python's concurrent.futures.ThreadPoolExecutor over long-lived worker threads. See
 // katas/13-executor/README.md.
 //

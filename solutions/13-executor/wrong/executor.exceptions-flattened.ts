@@ -1,4 +1,5 @@
-
+// KNOWN WRONG: exceptions cross the thread boundary as a plain structured clone: a custom error
+// arrives as a plain Error, its name ("JobFailed") and its own fields lost.
 // Python's concurrent.futures.ThreadPoolExecutor over long-lived worker threads. See
 // katas/13-executor/README.md.
 //

@@ -1,4 +1,5 @@
-
+// KNOWN WRONG: map() yields the results in completion order (through asCompleted), not input order.
+// Python's map is zip-like: the i-th value is the i-th item's result, whichever task finished first.
 // Python's concurrent.futures.ThreadPoolExecutor over long-lived worker threads. See
 // katas/13-executor/README.md.
 //

@@ -1,4 +1,5 @@
-
+// KNOWN WRONG: shutdown({ wait: true }) returns at once, before the running tasks finish and the
+// workers exit: the program goes on as if the work were done.
 // Python's concurrent.futures.ThreadPoolExecutor over long-lived worker threads. See
 // katas/13-executor/README.md.
 //

@@ -1,4 +1,5 @@
-
+// KNOWN WRONG: a new worker thread for every task (each ends after one): no reuse. It still
+// runs at most maxWorkers at once, but a pool exists to pay a thread's start-up once.
 // Python's concurrent.futures.ThreadPoolExecutor over long-lived worker threads. See
 // katas/13-executor/README.md.
 //

@@ -1,4 +1,5 @@
-
+// KNOWN WRONG: cancel() returns true for a running future (and marks it cancelled): a call that
+// has started cannot be stopped, so Python's cancel() refuses unless the future is still pending.
 // Python's concurrent.futures.Future, asCompleted() and wait(): the result of a call that runs
 // somewhere else, in one JavaScript thread. See katas/13-executor/README.md.
 //
