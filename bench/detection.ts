@@ -1,4 +1,4 @@
-// The harness's detection power: for each kata's known-wrong answers (solutions/<slug>/wrong/*.ts),
+// The harness's detection power: for each kata's known-wrong answers (solutions/<slug>/wrong/),
 // how many repetitions and milliseconds until the suite catches it, over several runs. Slow, so
 // opt-in: npm run bench -- detection [--runs N] [--kata 06]. It runs the suites the way the
 // self-check does (scripts/verify.ts's runSuites, the wrong answer swapped in with THREADKATA_SWAP).
@@ -18,13 +18,18 @@ interface Caught {
 }
 
 export async function benchDetection(runs: number, kataFilter?: string, progress: (line: string) => void = () => {}): Promise<SectionResult> {
-  const { runSuites, wrongAnswers } = await import("../scripts/verify.ts");
+  const { runSuites } = await import("../scripts/verify.ts");
+  const { knownWrongAnswers } = await import("../scripts/known-wrong.ts");
   const katas = catalogue.filter((k) => !kataFilter || k.slug.startsWith(kataFilter.padStart(2, "0")) || k.slug.includes(kataFilter));
   if (katas.length === 0) throw new Error(`no kata matches "${kataFilter}"`);
   const measurements: Measurement[] = [];
   const notes: string[] = [];
   for (const kata of katas) {
-    for (const wrong of wrongAnswers(kata)) {
+    for (const wrong of knownWrongAnswers(kata)) {
+      if (wrong.problem) {
+        notes.push(wrong.problem);
+        continue;
+      }
       const metric = `${kata.slug} ${wrong.name}`;
       const caught: Caught[] = [];
       let missed = 0;

@@ -1,7 +1,7 @@
 // The self-check: proves the repository about itself. For every kata in the catalogue it runs the
 // suite against the reference (must pass), the stub (must fail for its intended reason) and each
-// known-wrong answer (must fail, as a verdict, never as a load error). Plus the layout, the docs and
-// the type check. Ends with the plain line "N passed, N failed".
+// known-wrong answer (must fail, as a verdict, never as a load error; known-wrong.ts tells their two
+// forms). Plus the layout, the docs and the type check. Ends with the plain line "N passed, N failed".
 //
 //   npm run verify                       everything once
 //   npm run verify -- --repeat 20        the suite matrix 20 times: nothing may be flaky
@@ -18,6 +18,7 @@ import { catalogue, type Kata } from "../katas/catalogue.ts";
 import { verdictFailures } from "../harness/failures.ts";
 import { repositoryRoot } from "../harness/under-test.ts";
 import { staleDocs } from "./docs.ts";
+import { knownWrongAnswers } from "./known-wrong.ts";
 
 // Run as a program (npm run verify), or imported for its suite runner (bench/detection.ts).
 const isMain = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
@@ -166,19 +167,6 @@ function record(row: Row): void {
   console.log(`${mark} ${row.check.padEnd(16)} ${row.variant.padEnd(34)} ${row.expected.padEnd(22)} ${time}  ${row.got}`);
 }
 
-export function wrongAnswers(kata: Kata): { name: string; file: string; replaces: string }[] {
-  const folder = path.join(repositoryRoot, "solutions", kata.slug, "wrong");
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder)
-    .filter((file) => file.endsWith(".ts"))
-    .sort()
-    .map((file) => {
-      const stem = file.split(".")[0]!;
-      const replaces = kata.files.find((kataFile) => kataFile.split(".")[0] === stem) ?? `${stem}.ts`;
-      return { name: file.slice(stem.length + 1, -".ts".length), file: path.join("solutions", kata.slug, "wrong", file), replaces };
-    });
-}
-
 /** The layout rules that make "copy a folder, add one entry" work. */
 function layoutProblems(): string[] {
   const problems: string[] = [];
@@ -204,11 +192,12 @@ function layoutProblems(): string[] {
     for (const required of kata.requires) {
       if (slugs.indexOf(required) < 0 || slugs.indexOf(required) >= slugs.indexOf(kata.slug)) problems.push(`${kata.slug} requires ${required}, which must come before it`);
     }
-    const wrong = wrongAnswers(kata);
+    const wrong = knownWrongAnswers(kata);
     if (wrong.length === 0) problems.push(`solutions/${kata.slug}/wrong/ holds no known-wrong answer`);
     for (const answer of wrong) {
-      if (!kata.files.includes(answer.replaces)) problems.push(`${answer.file}: its name must start with the stem of a kata file (${kata.files.join(", ")})`);
-      if (!readFileSync(path.join(repositoryRoot, answer.file), "utf8").startsWith("// KNOWN WRONG: ")) problems.push(`${answer.file} must open with a "// KNOWN WRONG: <the bug>" comment`);
+      if (!kata.files.includes(answer.replaces)) problems.push(`${answer.source}: its name must start with the stem of a kata file (${kata.files.join(", ")})`);
+      if (!readFileSync(path.join(repositoryRoot, answer.source), "utf8").startsWith("// KNOWN WRONG: ")) problems.push(`${answer.source} must open with a "// KNOWN WRONG: <the bug>" comment`);
+      if (answer.problem) problems.push(answer.problem);
     }
     if (kata.kind === "build") {
       for (const file of kata.files) {
@@ -262,7 +251,11 @@ async function kataChecks(kata: Kata): Promise<void> {
   const expected = kata.kind === "build" ? "all NotImplementedError" : "fails with its bug";
   record({ check: kata.slug, variant: "stub", expected, ...judgeStub(kata, stub), ms: stub.ms });
 
-  for (const wrong of wrongAnswers(kata)) {
+  for (const wrong of knownWrongAnswers(kata)) {
+    if (wrong.problem) {
+      record({ check: kata.slug, variant: `wrong: ${wrong.name}`, expected: "rejected", ok: false, got: wrong.problem, ms: 0 });
+      continue;
+    }
     const run = await runSuites(folder, {
       THREADKATA_SOURCE: "solutions",
       THREADKATA_SWAP: `${kata.slug}/${wrong.replaces}=${wrong.file}`,

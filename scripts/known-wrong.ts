@@ -1,0 +1,137 @@
+// The known-wrong answers of a kata, in solutions/<slug>/wrong/. Each one is either
+//
+//   <stem>.<bug>.ts      a whole program: the classic wrong answer, written out, or
+//   <stem>.<bug>.patch   the reference with the bug put in, as a unified diff against
+//                        solutions/<slug>/<stem>.ts: for a long reference and a bug of a few lines,
+//                        so the bug is all there is to read and the answer follows the reference
+//                        when it changes (a patch that no longer applies is a layout failure).
+//
+// Both open with "// KNOWN WRONG: <the bug>" comment lines. A patch's answer is that comment, then
+// the patched reference, written to node_modules/.cache/threadkata/wrong/ when the checks need it.
+//
+// For authors, to move between the two forms (edit the .ts, then make it a patch again):
+//   npx tsx scripts/known-wrong.ts patch solutions/13-executor/wrong/executor.worker-per-task.ts
+//   npx tsx scripts/known-wrong.ts file solutions/13-executor/wrong/executor.worker-per-task.patch
+
+import { applyPatch, createTwoFilesPatch } from "diff";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { catalogue, type Kata } from "../katas/catalogue.ts";
+import { repositoryRoot } from "../harness/under-test.ts";
+import { bundleCache } from "../harness/worker-bundle.ts";
+
+export interface KnownWrong {
+  /** The bug's name: the part between the stem and the extension. */
+  name: string;
+  /** Where it is kept, from the repository root: the .ts, or the .patch. */
+  source: string;
+  /** The program to swap in (a path from the repository root, or absolute): the .ts, or the patched reference. */
+  file: string;
+  /** The kata file it stands in for. */
+  replaces: string;
+  /** Why it cannot be used, if it cannot (a patch that does not apply). */
+  problem?: string;
+}
+
+const HEADER = "// KNOWN WRONG: ";
+const materialized = path.join(bundleCache, "wrong");
+
+export function knownWrongAnswers(kata: Kata): KnownWrong[] {
+  const folder = path.join(repositoryRoot, "solutions", kata.slug, "wrong");
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((file) => file.endsWith(".ts") || file.endsWith(".patch"))
+    .sort()
+    .map((file) => {
+      const stem = file.split(".")[0]!;
+      const extension = path.extname(file);
+      const replaces = kata.files.find((kataFile) => kataFile.split(".")[0] === stem) ?? `${stem}.ts`;
+      const source = path.join("solutions", kata.slug, "wrong", file);
+      const answer: KnownWrong = { name: file.slice(stem.length + 1, -extension.length), source, file: source, replaces };
+      if (extension === ".patch") {
+        const reference = path.join("solutions", kata.slug, replaces);
+        const program = patched(reference, source);
+        if (typeof program === "string") {
+          answer.file = path.join(materialized, kata.slug, file.replace(/\.patch$/, ".ts"));
+          mkdirSync(path.dirname(answer.file), { recursive: true });
+          writeFileSync(answer.file, program);
+        } else answer.problem = program.problem;
+      }
+      return answer;
+    });
+}
+
+/** A patch's header: the comment lines before its diff. */
+function headerOf(patch: string): string {
+  const diff = patch.search(/^--- /m);
+  return diff < 0 ? patch : patch.slice(0, diff);
+}
+
+/** The program a patch stands for: its header, then the reference with the patch applied. */
+function patched(reference: string, patchFile: string, fuzzFactor = 0): string | { problem: string } {
+  const referencePath = path.join(repositoryRoot, reference);
+  if (!existsSync(referencePath)) return { problem: `${patchFile}: ${reference}, the reference it patches, is missing` };
+  const text = readFileSync(path.join(repositoryRoot, patchFile), "utf8");
+  const body = applyPatch(readFileSync(referencePath, "utf8"), text.slice(headerOf(text).length), { fuzzFactor });
+  if (body === false) return { problem: `${patchFile} no longer applies to ${reference}: put the bug into the reference again (npx tsx scripts/known-wrong.ts file ${patchFile}, check, then patch)` };
+  return headerOf(text) + body;
+}
+
+/** A whole-program answer as a patch against its reference (written beside it; the .ts goes). */
+function toPatch(file: string): void {
+  const kata = kataOf(file);
+  const stem = path.basename(file).split(".")[0]!;
+  const reference = path.join("solutions", kata.slug, kata.files.find((f) => f.split(".")[0] === stem) ?? `${stem}.ts`);
+  const text = readFileSync(path.join(repositoryRoot, file), "utf8");
+  const original = readFileSync(path.join(repositoryRoot, reference), "utf8");
+  if (!text.startsWith(HEADER)) throw new Error(`${file} does not open with "${HEADER.trim()}"`);
+  // The header is what comes before the reference's own first line, or, where the answer has no
+  // such line (its header took the place of the reference's opening comment), its comment lines.
+  let start = text.indexOf(original.slice(0, original.indexOf("\n") + 1));
+  if (start <= 0) start = text.search(/^(?!\/\/)/m);
+  const header = text.slice(0, start);
+  const diff = createTwoFilesPatch(reference, file, original, text.slice(start), undefined, undefined, { context: 3 });
+  const patchFile = file.replace(/\.ts$/, ".patch");
+  // The first line of createTwoFilesPatch is a "====" separator: the header takes its place.
+  writeFileSync(path.join(repositoryRoot, patchFile), header + diff.slice(diff.indexOf("\n") + 1));
+  if (patched(reference, patchFile) !== text) throw new Error(`${patchFile} does not give ${file} back: kept both`);
+  rmSync(path.join(repositoryRoot, file));
+  console.log(`${file} -> ${patchFile}`);
+}
+
+/** A patch answer as the whole program, to read or edit (the .patch goes). A patch the reference
+ *  has moved away from is applied loosely (lines around a change may differ): check the result. */
+function toFile(patchFile: string): void {
+  const kata = kataOf(patchFile);
+  const stem = path.basename(patchFile).split(".")[0]!;
+  const reference = path.join("solutions", kata.slug, kata.files.find((f) => f.split(".")[0] === stem) ?? `${stem}.ts`);
+  let program = patched(reference, patchFile);
+  let note = "";
+  if (typeof program !== "string") {
+    program = patched(reference, patchFile, 3);
+    note = "  (applied loosely: the reference has changed around the bug; check it)";
+  }
+  if (typeof program !== "string") throw new Error(`${program.problem}; not even loosely: put the bug in by hand`);
+  const file = patchFile.replace(/\.patch$/, ".ts");
+  writeFileSync(path.join(repositoryRoot, file), program);
+  rmSync(path.join(repositoryRoot, patchFile));
+  console.log(`${patchFile} -> ${file}${note}`);
+}
+
+function kataOf(file: string): Kata {
+  const slug = path.relative(repositoryRoot, path.resolve(file)).split(path.sep)[1];
+  const kata = catalogue.find((k) => k.slug === slug);
+  if (!kata) throw new Error(`${file} is not in solutions/<kata>/wrong/`);
+  return kata;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const [command, ...files] = process.argv.slice(2);
+  const act = command === "patch" ? toPatch : command === "file" ? toFile : undefined;
+  if (!act || files.length === 0) {
+    console.error("usage: npx tsx scripts/known-wrong.ts patch <wrong .ts file>... | file <wrong .patch file>...");
+    process.exit(2);
+  }
+  for (const file of files) act(path.relative(repositoryRoot, path.resolve(file)));
+}
