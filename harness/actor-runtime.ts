@@ -148,6 +148,7 @@ class Context implements ActorContext {
   private meetings = 0;
   private readonly base: number;
   private readonly labelIndex = new Map<string, number>();
+  private sharedSlotLabel: string | undefined;
 
   constructor(private readonly job: Assignment) {
     this.base = actorBase(job.actor);
@@ -169,16 +170,27 @@ class Context implements ActorContext {
   }
 
   at(label: string): void {
+    // Each label has a slot of its own, written once; past the first labelSlots - 1, every label
+    // shares the last slot, which is written again whenever the label in it changes.
     let slot = this.labelIndex.get(label);
-    if (slot === undefined) {
-      slot = Math.min(this.labelIndex.size, labelSlots - 1);
-      const encoded = new TextEncoder().encode(label).subarray(0, labelBytes - 1);
-      const start = labelOffset(this.job.actor, slot);
-      this.job.labels.fill(0, start, start + labelBytes);
-      this.job.labels.set(encoded, start);
+    if (slot === undefined && this.labelIndex.size < labelSlots - 1) {
+      slot = this.labelIndex.size;
       this.labelIndex.set(label, slot);
+      this.writeLabel(slot, label);
+    }
+    if (slot === undefined) {
+      slot = labelSlots - 1;
+      if (this.sharedSlotLabel !== label) this.writeLabel(slot, label);
+      this.sharedSlotLabel = label;
     }
     Atomics.store(this.job.control, this.base + ActorWord.label, slot);
+  }
+
+  private writeLabel(slot: number, label: string): void {
+    const encoded = new TextEncoder().encode(label).subarray(0, labelBytes - 1);
+    const start = labelOffset(this.job.actor, slot);
+    this.job.labels.fill(0, start, start + labelBytes);
+    this.job.labels.set(encoded, start);
   }
 
   sleeps(): number {

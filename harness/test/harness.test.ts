@@ -52,6 +52,13 @@ describe("harness", () => {
     expect(error.message).toMatch(/still running inside spinForever\(\)/);
   });
 
+  test("past the control block's label slots, a stuck thread is still named where it is", async () => {
+    process.env.THREADKATA_DEADLINE_MS = "300";
+    const error = await failure(new ActorPool("00-fixture", misbehaving), "manyLabels");
+    expect(error.name).toBe("DeadlineExceeded");
+    expect(error.message).toMatch(/asleep in Atomics.wait \(no timeout\) inside step 70[,\n]/);
+  });
+
   test("a deadlock names its cycle: who holds which lock and waits for which", async () => {
     process.env.THREADKATA_DEADLINE_MS = "5000";
     const error = await failure(new ActorPool("00-fixture", misbehaving), "oppositeOrder");

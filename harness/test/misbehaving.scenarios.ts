@@ -18,6 +18,20 @@ export const lostWakeup = scenario<{ word: Int32Array }>({
   ],
 });
 
+/** More labels than the control block has slots for: the report must still name the right one. */
+export const manyLabels = scenario({
+  state: (memory) => memory.int32(1),
+  actors: [
+    (word, ctx) => {
+      for (let i = 0; i < 100; i++) ctx.at(`step ${i}`);
+      ctx.at("step 70");
+      ctx.at("step 80");
+      ctx.at("step 70");
+      Atomics.wait(word, 0, 0);
+    },
+  ],
+});
+
 export const endlessLoop = scenario({
   state: nothing,
   actors: [
