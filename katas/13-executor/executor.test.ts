@@ -14,9 +14,9 @@ describe("13-executor: ThreadPoolExecutor", () => {
     test("done callbacks: once each, in order, at once if done, exceptions reported", () => executor.stress("futureCallbacks"));
   });
   describe("2 dispatch", () => {
+    test("workers are reused: wave after wave of tasks, at most maxWorkers threads", () => executor.stress("workersReused"));
     test("thousands of tasks, more than workers: every result right", () => executor.stress("manyTasks"));
     test("never more than maxWorkers tasks at once; the rest wait, pending", () => executor.stress("boundedConcurrency"));
-    test("workers are reused: many tasks, at most maxWorkers threads", () => executor.stress("workersReused"));
     test("a held task does not hold up the others while a worker is free", () => executor.stress("blockedTaskDoesNotBlockOthers"));
     test("initializer, initArgs, threadNamePrefix, default maxWorkers", () => executor.stress("initializerAndNames"));
   });
