@@ -7,7 +7,8 @@
 //                        when it changes (a patch that no longer applies is a layout failure).
 //
 // Both open with "// KNOWN WRONG: <the bug>" comment lines. A patch's answer is that comment, then
-// the patched reference, written to node_modules/.cache/threadkata/wrong/ when the checks need it.
+// the patched reference after its own opening comment, written to node_modules/.cache/threadkata/wrong/
+// when the checks need it.
 //
 // For authors, to move between the two forms (edit the .ts, then make it a patch again):
 //   npx tsx scripts/known-wrong.ts patch solutions/13-executor/wrong/executor.worker-per-task.ts
@@ -68,14 +69,25 @@ function headerOf(patch: string): string {
   return diff < 0 ? patch : patch.slice(0, diff);
 }
 
-/** The program a patch stands for: its header, then the reference with the patch applied. */
+/** The opening comment of a program: its first lines, as long as they start with "//". */
+function openingComment(text: string): string {
+  const end = text.search(/^(?!\/\/)/m);
+  return end < 0 ? text : text.slice(0, end);
+}
+
+/**
+ * The program a patch stands for: the reference with the patch applied, its opening comment (which
+ * describes the right answer) replaced by the patch's header. The diff itself leaves that comment
+ * alone, so its line numbers are the reference's and `patch`/`git apply` take it as it is.
+ */
 function patched(reference: string, patchFile: string, fuzzFactor = 0): string | { problem: string } {
   const referencePath = path.join(repositoryRoot, reference);
   if (!existsSync(referencePath)) return { problem: `${patchFile}: ${reference}, the reference it patches, is missing` };
   const text = readFileSync(path.join(repositoryRoot, patchFile), "utf8");
-  const body = applyPatch(readFileSync(referencePath, "utf8"), text.slice(headerOf(text).length), { fuzzFactor });
-  if (body === false) return { problem: `${patchFile} no longer applies to ${reference}: put the bug into the reference again (npx tsx scripts/known-wrong.ts file ${patchFile}, check, then patch)` };
-  return headerOf(text) + body;
+  const original = readFileSync(referencePath, "utf8");
+  const applied = applyPatch(original, text.slice(headerOf(text).length), { fuzzFactor });
+  if (applied === false) return { problem: `${patchFile} no longer applies to ${reference}: put the bug into the reference again (npx tsx scripts/known-wrong.ts file ${patchFile}, check, then patch)` };
+  return headerOf(text) + applied.slice(openingComment(applied).length);
 }
 
 /** A whole-program answer as a patch against its reference (written beside it; the .ts goes). */
@@ -84,20 +96,20 @@ function toPatch(file: string): void {
   const stem = path.basename(file).split(".")[0]!;
   const reference = path.join("solutions", kata.slug, kata.files.find((f) => f.split(".")[0] === stem) ?? `${stem}.ts`);
   const text = readFileSync(path.join(repositoryRoot, file), "utf8");
-  const original = readFileSync(path.join(repositoryRoot, reference), "utf8");
   if (!text.startsWith(HEADER)) throw new Error(`${file} does not open with "${HEADER.trim()}"`);
-  // The header is what comes before the reference's own first line, or, where the answer has no
-  // such line (its header took the place of the reference's opening comment), its comment lines.
-  let start = text.indexOf(original.slice(0, original.indexOf("\n") + 1));
-  if (start <= 0) start = text.search(/^(?!\/\/)/m);
-  const header = text.slice(0, start);
-  const diff = createTwoFilesPatch(reference, file, original, text.slice(start), undefined, undefined, { context: 3 });
+  const original = readFileSync(path.join(repositoryRoot, reference), "utf8");
+  const referenceComment = openingComment(original);
+  // The header is the answer's opening comment, less the reference's if it kept that too.
+  const comment = openingComment(text);
+  const header = referenceComment && comment.endsWith(referenceComment) ? comment.slice(0, -referenceComment.length) : comment;
+  const program = header + text.slice(comment.length);
+  const diff = createTwoFilesPatch(reference, file, original, referenceComment + text.slice(comment.length), undefined, undefined, { context: 3 });
   const patchFile = file.replace(/\.ts$/, ".patch");
   // The first line of createTwoFilesPatch is a "====" separator: the header takes its place.
   writeFileSync(path.join(repositoryRoot, patchFile), header + diff.slice(diff.indexOf("\n") + 1));
-  if (patched(reference, patchFile) !== text) throw new Error(`${patchFile} does not give ${file} back: kept both`);
+  if (patched(reference, patchFile) !== program) throw new Error(`${patchFile} does not give ${file} back: kept both`);
   rmSync(path.join(repositoryRoot, file));
-  console.log(`${file} -> ${patchFile}`);
+  console.log(`${file} -> ${patchFile}${program === text ? "" : " (without the reference's opening comment)"}`);
 }
 
 /** A patch answer as the whole program, to read or edit (the .patch goes). A patch the reference
