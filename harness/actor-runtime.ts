@@ -23,6 +23,9 @@ import { SharedMemory, type ActorContext, type Outcome, type Scenario } from "./
 import { Noise, mix } from "./noise.ts";
 import type { ConductorMessage, ActorMessage, SerializedError } from "./protocol.ts";
 
+/** Looks at which another actor had moved on, for a repeatTogether() repetition to count as run at once (fewer for a slow body). */
+const minimumInterleavings = 4;
+
 const realWait = Atomics.wait;
 const realNotify = Atomics.notify;
 
@@ -239,20 +242,28 @@ class Context implements ActorContext {
     const stamp = this.repetition + 1;
     const published = this.base + ActorWord.togetherCalls;
     Atomics.store(control, Word.togetherUsed, stamp);
-    const peersBefore = this.peersTogetherCalls();
     const until = performance.now() + micros / 1000;
     let calls = 0;
+    // How often, looking every 8 calls, another actor had made calls since the last look. Running
+    // at once, that is nearly every look; taking turns (a busy machine, the threads on one core in
+    // time slices) it is once or twice, at the switches, and the repetition proves nothing: a lost
+    // update between two threads that never ran side by side is a matter of luck.
+    let peers = this.peersTogetherCalls();
+    let interleaved = 0;
     while (Atomics.load(control, Word.togetherEnds) < stamp) {
       body();
       calls++;
       if ((calls & 7) === 0) {
         Atomics.add(control, published, 8);
+        const now = this.peersTogetherCalls();
+        if (now !== peers) interleaved++;
+        peers = now;
         if ((calls & 31) === 0 && performance.now() >= until) Atomics.store(control, Word.togetherEnds, stamp);
       }
     }
-    // Did another actor make progress while this one was busy? If no one ever did, the threads
-    // took turns (a busy machine) rather than running at once, and the repetition proves nothing.
-    if (this.peersTogetherCalls() !== peersBefore) Atomics.store(control, Word.togetherOverlapped, stamp);
+    // A slow body (one that sleeps on a lock, say) gives few looks in the stretch: then half of them.
+    const looks = calls >> 3;
+    if (interleaved >= Math.min(minimumInterleavings, Math.max(1, looks >> 1))) Atomics.store(control, Word.togetherOverlapped, stamp);
     return calls;
   }
 
