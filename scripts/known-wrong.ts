@@ -47,7 +47,7 @@ export function knownWrongAnswers(kata: Kata): KnownWrong[] {
     .map((file) => {
       const stem = file.split(".")[0]!;
       const extension = path.extname(file);
-      const replaces = kata.files.find((kataFile) => kataFile.split(".")[0] === stem) ?? `${stem}.ts`;
+      const replaces = replacedBy(kata, file);
       const source = path.join("solutions", kata.slug, "wrong", file);
       const answer: KnownWrong = { name: file.slice(stem.length + 1, -extension.length), source, file: source, replaces };
       if (extension === ".patch") {
@@ -61,6 +61,12 @@ export function knownWrongAnswers(kata: Kata): KnownWrong[] {
       }
       return answer;
     });
+}
+
+/** The kata file an answer in wrong/ stands in for: the one whose name starts with the same stem. */
+function replacedBy(kata: Kata, file: string): string {
+  const stem = path.basename(file).split(".")[0]!;
+  return kata.files.find((kataFile) => kataFile.split(".")[0] === stem) ?? `${stem}.ts`;
 }
 
 /** A patch's header: the comment lines before its diff. */
@@ -93,8 +99,7 @@ function patched(reference: string, patchFile: string, fuzzFactor = 0): string |
 /** A whole-program answer as a patch against its reference (written beside it; the .ts goes). */
 function toPatch(file: string): void {
   const kata = kataOf(file);
-  const stem = path.basename(file).split(".")[0]!;
-  const reference = path.join("solutions", kata.slug, kata.files.find((f) => f.split(".")[0] === stem) ?? `${stem}.ts`);
+  const reference = path.join("solutions", kata.slug, replacedBy(kata, file));
   const text = readFileSync(path.join(repositoryRoot, file), "utf8");
   if (!text.startsWith(HEADER)) throw new Error(`${file} does not open with "${HEADER.trim()}"`);
   const original = readFileSync(path.join(repositoryRoot, reference), "utf8");
@@ -116,8 +121,7 @@ function toPatch(file: string): void {
  *  has moved away from is applied loosely (lines around a change may differ): check the result. */
 function toFile(patchFile: string): void {
   const kata = kataOf(patchFile);
-  const stem = path.basename(patchFile).split(".")[0]!;
-  const reference = path.join("solutions", kata.slug, kata.files.find((f) => f.split(".")[0] === stem) ?? `${stem}.ts`);
+  const reference = path.join("solutions", kata.slug, replacedBy(kata, patchFile));
   let program = patched(reference, patchFile);
   let note = "";
   if (typeof program !== "string") {

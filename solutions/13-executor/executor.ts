@@ -310,8 +310,8 @@ export class ThreadPoolExecutor {
         const slot = w.slots[w.head]!;
         const future = w.inFlight[w.head]!;
         const claim = Atomics.load(this.claims, slot);
-        if (claim === NUMBER) this.finish(future, this.values[slot]);
-        else if (claim === UNDEFINED) this.finish(future, undefined);
+        if (claim === NUMBER) this.finish(future, false, this.values[slot]);
+        else if (claim === UNDEFINED) this.finish(future, false, undefined);
         else if (claim === SENT) {
           if (!future.done()) break; // its message is on its way
         } else if (claim !== PASSED) break; // not finished yet, nor are those after it
@@ -327,10 +327,12 @@ export class ThreadPoolExecutor {
     this.flush();
   }
 
-  private finish(future: PoolFuture<unknown>, value: unknown): void {
+  /** The task's outcome, from shared memory or a message: its return value, or what it raised. */
+  private finish(future: PoolFuture<unknown>, raised: boolean, outcome: unknown): void {
     future.sync(); // running first, as Python's futures go
     future.slot = -1;
-    future.setResult(value);
+    if (raised) future.setException(outcome);
+    else future.setResult(outcome);
   }
 
   private release(slot: number): void {
@@ -341,11 +343,8 @@ export class ThreadPoolExecutor {
 
   /** A worker's message: a task's outcome that is not a number or undefined. */
   private received(message: unknown[]): void {
-    const future = this.owners[message[0] as number]!;
-    future.sync();
-    future.slot = -1;
-    if (message[1] === RETURNED) future.setResult(message[2]);
-    else future.setException(revive(message[2] as Transported));
+    const raised = message[1] === RAISED;
+    this.finish(this.owners[message[0] as number]!, raised, raised ? revive(message[2] as Transported) : message[2]);
     this.collect();
   }
 
@@ -406,7 +405,7 @@ export class ThreadPoolExecutor {
       const value = this.values[slot];
       this.release(slot);
       if (future.done() || claim === SKIP || claim === PASSED) continue;
-      if (claim === NUMBER || claim === UNDEFINED) this.finish(future, claim === NUMBER ? value : undefined);
+      if (claim === NUMBER || claim === UNDEFINED) this.finish(future, false, claim === NUMBER ? value : undefined);
       else if (claim === QUEUED) (future.slot = -1), requeue.push(future); // never started: another worker runs it
       else if (claim === RUNNING) future.setException(new WorkerDiedError(`the worker thread ${w.name} died while running this task: ${cause}`));
       else future.setException(new WorkerDiedError(`the worker thread ${w.name} died after this task had finished, before its result was sent: ${cause}`));
