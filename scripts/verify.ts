@@ -18,6 +18,7 @@ import { catalogue, type Kata } from "../katas/catalogue.ts";
 import { verdictFailures } from "../harness/failures.ts";
 import { repositoryRoot } from "../harness/under-test.ts";
 import { staleDocs } from "./docs.ts";
+import { installChecks } from "./install-check.ts";
 import { knownWrongAnswers } from "./known-wrong.ts";
 
 // Run as a program (npm run verify), or imported for its suite runner (bench/detection.ts).
@@ -276,6 +277,7 @@ async function main(): Promise<void> {
     await harnessChecks();
     await kataCommandChecks();
     await benchChecks();
+    for (const verdict of installChecks()) record({ check: "install", ...verdict });
   }
   for (let round = 1; round <= repeat; round++) {
     if (repeat > 1) console.log(`-- round ${round} of ${repeat}`);
@@ -292,7 +294,7 @@ async function main(): Promise<void> {
 function summariseRounds(): void {
   const byVariant = new Map<string, Row[]>();
   for (const row of rows) {
-    if (["layout", "docs", "typecheck", "harness", "kata command", "bench"].includes(row.check)) continue;
+    if (["layout", "docs", "typecheck", "harness", "kata command", "bench", "install"].includes(row.check)) continue;
     const key = `${row.check}  ${row.variant}`;
     byVariant.set(key, [...(byVariant.get(key) ?? []), row]);
   }
