@@ -1,9 +1,10 @@
-// KNOWN RIGHT: no message of its own. bootstrap() awaits the target and lets whatever escapes it
-// escape the thread too; Node then sends it home itself, as the Worker's "error" event, with the
-// error's name, message, stack and own properties kept (its serializer does more than a
-// structured clone), and ends the thread. The starting thread calls the hook from "error", which
-// Node emits before "exit". join() keeps a list of waiters that "exit" resolves, instead of one
-// promise made in start(); a thread's life is one state word: new, running, ended.
+// KNOWN RIGHT: no message of its own. bootstrap() awaits the target and throws whatever escapes it
+// again, as an uncaught exception of the thread; Node then sends it home itself, as the Worker's
+// "error" event, with the error's name, message, stack and own properties kept (its serializer
+// does more than a structured clone; a thrown string stays a string), and ends the thread. The
+// starting thread calls the hook from "error", which Node emits before "exit". join() keeps a list
+// of waiters that "exit" resolves, instead of one promise made in start(); a thread's life is one
+// state word: new, running, ended.
 
 import { threadId, workerData } from "node:worker_threads";
 import { startWorker, type Target } from "#toolkit/start-worker.ts";
@@ -82,8 +83,8 @@ export class Thread {
   }
 
   join(timeout?: number): Promise<void> {
-    if (this.life === "new") return Promise.reject(new Error("cannot join a thread before it is started"));
-    if (this === self) return Promise.reject(new Error("cannot join the current thread: it would wait for itself"));
+    if (this.life === "new") throw new Error("cannot join a thread before it is started");
+    if (this === self) throw new Error("cannot join the current thread: it would wait for itself");
     if (this.life === "ended") return Promise.resolve();
     return new Promise((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -138,7 +139,16 @@ export function enumerate(): Thread[] {
 export async function bootstrap(target: (...args: unknown[]) => unknown): Promise<void> {
   const { name, daemon, args } = workerData as Description;
   self = Thread.here(name, daemon);
-  await target(...args);
+  try {
+    await target(...args);
+  } catch (thrown) {
+    // Thrown again outside any promise: an uncaught exception reaches "error" as the value itself
+    // (a thrown string stays a string), where an unhandled rejection would arrive as Node's own
+    // UnhandledPromiseRejection error.
+    setImmediate(() => {
+      throw thrown;
+    });
+  }
 }
 
 export const logging = { write: (line: string): void => console.log(line) };

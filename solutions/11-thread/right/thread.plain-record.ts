@@ -87,10 +87,13 @@ export class Thread {
     );
   }
 
-  async join(timeout?: number): Promise<void> {
+  join(timeout?: number): Promise<void> {
     if (!this.ending) throw new Error("cannot join thread before it is started");
     if (this === me) throw new Error("cannot join current thread");
-    if (timeout === undefined) return this.ending;
+    return timeout === undefined ? this.ending : this.joinFor(timeout);
+  }
+
+  private async joinFor(timeout: number): Promise<void> {
     const deadline = performance.now() + timeout;
     while (!this.over) {
       const left = deadline - performance.now();
