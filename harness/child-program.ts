@@ -19,8 +19,6 @@
 
 import { build, formatMessages, type Message } from "esbuild";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach } from "vitest";
@@ -29,6 +27,7 @@ import { DeadlineExceeded, ExceptionInThread, LoadFailure, NotImplemented, RuleB
 import { deadlineMs } from "./stress-level.ts";
 import { shortenPaths, underTest } from "./under-test.ts";
 import { bundleCache, workerBundleOptions, writeBundle } from "./worker-bundle.ts";
+import { atTermination, removeTemporaryFolder, temporaryFolder } from "./temp.ts";
 
 /** How long a program may take to print a line it owes, or to exit when it should: generous, never a speed test. */
 export function patienceMs(): number {
@@ -176,8 +175,8 @@ export class RunningProgram {
     return `${heading}\n${body}${err.length ? `\nand on stderr:\n${indent(err.map(shortenPaths))}` : ""}`;
   }
 
-  /** Kills the whole process group (SIGKILL) and waits until the process is gone; removes the scratch folder. */
-  async kill(): Promise<void> {
+  /** Kills the whole process group (SIGKILL) at once, without waiting. */
+  killNow(): void {
     if (!this.killed) {
       this.killed = true;
       if (!this.exited && this.child.pid) {
@@ -188,6 +187,11 @@ export class RunningProgram {
         }
       }
     }
+  }
+
+  /** Kills the whole process group (SIGKILL) and waits until the process is gone; removes the scratch folder. */
+  async kill(): Promise<void> {
+    this.killNow();
     // A process group whose leader has ended may still hold others: kill the group in any case.
     if (this.child.pid) {
       try {
@@ -197,7 +201,7 @@ export class RunningProgram {
       }
     }
     await Promise.race([this.ended, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-    rmSync(this.directory, { recursive: true, force: true });
+    removeTemporaryFolder(this.directory);
   }
 
   private until<T>(check: () => T | undefined, withinMs: number): Promise<T | "deadline"> {
@@ -233,6 +237,8 @@ export function kataProgram(kata: string, entry: URL): KataProgram {
     runs.clear();
   };
   afterEach(killAll);
+  // Ctrl-C or a kill of the test run: no hook runs then, so the programs go at once.
+  atTermination(() => runs.forEach((run) => run.killNow()));
   afterAll(async () => {
     await killAll();
     await stopBundler();
@@ -241,7 +247,7 @@ export function kataProgram(kata: string, entry: URL): KataProgram {
     async start(options = {}) {
       bundle ??= bundleProgram(kata, entryFile);
       const file = await bundle;
-      const directory = mkdtempSync(path.join(os.tmpdir(), `threadkata-${kata}-`));
+      const directory = temporaryFolder(`${kata}-`);
       const child = spawn(process.execPath, ["--enable-source-maps", file, JSON.stringify({ ...options, directory })], {
         cwd: directory,
         detached: true,
