@@ -44,6 +44,8 @@ interface Assignment {
   memory: SharedArrayBuffer;
   /** Lock ids this actor has named → their slot in the lock-name table. */
   lockNames: Map<number, number>;
+  /** The run (test) this assignment belongs to: every message about it carries it. */
+  run: number;
 }
 
 let current: Assignment | undefined;
@@ -361,7 +363,7 @@ async function runBatch(job: Assignment, context: Context, from: number, count: 
   }
   setPhase(Phase.finished);
   if (actor === 0) {
-    post({ type: "batch", solo, outcomes: [...histogram].map(([key, entry]) => ({ key, ...entry })) });
+    post({ type: "batch", solo, outcomes: [...histogram].map(([key, entry]) => ({ key, ...entry })), run: job.run });
   }
 }
 
@@ -389,6 +391,9 @@ export function serve(scenarios: Record<string, unknown>): void {
   let job: Assignment | undefined;
 
   parentPort!.on("message", async (message: ConductorMessage) => {
+    // The assignment this message is about, kept for the catch below: by the time an awaited actor
+    // throws, a later setup may have replaced `job`, and its error must not be taken for the new run's.
+    let assigned = message.type === "setup" ? undefined : job;
     try {
       if (message.type === "setup") {
         const scenario = scenarios[message.scenario] as Scenario | undefined;
@@ -413,28 +418,31 @@ export function serve(scenarios: Record<string, unknown>): void {
           seed: message.seed,
           memory: message.memory,
           lockNames: new Map(),
+          run: message.run,
         };
+        assigned = job;
         noise = new Noise(mix(message.seed, -1, message.actor));
         current = job;
         job.state = scenario.state(new SharedMemory(message.memory), message.params);
         current = undefined;
         context = new Context(job);
         Atomics.store(control, actorBase(message.actor) + ActorWord.phase, Phase.idle);
-        post({ type: "ready", actors: scenario.actors.length, repetitions: scenario.repetitions });
+        post({ type: "ready", actors: scenario.actors.length, repetitions: scenario.repetitions, run: job.run });
       } else if (message.type === "run") {
         await runBatch(job!, context!, message.from, message.count);
       }
     } catch (error) {
       current = undefined;
       // Either way this thread is now back to waiting for work: the conductor may keep it.
-      if (job) Atomics.store(job.control, actorBase(job.actor) + ActorWord.settled, 1);
+      if (assigned) Atomics.store(assigned.control, actorBase(assigned.actor) + ActorWord.settled, 1);
       if (error instanceof Aborted) return;
-      if (job) {
-        Atomics.store(job.control, Word.abort, 1);
-        realNotify(job.control, Word.startLine);
-        realNotify(job.control, Word.endLine);
+      if (assigned) {
+        Atomics.store(assigned.control, Word.abort, 1);
+        realNotify(assigned.control, Word.startLine);
+        realNotify(assigned.control, Word.endLine);
       }
-      post({ type: "error", actor: job?.actor ?? -1, error: serialize(error) });
+      const run = assigned?.run ?? (message.type === "setup" ? message.run : 0);
+      post({ type: "error", actor: assigned?.actor ?? (message.type === "setup" ? message.actor : -1), error: serialize(error), run });
     }
   });
   post({ type: "loaded" });

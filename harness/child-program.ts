@@ -23,11 +23,12 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach } from "vitest";
 import { resolution, stopBundler } from "./bundle.ts";
-import { DeadlineExceeded, ExceptionInThread, LoadFailure, NotImplemented, RuleBroken, type KataFailure } from "./failures.ts";
+import { DeadlineExceeded, ExceptionInThread, LoadFailure, NotImplemented, RuleBroken, WorkerCrashed, type KataFailure } from "./failures.ts";
 import { deadlineMs } from "./stress-level.ts";
 import { shortenPaths, underTest } from "./under-test.ts";
 import { bundleCache, workerBundleOptions, writeBundle } from "./worker-bundle.ts";
 import { atTermination, removeTemporaryFolder, temporaryFolder } from "./temp.ts";
+import { outOfMemoryMessage, programHeapFlag, programOutOfMemory } from "./limits.ts";
 
 /** How long a program may take to print a line it owes, or to exit when it should: generous, never a speed test. */
 export function patienceMs(): number {
@@ -156,6 +157,7 @@ export class RunningProgram {
     const errors = this.stderr.join("\n");
     const stub = /NotImplementedError: (not implemented yet: [^\n]*)/.exec(errors);
     if (stub) return new NotImplemented(shortenPaths(stub[1]!));
+    if (programOutOfMemory.test(errors)) return new WorkerCrashed(`${outOfMemoryMessage("in the program")}\n${message}${this.transcript(running)}`);
     const crash = errors.search(/^(Exception in thread |(\w*Error|Error)( \[\w+\])?: )/m);
     const lines = this.transcript(running);
     if (crash >= 0 && kind !== NotImplemented) {
@@ -248,7 +250,7 @@ export function kataProgram(kata: string, entry: URL): KataProgram {
       bundle ??= bundleProgram(kata, entryFile);
       const file = await bundle;
       const directory = temporaryFolder(`${kata}-`);
-      const child = spawn(process.execPath, ["--enable-source-maps", file, JSON.stringify({ ...options, directory })], {
+      const child = spawn(process.execPath, ["--enable-source-maps", programHeapFlag, file, JSON.stringify({ ...options, directory })], {
         cwd: directory,
         detached: true,
         stdio: ["ignore", "pipe", "pipe", "ipc"],

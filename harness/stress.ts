@@ -27,6 +27,7 @@ import {
 } from "./failures.ts";
 import type { ActorMessage, ConductorMessage, OutcomeCount, SerializedError } from "./protocol.ts";
 import { deadlineMs, formatSeed, seedFor, stressLevel } from "./stress-level.ts";
+import { isOutOfMemory, outOfMemoryMessage, threadResourceLimits } from "./limits.ts";
 import { relativeToRepository, shortenPaths } from "./under-test.ts";
 
 const sharedMemoryBytes = 64 * 1024;
@@ -42,19 +43,34 @@ Error.stackTraceLimit = 30;
 import(require("node:worker_threads").workerData.bundle);
 `;
 
-type Event = ActorMessage | { type: "exit"; code: number } | { type: "crash"; error: SerializedError };
+type Event = ActorMessage | { type: "exit"; code: number } | { type: "crash"; error: SerializedError } | { type: "out of memory" };
+
+/** Each run (one test's scenario) has a number; a thread's messages carry the run they belong to. */
+let runs = 0;
 
 class ActorThread {
   readonly worker: Worker;
   private listener: ((event: Event) => void) | undefined;
   private backlog: Event[] = [];
   exited = false;
+  /** The run this thread was last set up for: a message from an earlier run (a late error) is dropped. */
+  run = 0;
 
   constructor(bundle: Bundle) {
-    this.worker = new Worker(loader, { eval: true, workerData: { bundle: bundle.url }, stdout: false, stderr: false });
+    this.worker = new Worker(loader, {
+      eval: true,
+      workerData: { bundle: bundle.url },
+      stdout: false,
+      stderr: false,
+      resourceLimits: threadResourceLimits,
+    });
     this.worker.unref();
-    this.worker.on("message", (message: ActorMessage) => this.deliver(message));
-    this.worker.on("error", (error) => this.deliver({ type: "crash", error: serializeError(error) }));
+    this.worker.on("message", (message: ActorMessage) => {
+      if (message.type === "loaded" || message.run === this.run) this.deliver(message);
+    });
+    this.worker.on("error", (error) =>
+      this.deliver(isOutOfMemory(error) ? { type: "out of memory" } : { type: "crash", error: serializeError(error) }),
+    );
     this.worker.on("exit", (code) => {
       this.exited = true;
       this.deliver({ type: "exit", code });
@@ -72,6 +88,7 @@ class ActorThread {
   }
 
   send(message: ConductorMessage): void {
+    if (message.type === "setup") this.run = message.run;
     this.worker.postMessage(message);
   }
 }
@@ -167,7 +184,10 @@ export class ActorPool {
     const control = new Int32Array(new SharedArrayBuffer(controlWords * 4));
     const labels = new Uint8Array(new SharedArrayBuffer(labelBufferBytes));
     const memory = new SharedArrayBuffer(sharedMemoryBytes);
+    // A thread that died (out of memory, say) between runs is not handed the next one.
+    this.threads = this.threads.filter((thread) => !thread.exited);
     const watch = new Watch(control, labels, place, this.threads);
+    const run = ++runs;
 
     // Actor 0 is set up first: its answer says how many actors the scenario has.
     const setup = (actor: number): ConductorMessage => ({
@@ -180,6 +200,7 @@ export class ActorPool {
       labels: labels.buffer as SharedArrayBuffer,
       actor,
       seed: place.seed,
+      run,
     });
     this.grow(1, bundle);
     const first = await watch.expect([this.threads[0]!], "ready", () => this.threads[0]!.send(setup(0)));
@@ -283,6 +304,8 @@ class Watch {
             if (answers.size === from.length) finish(() => resolve(from.map((t) => answers.get(t)!)));
           } else if (event.type === "error" || event.type === "crash") {
             finish(() => reject(this.thrown(event.type === "error" ? event.actor : actor, event.error)));
+          } else if (event.type === "out of memory") {
+            finish(() => reject(this.outOfMemory(actor)));
           } else if (event.type === "exit") {
             finish(() => reject(this.exited(actor, event.code)));
           }
@@ -308,6 +331,26 @@ class Watch {
     return new WorkerCrashed(
       `the thread of actor ${actor} ended by itself (exit code ${code}) during ${this.place.scenario}: ` +
         `did the code call process.exit()?\n${this.footer(`repetition ${this.repetitionOf(actor)}`)}`,
+    );
+  }
+
+  private outOfMemory(actor: number): KataFailure {
+    const read = (word: number) => Atomics.load(this.control, actorBase(actor) + word);
+    const label = readLabel(this.labels, actor, read(ActorWord.label));
+    const phase = read(ActorWord.phase) as Phase;
+    const where =
+      phase === Phase.setup
+        ? `while building the shared state${label ? ` (inside ${label})` : ""}`
+        : label
+          ? `inside ${label}`
+          : `in actor ${actor}'s part of ${this.place.scenario}`;
+    return new WorkerCrashed(
+      `${outOfMemoryMessage(where)}
+` +
+        `  The thread of actor ${actor} kept more and more memory until it was ended: a collection that grows on every call ` +
+        `(an array, a Map, a string) and is never emptied, or a loop that adds without end.
+` +
+        this.footer(`${this.place.scenario}, actor ${actor}, repetition ${this.repetitionOf(actor)}`),
     );
   }
 

@@ -1,0 +1,48 @@
+// No learner mistake takes the run down or lands on another test: an answer that fills its heap
+// fails its own test, classified, and the next test runs; a late error stays with its own test.
+
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, expect, test } from "vitest";
+import { stopBundler } from "../bundle.ts";
+import { ActorPool } from "../stress.ts";
+import { threadHeapLimitMb } from "../limits.ts";
+
+const scenarios = path.join(path.dirname(fileURLToPath(import.meta.url)), "reliability.scenarios.ts");
+
+afterAll(() => stopBundler());
+
+async function failure(pool: ActorPool, scenario: string): Promise<Error> {
+  try {
+    await pool.run(scenario);
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error(`${scenario} passed; it should have failed`);
+}
+
+test("a thread that fills its heap fails its test, classified, and the pool runs the next test", async () => {
+  const pool = new ActorPool("00-fixture", scenarios);
+  const started = performance.now();
+  const error = await failure(pool, "allocates");
+  expect(error.name).toBe("WorkerCrashed");
+  expect(error.message.split("\n")[0]).toBe(`ran out of memory: the heap limit of ${threadHeapLimitMb} MB was reached inside put()`);
+  expect(error.message).toMatch(/\(allocates, actor 0, repetition \d+\)/);
+  expect(performance.now() - started).toBeLessThan(30_000);
+  const report = await pool.run("quietAfterwards");
+  expect(report.outcomes).toEqual([{ key: "finished", count: report.repetitions, firstRepetition: 0 }]);
+  await pool.close();
+});
+
+test("an error thrown after its test failed is never reported under the next test", async () => {
+  const pool = new ActorPool("00-fixture", scenarios);
+  for (let round = 0; round < 5; round++) {
+    const error = await failure(pool, "lateThrower");
+    expect(error.name).toBe("RuleBroken");
+    expect(error.message).toMatch(/^the first failure/);
+    // Long enough for the late error to arrive, were it still listened to.
+    const report = await pool.run("quietAfterwards");
+    expect(report.repetitions).toBeGreaterThan(0);
+  }
+  await pool.close();
+});
