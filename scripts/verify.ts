@@ -11,7 +11,6 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { createVitest } from "vitest/node";
 import type { Reporter, TestModule } from "vitest/node";
 import { catalogue, type Kata } from "../katas/catalogue.ts";
@@ -19,19 +18,33 @@ import { verdictFailures } from "../harness/failures.ts";
 import { repositoryRoot } from "../harness/under-test.ts";
 import { staleDocs } from "./docs.ts";
 import { knownWrongAnswers } from "./known-wrong.ts";
+import { commandLine, usageExit } from "./cli.ts";
 
 // Run as a program (npm run verify), or imported for its suite runner (bench/detection.ts).
 const isMain = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
 
-const { values: options } = parseArgs({
-  args: isMain ? process.argv.slice(2) : [],
+const verifyLine = {
+  usage: "npm run verify -- [--kata NN] [--repeat N] [--skip-static]",
+  help: `
+Proves the repository about itself: the layout and the catalogue, the generated docs, the types,
+the harness's and the kata command's own tests, then every kata's suite against its reference
+(must pass), its stub (must fail for its intended reason) and its known-wrong answers (must fail).
+Ends with "N passed, N failed"; exit code 0 only when nothing failed.
+
+  --kata NN        only the katas whose slug starts with NN (02, 02-lock)
+  --repeat N       the kata checks N times, with each variant's score at the end (N/N is the only good one)
+  --skip-static    leave out everything but the kata checks`,
   options: {
     repeat: { type: "string", default: "1" },
     kata: { type: "string" },
     "skip-static": { type: "boolean", default: false },
   },
-});
+} as const;
+const { values: options } = isMain
+  ? commandLine(process.argv.slice(2), verifyLine)
+  : { values: { repeat: "1", kata: undefined, "skip-static": false } as Record<string, string | boolean | undefined> };
 const repeat = Number(options.repeat);
+if (isMain && !(Number.isInteger(repeat) && repeat >= 1)) usageExit(verifyLine, `--repeat wants a whole number of rounds, 1 or more; got "${options.repeat}"`);
 
 export interface TestOutcome {
   name: string;
@@ -268,8 +281,9 @@ async function kataChecks(kata: Kata): Promise<void> {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const katas = catalogue.filter((k) => !options.kata || k.slug.startsWith(options.kata));
-  if (katas.length === 0) throw new Error(`no kata matches "${options.kata}"`);
+  const wanted = options.kata as string | undefined;
+  const katas = catalogue.filter((k) => !wanted || k.slug.startsWith(wanted));
+  if (katas.length === 0) usageExit(verifyLine, `no kata matches --kata ${wanted}: the katas are ${catalogue[0]!.slug} to ${catalogue.at(-1)!.slug}`);
   console.log(`${"".padEnd(4)} ${"check".padEnd(16)} ${"variant".padEnd(34)} ${"expected".padEnd(22)} ${"time".padStart(6)}  got`);
   if (!options["skip-static"]) {
     staticChecks();
