@@ -114,3 +114,15 @@ export function cleanLeftovers(waitMs = 0): number {
   }
   return removed;
 }
+
+/**
+ * At the end of this process (Ctrl-C too), removes the folders of its test processes, which are
+ * ending with it. Once per process, however often the vitest config that calls it is loaded.
+ */
+export function cleanLeftoversAtExit(): void {
+  const key = Symbol.for("threadkata.cleanLeftoversAtExit");
+  const global = globalThis as Record<symbol, unknown>;
+  if (global[key]) return;
+  global[key] = true;
+  process.once("exit", () => cleanLeftovers(1_000));
+}

@@ -19,12 +19,13 @@ import { repositoryRoot } from "../harness/under-test.ts";
 import { staleDocs } from "./docs.ts";
 import { knownWrongAnswers } from "./known-wrong.ts";
 import { commandLine, usageExit } from "./cli.ts";
+import { reliabilityChecks } from "./reliability.ts";
 
 // Run as a program (npm run verify), or imported for its suite runner (bench/detection.ts).
 const isMain = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
 
 const verifyLine = {
-  usage: "npm run verify -- [--kata NN] [--repeat N] [--skip-static]",
+  usage: "npm run verify -- [--kata NN] [--repeat N] [--skip-static] [--reliability]",
   help: `
 Proves the repository about itself: the layout and the catalogue, the generated docs, the types,
 the harness's and the kata command's own tests, then every kata's suite against its reference
@@ -33,11 +34,13 @@ Ends with "N passed, N failed"; exit code 0 only when nothing failed.
 
   --kata NN        only the katas whose slug starts with NN (02, 02-lock)
   --repeat N       the kata checks N times, with each variant's score at the end (N/N is the only good one)
-  --skip-static    leave out everything but the kata checks`,
+  --skip-static    leave out everything but the kata checks
+  --reliability    only the reliability checks: bad answers that must not take the run down`,
   options: {
     repeat: { type: "string", default: "1" },
     kata: { type: "string" },
     "skip-static": { type: "boolean", default: false },
+    reliability: { type: "boolean", default: false },
   },
 } as const;
 const { values: options } = isMain
@@ -285,13 +288,16 @@ async function main(): Promise<void> {
   const katas = catalogue.filter((k) => !wanted || k.slug.startsWith(wanted));
   if (katas.length === 0) usageExit(verifyLine, `no kata matches --kata ${wanted}: the katas are ${catalogue[0]!.slug} to ${catalogue.at(-1)!.slug}`);
   console.log(`${"".padEnd(4)} ${"check".padEnd(16)} ${"variant".padEnd(34)} ${"expected".padEnd(22)} ${"time".padStart(6)}  got`);
-  if (!options["skip-static"]) {
+  if (options.reliability) {
+    await reliabilityChecks(runSuites, record);
+  } else if (!options["skip-static"]) {
     staticChecks();
     await harnessChecks();
     await kataCommandChecks();
     await benchChecks();
+    await reliabilityChecks(runSuites, record);
   }
-  for (let round = 1; round <= repeat; round++) {
+  for (let round = 1; round <= (options.reliability ? 0 : repeat); round++) {
     if (repeat > 1) console.log(`-- round ${round} of ${repeat}`);
     for (const kata of katas) await kataChecks(kata);
   }
@@ -306,7 +312,7 @@ async function main(): Promise<void> {
 function summariseRounds(): void {
   const byVariant = new Map<string, Row[]>();
   for (const row of rows) {
-    if (["layout", "docs", "typecheck", "harness", "kata command", "bench"].includes(row.check)) continue;
+    if (["layout", "docs", "typecheck", "harness", "kata command", "bench", "reliability"].includes(row.check)) continue;
     const key = `${row.check}  ${row.variant}`;
     byVariant.set(key, [...(byVariant.get(key) ?? []), row]);
   }
