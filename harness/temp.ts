@@ -3,7 +3,7 @@
 // ends; a process that was killed cannot, so each run first removes the folders of processes that
 // are gone (vitest.config.ts calls cleanLeftovers()). Nothing lands in the system's temp directory.
 
-import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -77,14 +77,30 @@ export function removeTemporaryFolder(folder: string): void {
   }
 }
 
+/**
+ * A process's state letter and process group, from Linux's /proc (undefined elsewhere, or if the
+ * process is gone). "Z" is a zombie: ended, its entry kept until its parent collects it.
+ */
+export function processStat(pid: number): { state: string; group: number } | undefined {
+  try {
+    // pid (comm) state ppid pgrp ...: comm may hold spaces, so read after its closing parenthesis.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const [state, , group] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { state: state!, group: Number(group) };
+  } catch {
+    return undefined;
+  }
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: a process of another user has that pid now; not ours, but alive.
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
+  // A zombie has ended (a test process whose parent is this very exit handler is one until it returns).
+  return processStat(pid)?.state !== "Z";
 }
 
 /**

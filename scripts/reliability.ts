@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { threadHeapLimitMb } from "../harness/limits.ts";
-import { temporaryFolder, temporaryRoot } from "../harness/temp.ts";
+import { processStat, temporaryFolder, temporaryRoot } from "../harness/temp.ts";
 import { passesButTypeErrors, typeErrors } from "../harness/typecheck.ts";
 import { repositoryRoot } from "../harness/under-test.ts";
 
@@ -75,14 +75,8 @@ function groupAlive(pgid: number): boolean {
   return readdirSync("/proc")
     .filter((entry) => /^\d+$/.test(entry))
     .some((pid) => {
-      try {
-        // pid (comm) state ppid pgrp ...: comm may hold spaces, so read after its closing parenthesis.
-        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        const [state, , group] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        return Number(group) === pgid && state !== "Z";
-      } catch {
-        return false;
-      }
+      const stat = processStat(Number(pid));
+      return stat?.group === pgid && stat.state !== "Z";
     });
 }
 
