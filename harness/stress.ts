@@ -35,6 +35,8 @@ const sharedMemoryBytes = 64 * 1024;
 const certainDeadlockMs = 100;
 /** How long, after a failure, the other threads have to come back from their harness waits. */
 const settleMs = 250;
+/** How long a new thread may take to load its code before it counts as stuck. */
+const startupBoundMs = (deadline: number) => Math.max(5 * deadline, 5_000);
 
 // Source maps must be on before the bundle is compiled, so a tiny loader turns them on first.
 const loader = `
@@ -53,8 +55,10 @@ class ActorThread {
   private listener: ((event: Event) => void) | undefined;
   private backlog: Event[] = [];
   exited = false;
-  /** The run this thread was last set up for: a message from an earlier run (a late error) is dropped. */
-  run = 0;
+  /** The run this thread serves now: a message from an earlier run (a late error) is dropped. */
+  run = runs;
+  /** Whether its code (the bundle) has loaded: until then, a busy machine's slowness is not the answer's. */
+  loaded = false;
 
   constructor(bundle: Bundle) {
     this.worker = new Worker(loader, {
@@ -66,6 +70,7 @@ class ActorThread {
     });
     this.worker.unref();
     this.worker.on("message", (message: ActorMessage) => {
+      if (message.type === "loaded") this.loaded = true;
       if (message.type === "loaded" || message.run === this.run) this.deliver(message);
     });
     this.worker.on("error", (error) =>
@@ -88,7 +93,6 @@ class ActorThread {
   }
 
   send(message: ConductorMessage): void {
-    if (message.type === "setup") this.run = message.run;
     this.worker.postMessage(message);
   }
 }
@@ -187,7 +191,9 @@ export class ActorPool {
     // A thread that died (out of memory, say) between runs is not handed the next one.
     this.threads = this.threads.filter((thread) => !thread.exited);
     const watch = new Watch(control, labels, place, this.threads);
+    // From here on, every thread of the pool serves this run: what comes from an earlier one is dropped.
     const run = ++runs;
+    for (const thread of this.threads) thread.run = run;
 
     // Actor 0 is set up first: its answer says how many actors the scenario has.
     const setup = (actor: number): ConductorMessage => ({
@@ -278,9 +284,16 @@ class Watch {
         outcome();
       };
       let deadlockedSince: number | undefined;
+      const began = performance.now();
       const timer = setInterval(() => {
         const now = Atomics.load(this.control, Word.completed);
-        if (now !== progress) {
+        if (from.some((thread) => !thread.loaded)) {
+          // A new thread still loading its code: on a loaded machine that alone can outlast a short
+          // deadline. The deadline starts once it has loaded; loading itself gets a generous bound
+          // (top-level code of the answer that never ends is still caught).
+          if (performance.now() - began > startupBoundMs(this.deadline)) finish(() => reject(this.stuck(type, performance.now() - began)));
+          lastProgress = performance.now();
+        } else if (now !== progress) {
           progress = now;
           lastProgress = performance.now();
           deadlockedSince = undefined;
@@ -407,7 +420,10 @@ class Watch {
           state = `finished its repetitions`;
           break;
         default:
-          state = waitingFor === "ready" ? "starting up" : "idle";
+          if (this.threads[actor]?.loaded === false) {
+            state = "still loading its code (the scenario file and the code under test, their top-level statements too)";
+            advice.add(adviceFor.running);
+          } else state = waitingFor === "ready" ? "starting up" : "idle";
       }
       lines.push(`  actor ${actor} (thread ${threadId ?? "?"}): ${state}${locks.of(actor)}`);
     }

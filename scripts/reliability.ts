@@ -11,6 +11,7 @@ import { processStat, temporaryFolder, temporaryRoot } from "../harness/temp.ts"
 import { passesButTypeErrors, typeErrors } from "../harness/typecheck.ts";
 import { repositoryRoot } from "../harness/under-test.ts";
 
+/** One row of the self-check's table (verify.ts prints them all). */
 export interface ReliabilityRow {
   check: string;
   variant: string;

@@ -19,7 +19,7 @@ import { repositoryRoot } from "../harness/under-test.ts";
 import { staleDocs } from "./docs.ts";
 import { knownWrongAnswers } from "./known-wrong.ts";
 import { commandLine, usageExit } from "./cli.ts";
-import { reliabilityChecks } from "./reliability.ts";
+import { reliabilityChecks, type ReliabilityRow as Row } from "./reliability.ts";
 
 // Run as a program (npm run verify), or imported for its suite runner (bench/detection.ts).
 const isMain = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
@@ -163,15 +163,6 @@ function judgeWrong(run: SuiteRun): Verdict {
   if (names.length === 0) return { ok: false, got: `passed all ${run.tests.length} tests: the suite missed the bug` };
   const ok = names.every((n) => verdictFailures.includes(n));
   return { ok, got: `${names.length}/${run.tests.length} failed: ${countNames(names)}` };
-}
-
-interface Row {
-  check: string;
-  variant: string;
-  expected: string;
-  ok: boolean;
-  got: string;
-  ms: number;
 }
 
 const rows: Row[] = [];

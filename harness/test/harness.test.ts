@@ -8,21 +8,13 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
 import { stopBundler } from "../bundle.ts";
 import { ActorPool } from "../stress.ts";
+import { failure } from "./failure.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const misbehaving = path.join(here, "misbehaving.scenarios.ts");
 
 function threadCount(): number {
   return readdirSync("/proc/self/task").length;
-}
-
-async function failure(pool: ActorPool, scenario: string): Promise<Error> {
-  try {
-    await pool.run(scenario);
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error(`${scenario} passed; it should have failed`);
 }
 
 describe("harness", () => {

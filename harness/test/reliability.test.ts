@@ -7,19 +7,12 @@ import { afterAll, expect, test } from "vitest";
 import { stopBundler } from "../bundle.ts";
 import { ActorPool } from "../stress.ts";
 import { threadHeapLimitMb } from "../limits.ts";
+import { failure } from "./failure.ts";
 
-const scenarios = path.join(path.dirname(fileURLToPath(import.meta.url)), "reliability.scenarios.ts");
+const here = path.dirname(fileURLToPath(import.meta.url));
+const scenarios = path.join(here, "reliability.scenarios.ts");
 
 afterAll(() => stopBundler());
-
-async function failure(pool: ActorPool, scenario: string): Promise<Error> {
-  try {
-    await pool.run(scenario);
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error(`${scenario} passed; it should have failed`);
-}
 
 test("a thread that fills its heap fails its test, classified, and the pool runs the next test", async () => {
   const pool = new ActorPool("00-fixture", scenarios);
@@ -36,7 +29,7 @@ test("a thread that fills its heap fails its test, classified, and the pool runs
 
 test("an error thrown after its test failed is never reported under the next test", async () => {
   const pool = new ActorPool("00-fixture", scenarios);
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; round < 10; round++) {
     const error = await failure(pool, "lateThrower");
     expect(error.name).toBe("RuleBroken");
     expect(error.message).toMatch(/^the first failure/);
@@ -46,3 +39,19 @@ test("an error thrown after its test failed is never reported under the next tes
   }
   await pool.close();
 });
+
+test("a thread still loading its code is not stuck until a generous bound, and then it is named as loading", async () => {
+  const saved = process.env.THREADKATA_DEADLINE_MS;
+  process.env.THREADKATA_DEADLINE_MS = "300";
+  try {
+    const started = performance.now();
+    const error = await failure(new ActorPool("00-fixture", path.join(here, "loops-at-load.scenarios.ts")), "neverLoaded");
+    expect(error.name).toBe("DeadlineExceeded");
+    expect(error.message).toMatch(/actor 0 \(thread \d+\): still loading its code/);
+    // Not at the 300 ms deadline (a busy machine may take that long to load a bundle), but at 5 s.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(5_000);
+  } finally {
+    if (saved === undefined) delete process.env.THREADKATA_DEADLINE_MS;
+    else process.env.THREADKATA_DEADLINE_MS = saved;
+  }
+}, 30_000);
