@@ -41,6 +41,40 @@ export const lateThrower = scenario({
   repetitions: 1,
 });
 
+/** Like lateThrower, but the late error comes from a timer actor 1 left behind: nothing catches it. */
+export const timerThrower = scenario({
+  state: (memory) => memory.int32(1),
+  actors: [
+    (word) => {
+      Atomics.store(word, 0, 1);
+      rule(false, "the first failure: the one this test reports");
+    },
+    (word, ctx) => {
+      while (Atomics.load(word, 0) === 0) {
+        // until actor 0 has failed the test (a busy machine may start it late)
+      }
+      setTimeout(() => {
+        throw new Error("a late error from timerThrower's timer: it must never be reported under another test");
+      }, 100);
+      // In a harness wait when the test fails: the thread comes back at once, and is kept.
+      ctx.until(() => false, "the test fails");
+    },
+  ],
+  repetitions: 1,
+});
+
+/** Two threads that keep busy for 40 ms a repetition: the late errors of the test before come while it runs. */
+export const busyAfterwards = scenario({
+  state: nothing,
+  actors: crowd(2, () => {
+    const until = performance.now() + 40;
+    while (performance.now() < until) {
+      // busy
+    }
+  }),
+  repetitions: 5,
+});
+
 /** Two threads that do nothing: what runs after lateThrower, on the same threads. */
 export const quietAfterwards = scenario({
   state: nothing,
