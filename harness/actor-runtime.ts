@@ -2,6 +2,7 @@
 // waits at the start line, runs its actor, and (on actor 0) resets and judges each repetition.
 // It is bundled together with a scenario file and the code under test (see bundle.ts).
 
+import { AsyncLocalStorage } from "node:async_hooks";
 import { parentPort } from "node:worker_threads";
 import {
   ActorWord,
@@ -44,6 +45,8 @@ interface Assignment {
   memory: SharedArrayBuffer;
   /** Lock ids this actor has named → their slot in the lock-name table. */
   lockNames: Map<number, number>;
+  /** The run (test) this assignment belongs to: every message about it carries it. */
+  run: number;
 }
 
 let current: Assignment | undefined;
@@ -389,7 +392,7 @@ async function runBatch(job: Assignment, context: Context, from: number, count: 
   }
   setPhase(Phase.finished);
   if (actor === 0) {
-    post({ type: "batch", solo, outcomes: [...histogram].map(([key, entry]) => ({ key, ...entry })) });
+    post({ type: "batch", solo, outcomes: [...histogram].map(([key, entry]) => ({ key, ...entry })), run: job.run });
   }
 }
 
@@ -409,6 +412,16 @@ function post(message: ActorMessage): void {
   parentPort!.postMessage(message);
 }
 
+/** Which assignment the code running now works for (each message is handled in its own async context). */
+const handling = new AsyncLocalStorage<{ assigned: Assignment | undefined }>();
+
+/** Tells the other actors of a run to give up their harness waits: this one failed. */
+function abortRun(job: Assignment): void {
+  Atomics.store(job.control, Word.abort, 1);
+  realNotify(job.control, Word.startLine);
+  realNotify(job.control, Word.endLine);
+}
+
 /** Starts serving the scenarios of one scenario file in this worker thread. */
 export function serve(scenarios: Record<string, unknown>): void {
   instrumentAtomics();
@@ -416,7 +429,24 @@ export function serve(scenarios: Record<string, unknown>): void {
   let context: Context | undefined;
   let job: Assignment | undefined;
 
-  parentPort!.on("message", async (message: ConductorMessage) => {
+  // An error nothing caught (a timer or a promise the code under test left behind) belongs to the
+  // run whose code made it: the async context says which, so that a late one is never blamed on a
+  // later run (the conductor drops it). The thread reports it rather than die of it.
+  const uncaught = (error: unknown) => {
+    if (error instanceof Aborted) return; // a harness wait given up after the run failed: nothing to say
+    const owner = handling.getStore()?.assigned ?? job;
+    if (!owner) throw error;
+    abortRun(owner);
+    post({ type: "error", actor: owner.actor, error: serialize(error), run: owner.run });
+  };
+  process.on("uncaughtException", uncaught);
+  process.on("unhandledRejection", uncaught);
+
+  parentPort!.on("message", (message: ConductorMessage) => handling.run({ assigned: message.type === "setup" ? undefined : job }, async () => {
+    // The assignment this message is about, kept for the catch below: by the time an awaited actor
+    // throws, a later setup may have replaced `job`, and its error must not be taken for the new run's.
+    const scope = handling.getStore()!;
+    let assigned = scope.assigned;
     try {
       if (message.type === "setup") {
         const scenario = scenarios[message.scenario] as Scenario | undefined;
@@ -441,29 +471,28 @@ export function serve(scenarios: Record<string, unknown>): void {
           seed: message.seed,
           memory: message.memory,
           lockNames: new Map(),
+          run: message.run,
         };
+        assigned = scope.assigned = job;
         noise = new Noise(mix(message.seed, -1, message.actor));
         current = job;
         job.state = scenario.state(new SharedMemory(message.memory), message.params);
         current = undefined;
         context = new Context(job);
         Atomics.store(control, actorBase(message.actor) + ActorWord.phase, Phase.idle);
-        post({ type: "ready", actors: scenario.actors.length, repetitions: scenario.repetitions });
+        post({ type: "ready", actors: scenario.actors.length, repetitions: scenario.repetitions, run: job.run });
       } else if (message.type === "run") {
         await runBatch(job!, context!, message.from, message.count);
       }
     } catch (error) {
       current = undefined;
       // Either way this thread is now back to waiting for work: the conductor may keep it.
-      if (job) Atomics.store(job.control, actorBase(job.actor) + ActorWord.settled, 1);
+      if (assigned) Atomics.store(assigned.control, actorBase(assigned.actor) + ActorWord.settled, 1);
       if (error instanceof Aborted) return;
-      if (job) {
-        Atomics.store(job.control, Word.abort, 1);
-        realNotify(job.control, Word.startLine);
-        realNotify(job.control, Word.endLine);
-      }
-      post({ type: "error", actor: job?.actor ?? -1, error: serialize(error) });
+      if (assigned) abortRun(assigned);
+      const run = assigned?.run ?? (message.type === "setup" ? message.run : 0);
+      post({ type: "error", actor: assigned?.actor ?? (message.type === "setup" ? message.actor : -1), error: serialize(error), run });
     }
-  });
+  }));
   post({ type: "loaded" });
 }

@@ -7,6 +7,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { catalogue } from "../katas/catalogue.ts";
 import { repositoryRoot } from "../harness/under-test.ts";
+import { commandLine } from "./cli.ts";
 
 function kataList(): string {
   const rows = catalogue.map((kata, index) => {
@@ -84,6 +85,11 @@ export function staleDocs(): string[] {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  commandLine(process.argv.slice(2), {
+    usage: "npm run docs",
+    help: "Writes the parts of the READMEs that come from katas/catalogue.ts: the kata list in README.md and\nthe hints in each kata's README. The self-check (npm run verify) fails when they are stale.",
+    options: {},
+  });
   for (const [file, content] of renderDocs()) {
     if (readFileSync(file, "utf8") !== content) {
       writeFileSync(file, content);

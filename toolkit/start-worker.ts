@@ -23,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { repositoryRoot, resolveKataFile, underTest } from "../harness/under-test.ts";
 import { bundleCache, rememberBundle, rememberedBundle, workerBundleOptions, writeBundle } from "../harness/worker-bundle.ts";
+import { threadResourceLimits } from "../harness/limits.ts";
 
 /** A function exported by a module: what a thread runs. */
 export type Target = readonly [module: string | URL, exportName: string];
@@ -45,7 +46,8 @@ export function startWorker(target: Target, options: StartWorkerOptions): Worker
   const url = bundleFor(target, options.bootstrap);
   // Source maps must be on before the bundle is compiled: a tiny loader turns them on, then imports it.
   const loader = `process.setSourceMapsEnabled(true);\nimport(${JSON.stringify(url)});`;
-  return new Worker(loader, { eval: true, workerData: options.workerData, name: options.name });
+  // The harness's heap limit: an answer that allocates without end ends its thread, not the process.
+  return new Worker(loader, { eval: true, workerData: options.workerData, name: options.name, resourceLimits: threadResourceLimits });
 }
 
 export function modulePath(module: string | URL): string {
