@@ -6,9 +6,9 @@
 // Both installs happen in temporary copies, so the repository's own node_modules is never touched.
 
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
+import { cpSync, existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { removeTemporaryFolder, temporaryFolder } from "../harness/temp.ts";
 import { repositoryRoot } from "../harness/under-test.ts";
 
 export interface InstallVerdict {
@@ -32,10 +32,6 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
   return spawnSync(command, args, { cwd, env, encoding: "utf8", timeout: 300_000 });
 }
 
-function temporaryFolder(): string {
-  return mkdtempSync(path.join(os.tmpdir(), "threadkata-install-"));
-}
-
 /** Files git tracks, as the working tree has them: what a fresh clone would hold. */
 function trackedFiles(): string[] {
   const listed = run("git", ["ls-files", "-z"], repositoryRoot, process.env);
@@ -53,8 +49,8 @@ function copyFiles(files: string[], into: string): void {
  */
 function freshInstall(): InstallVerdict {
   const started = performance.now();
-  const folder = temporaryFolder();
-  const bare = temporaryFolder();
+  const folder = temporaryFolder("install-");
+  const bare = temporaryFolder("install-");
   try {
     const packageFiles = ["package.json", "package-lock.json", "scripts/install-hooks.mjs"];
     copyFiles(packageFiles, folder);
@@ -77,15 +73,15 @@ function freshInstall(): InstallVerdict {
     else if (existsSync(path.join(bare, ".husky", "_"))) got = "prepare installed git hooks in a folder that is not a git checkout";
     return { variant: `fresh npm ci (npm ${npmVersion()})`, expected: "no warning", ok: got.startsWith("no "), got, ms: performance.now() - started };
   } finally {
-    rmSync(folder, { recursive: true, force: true });
-    rmSync(bare, { recursive: true, force: true });
+    removeTemporaryFolder(folder);
+    removeTemporaryFolder(bare);
   }
 }
 
 /** The suites bundle with esbuild's platform package alone: no install script is needed. */
 function suitesWithoutScripts(): InstallVerdict {
   const started = performance.now();
-  const folder = temporaryFolder();
+  const folder = temporaryFolder("install-");
   try {
     copyFiles(trackedFiles(), folder);
     const install = run(npm, ["ci", "--ignore-scripts"], folder, installEnvironment());
@@ -104,7 +100,7 @@ function suitesWithoutScripts(): InstallVerdict {
     }
     return { variant: "npm ci --ignore-scripts, then suites", expected: "suites pass", ok: install.status === 0 && got.startsWith("02 and 11 pass"), got, ms: performance.now() - started };
   } finally {
-    rmSync(folder, { recursive: true, force: true });
+    removeTemporaryFolder(folder);
   }
 }
 
