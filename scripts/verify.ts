@@ -19,6 +19,7 @@ import { verdictFailures } from "../harness/failures.ts";
 import { repositoryRoot } from "../harness/under-test.ts";
 import { staleDocs } from "./docs.ts";
 import { knownWrongAnswers } from "./known-wrong.ts";
+import { referenceCopy, startsThreads, swapsFrom } from "./outside.ts";
 
 // Run as a program (npm run verify), or imported for its suite runner (bench/detection.ts).
 const isMain = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
@@ -244,8 +245,13 @@ async function benchChecks(): Promise<void> {
 
 async function kataChecks(kata: Kata): Promise<void> {
   const folder = `katas/${kata.slug}/`;
-  const reference = await runSuites(folder, { THREADKATA_SOURCE: "solutions" });
-  record({ check: kata.slug, variant: "reference", expected: "all pass", ...judgeReference(reference), ms: reference.ms });
+  // The references run from a copy outside the repository, as a teacher's folder would (outside.ts).
+  const reference = await runSuites(folder, { THREADKATA_SOURCE: referenceCopy() });
+  record({ check: kata.slug, variant: "reference (copy outside the repo)", expected: "all pass", ...judgeReference(reference), ms: reference.ms });
+  if (startsThreads(kata)) {
+    const swapped = await runSuites(folder, { THREADKATA_SOURCE: "katas", THREADKATA_SWAP: swapsFrom(kata, referenceCopy()) });
+    record({ check: kata.slug, variant: "reference swapped in from outside", expected: "all pass", ...judgeReference(swapped), ms: swapped.ms });
+  }
 
   const stub = await runSuites(folder, { THREADKATA_SOURCE: "katas" });
   const expected = kata.kind === "build" ? "all NotImplementedError" : "fails with its bug";
