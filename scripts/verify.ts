@@ -20,6 +20,7 @@ import { repositoryRoot } from "../harness/under-test.ts";
 import { staleDocs } from "./docs.ts";
 import { knownWrongAnswers } from "./known-wrong.ts";
 import { referenceCopy, startsThreads, swapsFrom } from "./outside.ts";
+import { workflowChecks } from "./workflow-check.ts";
 
 // Run as a program (npm run verify), or imported for its suite runner (bench/detection.ts).
 const isMain = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
@@ -223,6 +224,9 @@ function staticChecks(): void {
   const tsc = spawnSync(process.execPath, [path.join(repositoryRoot, "node_modules", "typescript", "bin", "tsc")], { cwd: repositoryRoot, encoding: "utf8" });
   const errors = (tsc.stdout.match(/error TS/g) ?? []).length;
   record({ check: "typecheck", variant: "tsc (strict)", expected: "no errors", ok: tsc.status === 0, got: tsc.status === 0 ? "no errors" : `${errors} errors: ${tsc.stdout.split("\n")[0]}`, ms: performance.now() - started });
+
+  // The learners' CI: the workflow file is valid, and its summary step writes the kata table (workflow-check.ts).
+  for (const row of workflowChecks()) record(row);
 }
 
 async function harnessChecks(): Promise<void> {
@@ -298,7 +302,7 @@ async function main(): Promise<void> {
 function summariseRounds(): void {
   const byVariant = new Map<string, Row[]>();
   for (const row of rows) {
-    if (["layout", "docs", "typecheck", "harness", "kata command", "bench"].includes(row.check)) continue;
+    if (["layout", "docs", "typecheck", "workflow", "harness", "kata command", "bench"].includes(row.check)) continue;
     const key = `${row.check}  ${row.variant}`;
     byVariant.set(key, [...(byVariant.get(key) ?? []), row]);
   }
