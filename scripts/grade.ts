@@ -133,6 +133,7 @@ async function grade(options: Options): Promise<void> {
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(signal, () => {
     killAllRunning();
+    process.stderr.write(`\n${signal}: the learner's test processes were ended; no reports written\n`);
     process.exit(130);
   });
 }

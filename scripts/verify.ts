@@ -151,7 +151,7 @@ function judgeWrong(run: SuiteRun): Verdict {
   return { ok, got: `${names.length}/${run.tests.length} failed: ${countNames(names)}` };
 }
 
-interface Row {
+export interface Row {
   check: string;
   variant: string;
   expected: string;

@@ -9,17 +9,12 @@ import os from "node:os";
 import path from "node:path";
 import { catalogue } from "../katas/catalogue.ts";
 import { repositoryRoot } from "../harness/under-test.ts";
+import type { Row } from "./verify.ts";
 
 export const workflowFile = path.join(".github", "workflows", "katas.yml");
 
-export interface Check {
-  check: string;
-  variant: string;
-  expected: string;
-  ok: boolean;
-  got: string;
-  ms: number;
-}
+/** A row of the self-check's table. */
+type Check = Row;
 
 function validate(file: string): { ok: boolean; output: string } {
   const cli = path.join(repositoryRoot, "node_modules", "@action-validator", "cli", "cli.mjs");
