@@ -86,21 +86,22 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): boolean {
 
 /** Kills every process whose environment carries this run's marker (Linux's /proc; elsewhere none). */
 export function killMarked(marker: string): number {
-  let killed = 0;
-  // A process killed in one pass may have started another just before: look again until none.
+  const killed = new Set<number>();
+  // A process killed in one pass may have started another just before: look again. One being
+  // killed is still listed until it is gone, so count each process once.
   for (let pass = 0; pass < 5; pass++) {
     const found = markedProcesses(marker);
     if (found.length === 0) break;
     for (const pid of found) {
       try {
         process.kill(pid, "SIGKILL");
-        killed++;
+        killed.add(pid);
       } catch {
         // gone already
       }
     }
   }
-  return killed;
+  return killed.size;
 }
 
 export function markedProcesses(marker: string): number[] {
