@@ -23,20 +23,32 @@ function slugOf(file: string): string {
   return path.relative(path.join(learnerCourse.root, "katas"), file).split(path.sep)[0]!;
 }
 
+/** "Error: [vitest-pool]: Worker forks emitted error. (Worker exited unexpectedly)" */
+function errorLine(error: { name?: string; message?: string; cause?: unknown }): string {
+  const cause = (error.cause as { message?: string } | undefined)?.message;
+  return `${error.name ?? "Error"}: ${(error.message ?? "").split("\n")[0]}${cause ? ` (${cause.split("\n")[0]})` : ""}`;
+}
+
 class Events implements Reporter {
+  private readonly ended = new Set<string>();
+
   onTestModuleStart(module: TestModule): void {
     emit({ type: "start", slug: slugOf(module.moduleId) });
   }
 
   onTestModuleEnd(module: TestModule): void {
     const slug = slugOf(module.moduleId);
+    this.ended.add(slug);
     // The learner's verdict, as `npm test` gives it: solved, or failing with the first failure's line.
     const record = resultsOfRun(learnerCourse, [summarise(module)], new Map([[slug, ""]]), "")[slug];
     emit({ type: "kata", slug, result: record?.result ?? "failing", ...(record?.firstFailure ? { firstFailure: record.firstFailure } : {}) });
   }
 
-  onTestRunEnd(): void {
-    emit({ type: "end" });
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ name?: string; message?: string; cause?: unknown }>): void {
+    // When vitest's worker process dies inside a suite, the run still ends here, but that suite's
+    // end (and sometimes its start) never came.
+    const unfinished = modules.map((module) => slugOf(module.moduleId)).filter((slug) => !this.ended.has(slug));
+    emit({ type: "end", unfinished, errors: unhandled.map(errorLine) });
   }
 }
 

@@ -48,18 +48,23 @@ export function describeDeath(run: Pick<IsolatedRun, "code" | "signal">): string
  * What one attempt's events say: the katas it finished, the one it was inside when it stopped (if
  * it stopped early), and whether the run reached its end.
  */
-export function readAttempt(events: GradeEvent[]): { cells: Map<string, Cell>; inside?: string; ended: boolean } {
+export function readAttempt(events: GradeEvent[]): { cells: Map<string, Cell>; inside?: string; ended: boolean; errors: string[] } {
   const cells = new Map<string, Cell>();
   let inside: string | undefined;
   let ended = false;
+  let errors: string[] = [];
   for (const event of events) {
     if (event.type === "start") inside = event.slug;
     else if (event.type === "kata") {
       cells.set(event.slug, { result: event.result, ...(event.firstFailure ? { firstFailure: event.firstFailure } : {}) });
       if (inside === event.slug) inside = undefined;
-    } else ended = true;
+    } else {
+      ended = true;
+      inside ??= event.unfinished?.[0];
+      errors = event.errors ?? [];
+    }
   }
-  return { cells, inside, ended };
+  return { cells, inside, ended, errors };
 }
 
 export async function gradeLearner(options: LearnerOptions): Promise<LearnerResult> {
@@ -72,8 +77,8 @@ export async function gradeLearner(options: LearnerOptions): Promise<LearnerResu
   let ending: Ending = "finished";
   const log = openSync(path.join(options.outDir, `${options.name}.log`), "w");
   try {
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const suffix = attempt === 1 ? "" : `.${attempt}`;
+    for (let number = 1; pending.length > 0; number++) {
+      const suffix = number === 1 ? "" : `.${number}`;
       const request: LearnerRequest = {
         learner: options.name,
         katas: [...pending],
@@ -91,7 +96,11 @@ export async function gradeLearner(options: LearnerOptions): Promise<LearnerResu
           options.onProgress?.(inside, Object.keys(katas).length + cells.size);
         },
       });
-      const { cells, inside, ended } = readAttempt(readEvents(request.events));
+      const attempt = readAttempt(readEvents(request.events));
+      const { cells, ended, errors } = attempt;
+      // A run that ended with errors and katas it never got to died in the first of them (the
+      // katas run in catalogue order), even if vitest never said that one had begun.
+      const inside = attempt.inside ?? (ended && errors.length > 0 ? pending.find((slug) => !cells.has(slug)) : undefined);
       for (const [slug, cell] of cells) katas[slug] = cell;
       pending.splice(0, pending.length, ...pending.filter((slug) => !cells.has(slug)));
       if (existsSync(request.junit)) {
@@ -113,7 +122,8 @@ export async function gradeLearner(options: LearnerOptions): Promise<LearnerResu
       if (inside !== undefined) {
         // A kata began and never ended: its test process died in it (vitest's worker, or vitest).
         ending = "crashed";
-        katas[inside] = { result: "failing", firstFailure: `TestProcessDied: the test process ended (${ended ? "vitest's worker process exited" : describeDeath(run)}) while this kata ran; see ${logFile}` };
+        const how = ended ? `vitest: ${errors[0] ?? "its worker process exited"}` : describeDeath(run);
+        katas[inside] = { result: "failing", firstFailure: `TestProcessDied: the test process died while this kata ran (${how}); see ${logFile}` };
         pending.splice(pending.indexOf(inside), 1);
         continue;
       }

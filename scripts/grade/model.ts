@@ -17,7 +17,11 @@ export interface LearnerRequest {
 export type GradeEvent =
   | { type: "start"; slug: string }
   | { type: "kata"; slug: string; result: Result; firstFailure?: string }
-  | { type: "end" };
+  /**
+   * The run reached its end. `unfinished`: katas whose suite began but never ended (vitest's worker
+   * process died in it); `errors`: the run's errors outside any test, first lines.
+   */
+  | { type: "end"; unfinished?: string[]; errors?: string[] };
 
 export interface Cell {
   result: Result;

@@ -69,16 +69,25 @@ describe("a test process's events", () => {
       { type: "kata", slug: "01-racy-counter", result: "solved" },
       { type: "start", slug: "02-lock" },
     ]);
-    expect(attempt).toEqual({ cells: new Map([["01-racy-counter", { result: "solved" }]]), inside: "02-lock", ended: false });
+    expect(attempt).toEqual({ cells: new Map([["01-racy-counter", { result: "solved" }]]), inside: "02-lock", ended: false, errors: [] });
+  });
+
+  test("when vitest's worker process dies in a suite the run still ends, naming the suite that never finished", () => {
+    const attempt = readAttempt([
+      { type: "start", slug: "05-event" },
+      { type: "kata", slug: "05-event", result: "solved" },
+      { type: "end", unfinished: ["06-condition"], errors: ["Error: [vitest-pool]: Worker forks emitted error. (Worker exited unexpectedly)"] },
+    ]);
+    expect(attempt).toMatchObject({ inside: "06-condition", ended: true, errors: ["Error: [vitest-pool]: Worker forks emitted error. (Worker exited unexpectedly)"] });
   });
 
   test("a run that reached its end says so, with each kata's verdict", () => {
     const attempt = readAttempt([
       { type: "start", slug: "02-lock" },
       { type: "kata", slug: "02-lock", result: "failing", firstFailure: "RuleBroken: two inside" },
-      { type: "end" },
+      { type: "end", unfinished: [], errors: [] },
     ]);
-    expect(attempt).toEqual({ cells: new Map([["02-lock", { result: "failing", firstFailure: "RuleBroken: two inside" }]]), inside: undefined, ended: true });
+    expect(attempt).toEqual({ cells: new Map([["02-lock", { result: "failing", firstFailure: "RuleBroken: two inside" }]]), inside: undefined, ended: true, errors: [] });
   });
 });
 
