@@ -7,12 +7,10 @@ import { build, formatMessages, stop, type Message, type Plugin } from "esbuild"
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { bundleCache, rememberBundle, rememberedBundle, workerBundleOptions, writeBundle } from "./worker-bundle.ts";
-import { relativeToRepository, repositoryRoot, resolveKataFile, underTest, type UnderTest } from "./under-test.ts";
+import { bundleCache, rememberBundle, rememberedBundle, ScenarioLoadError, workerBundleOptions, writeBundle } from "./worker-bundle.ts";
+import { relativeToRepository, repositoryRoot, resolveImport, underTest, type UnderTest } from "./under-test.ts";
 
-export class ScenarioLoadError extends Error {
-  override name = "ScenarioLoadError";
-}
+export { ScenarioLoadError };
 
 const cacheDirectory = bundleCache;
 
@@ -21,21 +19,16 @@ export function resolution(target: UnderTest): Plugin {
   return {
     name: "threadkata-under-test",
     setup(on) {
-      on.onResolve({ filter: /^#kata\// }, (args) => {
+      // #kata/ is the code under test; #threadkata/ and #toolkit/ are reached the same way from kata
+      // files wherever they live (a teacher's folder too).
+      on.onResolve({ filter: /^#/ }, (args) => {
         try {
-          return { path: resolveKataFile(args.path.slice("#kata/".length), target) };
+          const file = resolveImport(args.path, target);
+          return file === undefined ? undefined : { path: file };
         } catch (error) {
           return { errors: [{ text: (error as Error).message }] };
         }
       });
-      // Kata files reach the harness and the ready primitives the same way wherever they live
-      // (a teacher's folder too).
-      on.onResolve({ filter: /^#threadkata\// }, (args) => ({
-        path: path.join(repositoryRoot, "harness", args.path.slice("#threadkata/".length)),
-      }));
-      on.onResolve({ filter: /^#toolkit\// }, (args) => ({
-        path: path.join(repositoryRoot, "toolkit", args.path.slice("#toolkit/".length)),
-      }));
       // In a bundle every file's import.meta.url would be the bundle's: give each file its own,
       // so that `new URL("./jobs.ts", import.meta.url)` means what it means unbundled.
       on.onLoad({ filter: /\.ts$/ }, (args) => {

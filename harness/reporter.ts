@@ -26,7 +26,8 @@ function oneLine(error: { name?: string; message?: string } | undefined): string
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 
-function summarise(module: TestModule): ModuleSummary {
+/** One test file of a run, as progress.ts reads it (the grader reads it too: scripts/grade/). */
+export function summarise(module: TestModule): ModuleSummary {
   return {
     file: module.moduleId,
     state: module.state(),

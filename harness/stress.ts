@@ -333,6 +333,8 @@ class Watch {
     const message = shortenPaths(error.message);
     if (error.name === "NotImplementedError") return new NotImplemented(message, frames.slice(0, 1));
     const where = `${this.place.scenario}, actor ${actor}, repetition ${this.repetitionOf(actor)}`;
+    // Code a thread was to run could not be bundled (toolkit/start-worker.ts): not a verdict on it.
+    if (error.name === "ScenarioLoadError") return new LoadFailure(`actor ${actor}: ${message}\n${this.footer(where)}`, frames);
     if (error.rule) return new RuleBroken(`${message}\n${this.footer(where)}`, frames);
     return new ExceptionInThread(
       `actor ${actor} threw ${error.name}: ${message}\n${this.footer(where)}`,

@@ -8,7 +8,7 @@
 // The self-check uses both: the references are THREADKATA_SOURCE=solutions, and each known-wrong
 // answer is one swapped file.
 
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkSetting, expandHome } from "./settings.ts";
@@ -40,6 +40,50 @@ export function resolveKataFile(kataPath: string, target: UnderTest = underTest(
     throw new Error(`the code under test is missing: ${relativeToRepository(file)} (looked for #kata/${kataPath})`);
   }
   return file;
+}
+
+/**
+ * package.json's "imports" that the harness honours ("#toolkit/*": "./toolkit/*", ...): prefix →
+ * folder. Read when first needed: node and esbuild resolve these by themselves only for files inside
+ * the repository, and the code under test may live anywhere (a teacher's folder, /tmp).
+ */
+let packageImports: Map<string, string> | undefined;
+
+function importFolders(): Map<string, string> {
+  if (packageImports) return packageImports;
+  const manifest = JSON.parse(readFileSync(path.join(repositoryRoot, "package.json"), "utf8")) as { imports?: Record<string, string> };
+  packageImports = new Map();
+  for (const [pattern, target] of Object.entries(manifest.imports ?? {})) {
+    if (!pattern.endsWith("/*") || typeof target !== "string" || !target.endsWith("/*")) continue;
+    packageImports.set(pattern.slice(0, -1), path.join(repositoryRoot, target.slice(0, -1)));
+  }
+  return packageImports;
+}
+
+/**
+ * The file an import specifier means, wherever the importing file lives: "#kata/..." is the code under
+ * test (THREADKATA_SOURCE, THREADKATA_SWAP), the other "#name/..." are package.json's "imports";
+ * undefined for any other specifier (a relative path, a package). Throws if the code under test is
+ * missing. The harness's bundles, the benchmarks' and the toolkit's threads all resolve through it.
+ */
+export function resolveImport(specifier: string, target: UnderTest = underTest()): string | undefined {
+  if (specifier.startsWith("#kata/")) return resolveKataFile(specifier.slice("#kata/".length), target);
+  for (const [prefix, folder] of importFolders()) {
+    if (specifier.startsWith(prefix)) return path.join(folder, specifier.slice(prefix.length));
+  }
+  return undefined;
+}
+
+/**
+ * The same resolution as esbuild aliases, for its synchronous API (which runs no plugins): "#kata"
+ * to the tree under test, each swapped file, and every other "imports" folder.
+ */
+export function importAliases(target: UnderTest = underTest()): Record<string, string> {
+  const alias: Record<string, string> = {};
+  for (const [prefix, folder] of importFolders()) alias[prefix.slice(0, -1)] = folder;
+  alias["#kata"] = target.source;
+  for (const [kataPath, file] of target.swaps) alias[`#kata/${kataPath}`] = file;
+  return alias;
 }
 
 /** Paths inside the repository, as a learner would type them. */

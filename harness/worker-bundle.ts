@@ -11,6 +11,11 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { repositoryRoot } from "./under-test.ts";
 
+/** Code bound for a thread could not be bundled (a syntax error, an import that resolves nowhere). */
+export class ScenarioLoadError extends Error {
+  override name = "ScenarioLoadError";
+}
+
 export const bundleCache = path.join(repositoryRoot, "node_modules", ".cache", "threadkata");
 
 /** esbuild options for one TypeScript entry, bundled for a worker; `outfile` only names the source map's home. */

@@ -26,6 +26,8 @@ import { checkContract } from "./contract.ts";
 import { judgeScore, readScores } from "./mutation-scores.ts";
 import { commandLine, usageExit } from "./cli.ts";
 import { reliabilityChecks, type ReliabilityRow as Row } from "./reliability.ts";
+import { referenceCopy, startsThreads, swapsFrom } from "./outside.ts";
+import { workflowChecks } from "./workflow-check.ts";
 
 // Run as a program (npm run verify), or imported for its suite runner (bench/detection.ts).
 const isMain = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
@@ -173,6 +175,8 @@ function judgeWrong(run: SuiteRun): Verdict {
   return { ok, got: `${names.length}/${run.tests.length} failed: ${countNames(names)}` };
 }
 
+export type { Row };
+
 const rows: Row[] = [];
 
 function record(row: Row): void {
@@ -231,6 +235,9 @@ function staticChecks(): void {
   const tsc = spawnSync(process.execPath, [path.join(repositoryRoot, "node_modules", "typescript", "bin", "tsc")], { cwd: repositoryRoot, encoding: "utf8" });
   const errors = (tsc.stdout.match(/error TS/g) ?? []).length;
   record({ check: "typecheck", variant: "tsc (strict)", expected: "no errors", ok: tsc.status === 0, got: tsc.status === 0 ? "no errors" : `${errors} errors: ${tsc.stdout.split("\n")[0]}`, ms: performance.now() - started });
+
+  // The learners' CI: the workflow file is valid, and its summary step writes the kata table (workflow-check.ts).
+  for (const row of workflowChecks()) record(row);
 }
 
 async function harnessChecks(): Promise<void> {
@@ -266,8 +273,13 @@ function kataRecordChecks(katas: Kata[]): void {
 
 async function kataChecks(kata: Kata): Promise<void> {
   const folder = `katas/${kata.slug}/`;
-  const reference = await runSuites(folder, { THREADKATA_SOURCE: "solutions" });
-  record({ check: kata.slug, variant: "reference", expected: "all pass", ...judgeReference(reference), ms: reference.ms });
+  // The references run from a copy outside the repository, as a teacher's folder would (outside.ts).
+  const reference = await runSuites(folder, { THREADKATA_SOURCE: referenceCopy() });
+  record({ check: kata.slug, variant: "reference (copy outside the repo)", expected: "all pass", ...judgeReference(reference), ms: reference.ms });
+  if (startsThreads(kata)) {
+    const swapped = await runSuites(folder, { THREADKATA_SOURCE: "katas", THREADKATA_SWAP: swapsFrom(kata, referenceCopy()) });
+    record({ check: kata.slug, variant: "reference swapped in from outside", expected: "all pass", ...judgeReference(swapped), ms: swapped.ms });
+  }
 
   // Another correct design must pass as the reference does: the suite demands the contract, not the reference's way.
   for (const right of knownRightAnswers(kata)) {
@@ -330,7 +342,7 @@ async function main(): Promise<void> {
 function summariseRounds(): void {
   const byVariant = new Map<string, Row[]>();
   for (const row of rows) {
-    if (["layout", "docs", "typecheck", "harness", "kata command", "bench", "install", "reliability"].includes(row.check)) continue;
+    if (["layout", "docs", "typecheck", "workflow", "harness", "kata command", "bench", "install", "reliability"].includes(row.check)) continue;
     if (["contract table", "mutation score"].includes(row.variant)) continue;
     const key = `${row.check}  ${row.variant}`;
     byVariant.set(key, [...(byVariant.get(key) ?? []), row]);

@@ -21,8 +21,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { repositoryRoot, resolveKataFile, underTest } from "../harness/under-test.ts";
-import { bundleCache, rememberBundle, rememberedBundle, workerBundleOptions, writeBundle } from "../harness/worker-bundle.ts";
+import { importAliases, repositoryRoot, resolveImport } from "../harness/under-test.ts";
+import { bundleCache, rememberBundle, rememberedBundle, ScenarioLoadError, workerBundleOptions, writeBundle } from "../harness/worker-bundle.ts";
 import { threadResourceLimits } from "../harness/limits.ts";
 
 /** A function exported by a module: what a thread runs. */
@@ -53,10 +53,7 @@ export function startWorker(target: Target, options: StartWorkerOptions): Worker
 export function modulePath(module: string | URL): string {
   const text = module instanceof URL ? module.href : module;
   if (text.startsWith("file:")) return fileURLToPath(text);
-  if (text.startsWith("#kata/")) return resolveKataFile(text.slice("#kata/".length));
-  if (text.startsWith("#toolkit/")) return path.join(repositoryRoot, "toolkit", text.slice("#toolkit/".length));
-  if (text.startsWith("#threadkata/")) return path.join(repositoryRoot, "harness", text.slice("#threadkata/".length));
-  return path.resolve(text);
+  return resolveImport(text) ?? path.resolve(text);
 }
 
 function bundleFor(target: Target, bootstrap: Target): string {
@@ -75,13 +72,12 @@ function bundleFor(target: Target, bootstrap: Target): string {
 
 /**
  * Bundles one TypeScript entry for a worker thread, synchronously (esbuild's buildSync: plugins
- * cannot run, so #kata/ is an alias that follows THREADKATA_SOURCE and THREADKATA_SWAP, as in the
- * harness's bundles), once per thread and entry. Returns the bundle's file: URL.
+ * cannot run, so package.json's "imports" are aliases: #kata/ follows THREADKATA_SOURCE and
+ * THREADKATA_SWAP, as in the harness's bundles), once per thread and entry. Returns the bundle's
+ * file: URL; throws ScenarioLoadError (a load failure, as the harness reports it) if it cannot.
  */
 export function bundleSync(stdin: { contents: string; resolveDir: string; sourcefile: string }, directory: string, stem: string, what: string): string {
-  const under = underTest();
-  const alias: Record<string, string> = { "#kata": under.source };
-  for (const [kataPath, file] of under.swaps) alias[`#kata/${kataPath}`] = file;
+  const alias = importAliases();
   const key = JSON.stringify({ stdin, alias, stem });
   const known = bundles.get(key) ?? rememberedBundle(directory, key)?.url;
   if (known) {
@@ -95,7 +91,7 @@ export function bundleSync(stdin: { contents: string; resolveDir: string; source
   } catch (failure) {
     const errors = (failure as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors;
     const text = errors?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)).join("\n");
-    throw new Error(`could not load ${what}:\n${text ?? String(failure)}`);
+    throw new ScenarioLoadError(`could not load ${what}:\n${text ?? String(failure)}`);
   }
   const url = writeBundle(result.outputFiles[0]!.contents, directory, stem);
   rememberBundle(directory, key, url, Object.keys(result.metafile!.inputs).map((input) => path.resolve(repositoryRoot, input)));

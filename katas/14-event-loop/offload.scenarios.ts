@@ -45,10 +45,26 @@ function release(board: Int32Array, slot: number): void {
 /** One turn of this thread's event loop: timers, Worker events and resolved promises get their go. */
 const turn = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
 
+/**
+ * A job whose code could not be bundled (toolkit/start-worker.ts throws ScenarioLoadError): the
+ * harness reports it as a load failure, so it is thrown as it is, never taken for the job's own error
+ * nor left to look like a job that never began.
+ */
+let loadFailure: unknown;
+
+function noteLoadFailure(error: unknown): unknown {
+  if (error instanceof Error && error.name === "ScenarioLoadError") loadFailure ??= error;
+  return error;
+}
+
 /** Awaits, a turn at a time, until `condition()` holds; the harness's deadline ends a wait that never does. */
 async function until(ctx: ActorContext, condition: () => boolean, what: string): Promise<void> {
   ctx.at(`waiting until ${what}`);
-  while (!condition()) await turn();
+  for (;;) {
+    if (loadFailure !== undefined) throw loadFailure;
+    if (condition()) return;
+    await turn();
+  }
 }
 
 /**
@@ -69,6 +85,7 @@ class Service {
     readonly board: Int32Array,
     maxWorkers: number,
   ) {
+    loadFailure = undefined;
     Atomics.store(board, Board.service, threadId);
     process.on("worker", this.onWorker);
     this.heartbeat = setInterval(() => Atomics.add(board, Board.beats, 1), 1);
@@ -88,7 +105,7 @@ class Service {
   submit(slot: number, n: number): Promise<{ value?: unknown; error?: unknown }> {
     return this.offloader.run(crunch, this.board, slot, n).then(
       (value) => ({ value }),
-      (error: unknown) => ({ error }),
+      (error: unknown) => ({ error: noteLoadFailure(error) }),
     );
   }
 
@@ -273,7 +290,7 @@ function failureScenario(job: "failNow" | "failLater", how: string) {
           ctx.at(`run([jobs, "${job}"])`);
           const outcome = service.offloader.run([jobs, job], message).then(
             (value) => ({ settled: true, value, error: undefined as unknown }),
-            (error: unknown) => ({ settled: true, value: undefined, error }),
+            (error: unknown) => ({ settled: true, value: undefined, error: noteLoadFailure(error) }),
           );
           let settled: { settled: boolean; value: unknown; error: unknown } = { settled: false, value: undefined, error: undefined };
           void outcome.then((o) => (settled = o));
