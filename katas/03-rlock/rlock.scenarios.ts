@@ -73,11 +73,11 @@ function untilHeld({ flags }: Shared, ctx: ActorContext): void {
  */
 function enterAndLeave({ lock, counter, inside, entries }: Shared, ctx: ActorContext): void {
   ctx.at("acquire()");
-  lock.acquire();
+  rule(lock.acquire() === true, "acquire() without a timeout returned false: it waits as long as it takes, and then returns true");
   inside.enter();
   const seen = Atomics.load(counter, 0);
   ctx.at("nested acquire() by the owner");
-  lock.acquire();
+  rule(lock.acquire() === true, "a nested acquire() by the owner returned false: the owner always gets the lock again");
   ctx.pause(1);
   ctx.at("nested release()");
   lock.release();
@@ -281,6 +281,8 @@ export const acquireBlocks = scenario<Shared>({
 });
 
 const shortTimeout = 15;
+/** "Not long after the timeout", generously: far above any scheduling delay, far below waiting on. */
+const lateBound = 1_000;
 
 /** acquire(timeout) on a held lock returns false when the timeout expires, never before, and owns nothing. */
 export const acquireTimesOut = scenario<Shared>({
@@ -296,6 +298,9 @@ export const acquireTimesOut = scenario<Shared>({
       const waited = performance.now() - started;
       rule(got === false, `acquire(${shortTimeout}) returned true while another thread held the lock`);
       rule(waited >= shortTimeout, `acquire(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
+      rule(waited < lateBound, `acquire(${shortTimeout}) gave up only after ${waited.toFixed(0)} ms: once the timeout has passed it must return false, not wait on`);
+      ctx.at("acquire(0) of a lock another thread holds");
+      rule(shared.lock.acquire(0) === false, "acquire(0) of a lock another thread holds returned true: with no time to wait it must return false at once");
       ctx.at(`release() after acquire(${shortTimeout}) timed out`);
       rule(throws(() => shared.lock.release()), `release() after acquire(${shortTimeout}) timed out must throw: a timed-out acquire does not make its thread the owner`);
       Atomics.store(shared.flags, Flag.answered, 1);
