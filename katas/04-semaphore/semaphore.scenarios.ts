@@ -243,6 +243,8 @@ export const releaseWakesWaiters = scenario<Empty>({
 // Timeouts and tryAcquire().
 
 const shortTimeout = 20;
+/** "Not long after the timeout", generously: far above any scheduling delay, far below waiting on. */
+const lateBound = 1_000;
 
 /**
  * acquire(timeout) on an empty semaphore returns false when the timeout expires, never before,
@@ -266,6 +268,7 @@ export const acquireTimesOut = scenario<Empty>({
       const waited = performance.now() - started;
       rule(got === false, `acquire(${shortTimeout}) returned true on a semaphore with no permit`);
       rule(waited >= shortTimeout, `acquire(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
+      rule(waited < lateBound, `acquire(${shortTimeout}) gave up only after ${waited.toFixed(0)} ms: once the timeout has passed it must return false, not wait on`);
       Atomics.store(flags, Flag.answered, 1);
     },
   ],
@@ -328,6 +331,13 @@ export const semaphoreRules = scenario<undefined>({
     (_, ctx) => {
       ctx.at("new Semaphore(-1)");
       rule(throws(() => new Semaphore(-1)), "new Semaphore(-1) must throw (Python: ValueError: semaphore initial value must be >= 0)");
+      rule(throws(() => new Semaphore(1.5)), "new Semaphore(1.5) must throw: a semaphore counts whole permits");
+
+      ctx.at("new Semaphore(0), tryAcquire() and release()");
+      const none = new Semaphore(0);
+      rule(freePermits(none, 1) === 0, "new Semaphore(0) must start with no permit: tryAcquire() must fail");
+      none.release();
+      rule(freePermits(none, 2) === 1, "release() of a Semaphore(0) must give it 1 permit");
 
       ctx.at("new Semaphore() and tryAcquire()");
       const one = new Semaphore();
@@ -339,7 +349,9 @@ export const semaphoreRules = scenario<undefined>({
 
       ctx.at("release(0)");
       rule(throws(() => three.release(0)), "release(0) must throw (Python: ValueError: n must be one or more)");
-      rule(freePermits(three, 3) === 3, "a release(0) that throws must not change the semaphore");
+      rule(throws(() => three.release(-1)), "release(-1) must throw (Python: ValueError: n must be one or more)");
+      rule(throws(() => three.release(1.5)), "release(1.5) must throw: n is a whole number of permits (Python: TypeError)");
+      rule(freePermits(three, 3) === 3, "a release(0), release(-1) or release(1.5) that throws must not change the semaphore");
 
       ctx.at("release(2) of a full Semaphore");
       three.release(2);
