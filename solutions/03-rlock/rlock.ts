@@ -66,9 +66,11 @@ export class RLock {
     let state = Atomics.compareExchange(this.memory, STATE, UNLOCKED, LOCKED);
     if (state === UNLOCKED) return true;
     const deadline = timeout === undefined ? Infinity : performance.now() + Math.max(0, timeout);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: skipping or repeating this exchange costs one more trip round the loop below (Atomics.wait returns at once unless the word says CONTENDED), no more
     if (state !== CONTENDED) state = Atomics.exchange(this.memory, STATE, CONTENDED);
     while (state !== UNLOCKED) {
       const remaining = deadline - performance.now();
+      // Stryker disable next-line EqualityOperator: "< 0" differs only when exactly no time remains, and then Atomics.wait(…, 0) returns at once and the next look gives up (">" is caught by the timeout tests)
       if (remaining <= 0) return false;
       Atomics.wait(this.memory, STATE, CONTENDED, remaining);
       state = Atomics.exchange(this.memory, STATE, CONTENDED);

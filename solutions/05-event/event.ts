@@ -27,6 +27,7 @@ export class Event {
   clear(): void {
     for (let seen = Atomics.load(this.memory, 0); (seen & 1) === 1; ) {
       const found = Atomics.compareExchange(this.memory, 0, seen, seen + 1);
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: returning or looking once more ends the same way: a failed compare-exchange means another clear() came first (or a clear() and a set(), and ours may be ordered between them), and after our own the loop's next look finds the event clear
       if (found === seen) return;
       seen = found;
     }
@@ -43,6 +44,7 @@ export class Event {
     // Sleeps only while the word still holds `start`: a set() in between makes this return at once.
     while (Atomics.load(this.memory, 0) === start) {
       const remaining = deadline - performance.now();
+      // Stryker disable next-line EqualityOperator: "< 0" differs only when exactly no time remains, and then Atomics.wait(…, 0) returns at once and the next look gives up (">" is caught by the timeout tests)
       if (remaining <= 0) return false;
       Atomics.wait(this.memory, 0, start, remaining);
     }
