@@ -61,6 +61,12 @@ function strykerOptions(kata: Kata): PartialStrykerOptions {
     // The suites want the cores to themselves (their actors are threads): one mutant at a time.
     concurrency: 1,
     coverageAnalysis: "off",
+    // A mutant that hangs the suite is caught by the harness's own deadline (2 s without progress,
+    // then --bail ends the run), so Stryker's time limit is only a backstop. Kept generous: the
+    // limit comes from the first, unmutated run, and on a loaded machine a later run of a mutant the
+    // suite cannot tell apart from the reference takes longer; that must not count as a kill.
+    timeoutMS: 60_000,
+    timeoutFactor: 3,
     reporters: ["html", process.stdout.isTTY ? "progress" : "progress-append-only"],
     htmlReporter: { fileName: `mutation/report/${kata.slug}.html` },
     tempDirName: ".stryker-tmp",
