@@ -49,9 +49,9 @@ const poolMicros = 1000;
  * `actors` threads share a pool of `permits` connections, taking one and giving it back for a
  * while, with acquire(), acquire(timeout) and tryAcquire() mixed at random.
  */
-function pool(permits: number, actors: number) {
+function pool(permits: number, actors: number, kind: typeof Semaphore = Semaphore) {
   return scenario<Pool>({
-    state: (memory) => ({ sem: new Semaphore(permits, memory.int32(Semaphore.WORDS)), inside: memory.overlap() }),
+    state: (memory) => ({ sem: new kind(permits, memory.int32(Semaphore.WORDS)), inside: memory.overlap() }),
     reset: ({ inside }) => inside.reset(),
     actors: crowd(actors, ({ sem, inside }, ctx) => {
       ctx.repeatTogether(poolMicros, () => {
@@ -98,6 +98,9 @@ export const poolOfTwo = pool(2, 4);
 
 /** Five threads, three connections. */
 export const poolOfThree = pool(3, 5);
+
+/** Four threads, two connections, a BoundedSemaphore: its releases race each other and the acquires too. */
+export const boundedPoolOfTwo = pool(2, 4, BoundedSemaphore);
 
 /** The pool of the last-permit scenario: all its connections but one are in use elsewhere. */
 const lastPermitPool = 3;
