@@ -8,6 +8,7 @@ import {
   rule,
   scenario,
   throws,
+  throwsError,
   type Actor,
   type ActorContext,
   type OverlapTracker,
@@ -257,7 +258,7 @@ export const releaseRules = scenario<Shared>({
       ctx.at("locked() of a new lock");
       rule(lock.locked() === false, "a new Lock must be unlocked: locked() returned true");
       ctx.at("release() of a new lock");
-      rule(throws(() => lock.release()), "release() of an unlocked lock must throw (Python: RuntimeError: release unlocked lock)");
+      rule(throwsError(() => lock.release()), "release() of an unlocked lock must throw an Error that says what went wrong (Python: RuntimeError: release unlocked lock)");
       ctx.at("acquire()");
       rule(lock.acquire() === true, "acquire() of a free lock must return true");
       rule(lock.locked() === true, "locked() must be true while the lock is held");

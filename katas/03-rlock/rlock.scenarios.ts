@@ -8,6 +8,7 @@ import {
   rule,
   scenario,
   throws,
+  throwsError,
   type Actor,
   type ActorContext,
   type OverlapTracker,
@@ -190,7 +191,7 @@ export const onlyTheOwnerReleases = scenario<Shared>({
       const { lock, flags } = shared;
       untilHeld(shared, ctx);
       ctx.at("release() by a thread that does not own the lock");
-      rule(throws(() => lock.release()), "release() by a thread that does not own the RLock must throw (Python: RuntimeError: cannot release un-acquired lock)");
+      rule(throwsError(() => lock.release()), "release() by a thread that does not own the RLock must throw an Error that says what went wrong (Python: RuntimeError: cannot release un-acquired lock)");
       ctx.at("tryAcquire() after a refused release()");
       rule(lock.tryAcquire() === false, "after another thread's refused release() the owner must still hold the RLock, but tryAcquire() returned true");
       Atomics.store(flags, Flag.answered, 1);
@@ -211,7 +212,7 @@ export const releaseUnheldThrows = scenario<Shared>({
   actors: [
     ({ lock }, ctx) => {
       ctx.at("release() of a new RLock");
-      rule(throws(() => lock.release()), "release() of an RLock nobody holds must throw (Python: RuntimeError: cannot release un-acquired lock)");
+      rule(throwsError(() => lock.release()), "release() of an RLock nobody holds must throw an Error that says what went wrong (Python: RuntimeError: cannot release un-acquired lock)");
       ctx.at("acquire()");
       rule(lock.acquire() === true, "acquire() of a free RLock must return true");
       ctx.at("release()");
