@@ -19,10 +19,10 @@ import { catalogue, type Kata } from "../katas/catalogue.ts";
 import { relativeToRepository, repositoryRoot } from "../harness/under-test.ts";
 import { contentHash, recordScore, referenceFiles, scoresFile, suiteFiles, type MutationScore } from "./mutation-scores.ts";
 
-const usage = "usage: npm run mutate -- NN   (a kata: 02, 2, 02-lock or the start of a name; --help says more)";
+const usage = "usage: npm run mutate -- NN [NN...]   (a kata: 02, 2, 02-lock or the start of a name; --help says more)";
 const help = `${usage}
 
-Mutates kata NN's reference (solutions/NN-slug/*.ts, not wrong/ or right/) with StrykerJS and runs
+Mutates kata NN's reference (several katas: one after the other) (solutions/NN-slug/*.ts, not wrong/ or right/) with StrykerJS and runs
 only that kata's suite against each mutant (THREADKATA_SOURCE=solutions). Prints every surviving
 mutant (file, line, mutator, the change), writes Stryker's HTML report to mutation/report/NN-slug.html
 (not in git) and records the score in mutation/scores.json, which the self-check reads: a score whose
@@ -41,11 +41,12 @@ function kataFor(argument: string): Kata | undefined {
   return matches.length === 1 ? matches[0] : undefined;
 }
 
-function parse(args: string[]): Kata | "help" | undefined {
+function parse(args: string[]): Kata[] | "help" | undefined {
   try {
     const { values, positionals } = parseArgs({ args, options: { help: { type: "boolean", short: "h" } }, allowPositionals: true });
     if (values.help) return "help";
-    return positionals.length === 1 ? kataFor(positionals[0]!) : undefined;
+    const katas = positionals.map(kataFor);
+    return katas.length > 0 && katas.every((kata) => kata !== undefined) ? (katas as Kata[]) : undefined;
   } catch {
     return undefined;
   }
@@ -107,15 +108,21 @@ function strykerVersion(): string {
 }
 
 async function main(args: string[]): Promise<number> {
-  const kata = parse(args);
-  if (kata === "help") {
+  const katas = parse(args);
+  if (katas === "help") {
     console.log(help);
     return 0;
   }
-  if (!kata) {
+  if (!katas) {
     console.error(usage);
     return 2;
   }
+  let code = 0;
+  for (const kata of katas) code = Math.max(code, await mutate(kata));
+  return code;
+}
+
+async function mutate(kata: Kata): Promise<number> {
   const reference = referenceFiles(kata);
   const suite = suiteFiles(kata);
   // Hashed before the run: a file edited while Stryker works makes the score stale, never wrongly fresh.
