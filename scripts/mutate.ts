@@ -22,8 +22,8 @@ import { contentHash, recordScore, referenceFiles, scoresFile, suiteFiles, type 
 const usage = "usage: npm run mutate -- NN [NN...]   (a kata: 02, 2, 02-lock or the start of a name; --help says more)";
 const help = `${usage}
 
-Mutates kata NN's reference (several katas: one after the other) (solutions/NN-slug/*.ts, not wrong/ or right/) with StrykerJS and runs
-only that kata's suite against each mutant (THREADKATA_SOURCE=solutions). Prints every surviving
+Mutates kata NN's reference (solutions/NN-slug/*.ts, not wrong/ or right/) with StrykerJS and runs
+only that kata's suite against each mutant (several katas: one after the other) (THREADKATA_SOURCE=solutions). Prints every surviving
 mutant (file, line, mutator, the change), writes Stryker's HTML report to mutation/report/NN-slug.html
 (not in git) and records the score in mutation/scores.json, which the self-check reads: a score whose
 reference or suite has changed since (a content hash), or that shows a survivor, fails it.
