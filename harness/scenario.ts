@@ -270,6 +270,21 @@ export function throws(call: () => unknown): boolean {
   }
 }
 
+/**
+ * Whether `call` throws a `kind` (an Error by default) that says what went wrong (a message that
+ * is not empty), for rules like "release() of an unlocked lock throws". A stub's
+ * NotImplementedError is passed on.
+ */
+export function throwsError(call: () => unknown, kind: abstract new (...args: never[]) => Error = Error): boolean {
+  try {
+    call();
+    return false;
+  } catch (error) {
+    if (error instanceof Error && error.name === "NotImplementedError") throw error;
+    return error instanceof kind && error.message !== "";
+  }
+}
+
 export interface ScenarioSpec<S, P = unknown> {
   /** One line saying what the scenario proves, used in failure messages. */
   readonly proves?: string;

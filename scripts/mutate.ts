@@ -12,18 +12,18 @@
 
 import { Stryker } from "@stryker-mutator/core";
 import type { LogLevel, MutantResult, PartialStrykerOptions } from "@stryker-mutator/api/core";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { catalogue, type Kata } from "../katas/catalogue.ts";
 import { relativeToRepository, repositoryRoot } from "../harness/under-test.ts";
 import { contentHash, recordScore, referenceFiles, scoresFile, suiteFiles, type MutationScore } from "./mutation-scores.ts";
 
-const usage = "usage: npm run mutate -- NN   (a kata: 02, 2, 02-lock or the start of a name; --help says more)";
+const usage = "usage: npm run mutate -- NN [NN...]   (a kata: 02, 2, 02-lock or the start of a name; --help says more)";
 const help = `${usage}
 
 Mutates kata NN's reference (solutions/NN-slug/*.ts, not wrong/ or right/) with StrykerJS and runs
-only that kata's suite against each mutant (THREADKATA_SOURCE=solutions). Prints every surviving
+only that kata's suite against each mutant (several katas: one after the other) (THREADKATA_SOURCE=solutions). Prints every surviving
 mutant (file, line, mutator, the change), writes Stryker's HTML report to mutation/report/NN-slug.html
 (not in git) and records the score in mutation/scores.json, which the self-check reads: a score whose
 reference or suite has changed since (a content hash), or that shows a survivor, fails it.
@@ -41,11 +41,12 @@ function kataFor(argument: string): Kata | undefined {
   return matches.length === 1 ? matches[0] : undefined;
 }
 
-function parse(args: string[]): Kata | "help" | undefined {
+function parse(args: string[]): Kata[] | "help" | undefined {
   try {
     const { values, positionals } = parseArgs({ args, options: { help: { type: "boolean", short: "h" } }, allowPositionals: true });
     if (values.help) return "help";
-    return positionals.length === 1 ? kataFor(positionals[0]!) : undefined;
+    const katas = positionals.map(kataFor);
+    return katas.length > 0 && katas.every((kata) => kata !== undefined) ? (katas as Kata[]) : undefined;
   } catch {
     return undefined;
   }
@@ -55,11 +56,18 @@ function strykerOptions(kata: Kata): PartialStrykerOptions {
   return {
     testRunner: "command",
     // vitest directly (not npx): one process fewer per mutant.
-    commandRunner: { command: `node node_modules/vitest/vitest.mjs run katas/${kata.slug}/` },
+    // --bail=1: the first failing test kills the mutant; the rest need not run.
+    commandRunner: { command: `node node_modules/vitest/vitest.mjs run --bail=1 katas/${kata.slug}/` },
     mutate: referenceFiles(kata),
     // The suites want the cores to themselves (their actors are threads): one mutant at a time.
     concurrency: 1,
     coverageAnalysis: "off",
+    // A mutant that hangs the suite is caught by the harness's own deadline (2 s without progress,
+    // then --bail ends the run), so Stryker's time limit is only a backstop. Kept generous: the
+    // limit comes from the first, unmutated run, and on a loaded machine a later run of a mutant the
+    // suite cannot tell apart from the reference takes longer; that must not count as a kill.
+    timeoutMS: 60_000,
+    timeoutFactor: 3,
     reporters: ["html", process.stdout.isTTY ? "progress" : "progress-append-only"],
     htmlReporter: { fileName: `mutation/report/${kata.slug}.html` },
     tempDirName: ".stryker-tmp",
@@ -100,15 +108,21 @@ function strykerVersion(): string {
 }
 
 async function main(args: string[]): Promise<number> {
-  const kata = parse(args);
-  if (kata === "help") {
+  const katas = parse(args);
+  if (katas === "help") {
     console.log(help);
     return 0;
   }
-  if (!kata) {
+  if (!katas) {
     console.error(usage);
     return 2;
   }
+  let code = 0;
+  for (const kata of katas) code = Math.max(code, await mutate(kata));
+  return code;
+}
+
+async function mutate(kata: Kata): Promise<number> {
   const reference = referenceFiles(kata);
   const suite = suiteFiles(kata);
   // Hashed before the run: a file edited while Stryker works makes the score stale, never wrongly fresh.
@@ -155,7 +169,11 @@ async function main(args: string[]): Promise<number> {
     ]);
     console.log(table([["file", "line", "mutator", "change"], ...rows]));
   }
-  console.log(`\nreport: mutation/report/${kata.slug}.html   score: ${relativeToRepository(scoresFile)}`);
+  // Every mutant and what became of it, as plain text beside the HTML report.
+  const all = [...results].sort((a, b) => a.fileName.localeCompare(b.fileName) || a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
+  const listing = all.map((m) => [relativeToRepository(m.fileName), String(m.location.start.line), m.status, m.mutatorName, `${original(m, sources)}  →  ${oneLine(m.replacement ?? "")}`]);
+  writeFileSync(path.join(repositoryRoot, "mutation", "report", `${kata.slug}.txt`), `${table([["file", "line", "status", "mutator", "change"], ...listing])}\n`);
+  console.log(`\nreport: mutation/report/${kata.slug}.html (every mutant: ${kata.slug}.txt)   score: ${relativeToRepository(scoresFile)}`);
   return survivors.length === 0 ? 0 : 1;
 }
 

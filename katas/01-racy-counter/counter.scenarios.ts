@@ -105,3 +105,32 @@ export const everyWithdrawalFits = scenario<Account & { calls: Int32Array }>({
   },
   repetitions: 50,
 });
+
+/**
+ * The edges of "if the balance holds at least that much": two threads share an account of 2. A
+ * withdrawal of 3 is refused and takes nothing; then each takes 1, so one of them takes exactly what
+ * is left (that fits, and must succeed); then the empty account refuses both.
+ */
+export const exactFit = scenario<{ balance: Int32Array }>({
+  state: (memory) => ({ balance: memory.int32(1) }),
+  reset: ({ balance }) => Atomics.store(balance, 0, 2),
+  actors: crowd(2, ({ balance }, ctx) => {
+    ctx.meet();
+    ctx.at("withdraw(3) with 2 in the account");
+    rule(withdraw(balance, 3) === false, "withdraw(3) with 2 in the account returned true: a withdrawal bigger than the balance must be refused");
+    ctx.meet();
+    const after = Atomics.load(balance, 0);
+    rule(after === 2, `two refused withdrawals left ${after} of 2 in the account: a refused withdrawal must take nothing`);
+    ctx.meet();
+    ctx.at("withdraw(1) with 2 in the account, in two threads at once");
+    rule(withdraw(balance, 1) === true, `withdraw(1) was refused with ${Atomics.load(balance, 0)} in the account: taking exactly what is there fits, and must succeed`);
+    ctx.meet();
+    ctx.at("withdraw(1) of an empty account");
+    rule(withdraw(balance, 1) === false, "withdraw(1) of an empty account returned true: it must be refused");
+  }),
+  arbiter: ({ balance }) => {
+    const final = Atomics.load(balance, 0);
+    return final === 0 ? acceptable("emptied exactly") : forbidden(`final ${final}`, `two withdrawals of 1 from 2 should leave 0, got ${final}`);
+  },
+  repetitions: 20,
+});

@@ -8,6 +8,7 @@ import {
   rule,
   scenario,
   throws,
+  throwsError,
   type Actor,
   type ActorContext,
   type OverlapTracker,
@@ -72,7 +73,7 @@ function criticalSection({ counter, inside }: Shared, ctx: ActorContext): void {
 
 function enterAndLeave(shared: Shared, ctx: ActorContext): void {
   ctx.at("acquire()");
-  shared.lock.acquire();
+  rule(shared.lock.acquire() === true, "acquire() without a timeout returned false: it waits as long as it takes, and then returns true");
   criticalSection(shared, ctx);
   Atomics.add(shared.entries, ctx.actor, 1);
   ctx.at("release()");
@@ -143,6 +144,8 @@ export const acquireBlocks = scenario<Shared>({
 });
 
 const shortTimeout = 15;
+/** "Not long after the timeout", generously: far above any scheduling delay, far below waiting on. */
+const lateBound = 1_000;
 
 /** acquire(timeout) on a held lock returns false when the timeout expires, never before. */
 export const acquireTimesOut = scenario<Shared>({
@@ -158,6 +161,9 @@ export const acquireTimesOut = scenario<Shared>({
       const waited = performance.now() - started;
       rule(got === false, `acquire(${shortTimeout}) returned true while another thread held the lock`);
       rule(waited >= shortTimeout, `acquire(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
+      rule(waited < lateBound, `acquire(${shortTimeout}) gave up only after ${waited.toFixed(0)} ms: once the timeout has passed it must return false, not wait on`);
+      ctx.at("acquire(0) of a held lock");
+      rule(shared.lock.acquire(0) === false, "acquire(0) of a held lock returned true: with no time to wait it must return false at once");
       Atomics.store(shared.flags, Flag.answered, 1);
     },
   ],
@@ -199,6 +205,11 @@ export const tryAcquire = scenario<Shared>({
       ctx.at("tryAcquire() of a free lock");
       rule(lock.tryAcquire() === true, "tryAcquire() of a free lock must return true");
       rule(lock.locked(), "locked() must be true after tryAcquire() took the lock");
+      ctx.at("release()");
+      lock.release();
+      ctx.at("acquire(0) of a free lock");
+      rule(lock.acquire(0) === true, "acquire(0) of a free lock must return true: it takes the lock without waiting");
+      rule(lock.locked(), "locked() must be true after acquire(0) took the lock");
       ctx.at("release()");
       lock.release();
     },
@@ -247,7 +258,7 @@ export const releaseRules = scenario<Shared>({
       ctx.at("locked() of a new lock");
       rule(lock.locked() === false, "a new Lock must be unlocked: locked() returned true");
       ctx.at("release() of a new lock");
-      rule(throws(() => lock.release()), "release() of an unlocked lock must throw (Python: RuntimeError: release unlocked lock)");
+      rule(throwsError(() => lock.release()), "release() of an unlocked lock must throw an Error that says what went wrong (Python: RuntimeError: release unlocked lock)");
       ctx.at("acquire()");
       rule(lock.acquire() === true, "acquire() of a free lock must return true");
       rule(lock.locked() === true, "locked() must be true while the lock is held");
@@ -259,4 +270,34 @@ export const releaseRules = scenario<Shared>({
     },
   ],
   repetitions: 5,
+});
+
+/**
+ * Any thread may release a Lock, not only the one that took it (Python's Lock, unlike RLock): one
+ * thread takes it, another releases it, and a third way in (tryAcquire() on the first thread) works.
+ */
+export const releaseByAnotherThread = scenario<Shared>({
+  state,
+  reset,
+  actors: [
+    (shared, ctx) => {
+      const { lock, flags } = shared;
+      ctx.at("acquire()");
+      rule(lock.acquire() === true, "acquire() of a free lock must return true");
+      Atomics.store(flags, Flag.held, 1);
+      ctx.until(() => Atomics.load(flags, Flag.released) === 1, "actor 1 released the lock");
+      rule(!lock.locked(), "locked() must be false after another thread released the lock");
+      ctx.at("tryAcquire() after another thread released the lock");
+      rule(lock.tryAcquire() === true, "the lock taken here and released by another thread must be free again: tryAcquire() returned false");
+      ctx.at("release()");
+      lock.release();
+    },
+    (shared, ctx) => {
+      untilHeld(shared, ctx);
+      ctx.at("release() of a lock another thread took");
+      rule(!throws(() => shared.lock.release()), "release() of a lock another thread took threw: any thread may release a Lock (only an RLock has an owner)");
+      Atomics.store(shared.flags, Flag.released, 1);
+    },
+  ],
+  repetitions: 20,
 });

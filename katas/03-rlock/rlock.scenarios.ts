@@ -8,6 +8,7 @@ import {
   rule,
   scenario,
   throws,
+  throwsError,
   type Actor,
   type ActorContext,
   type OverlapTracker,
@@ -73,11 +74,11 @@ function untilHeld({ flags }: Shared, ctx: ActorContext): void {
  */
 function enterAndLeave({ lock, counter, inside, entries }: Shared, ctx: ActorContext): void {
   ctx.at("acquire()");
-  lock.acquire();
+  rule(lock.acquire() === true, "acquire() without a timeout returned false: it waits as long as it takes, and then returns true");
   inside.enter();
   const seen = Atomics.load(counter, 0);
   ctx.at("nested acquire() by the owner");
-  lock.acquire();
+  rule(lock.acquire() === true, "a nested acquire() by the owner returned false: the owner always gets the lock again");
   ctx.pause(1);
   ctx.at("nested release()");
   lock.release();
@@ -190,7 +191,7 @@ export const onlyTheOwnerReleases = scenario<Shared>({
       const { lock, flags } = shared;
       untilHeld(shared, ctx);
       ctx.at("release() by a thread that does not own the lock");
-      rule(throws(() => lock.release()), "release() by a thread that does not own the RLock must throw (Python: RuntimeError: cannot release un-acquired lock)");
+      rule(throwsError(() => lock.release()), "release() by a thread that does not own the RLock must throw an Error that says what went wrong (Python: RuntimeError: cannot release un-acquired lock)");
       ctx.at("tryAcquire() after a refused release()");
       rule(lock.tryAcquire() === false, "after another thread's refused release() the owner must still hold the RLock, but tryAcquire() returned true");
       Atomics.store(flags, Flag.answered, 1);
@@ -211,7 +212,7 @@ export const releaseUnheldThrows = scenario<Shared>({
   actors: [
     ({ lock }, ctx) => {
       ctx.at("release() of a new RLock");
-      rule(throws(() => lock.release()), "release() of an RLock nobody holds must throw (Python: RuntimeError: cannot release un-acquired lock)");
+      rule(throwsError(() => lock.release()), "release() of an RLock nobody holds must throw an Error that says what went wrong (Python: RuntimeError: cannot release un-acquired lock)");
       ctx.at("acquire()");
       rule(lock.acquire() === true, "acquire() of a free RLock must return true");
       ctx.at("release()");
@@ -281,6 +282,8 @@ export const acquireBlocks = scenario<Shared>({
 });
 
 const shortTimeout = 15;
+/** "Not long after the timeout", generously: far above any scheduling delay, far below waiting on. */
+const lateBound = 1_000;
 
 /** acquire(timeout) on a held lock returns false when the timeout expires, never before, and owns nothing. */
 export const acquireTimesOut = scenario<Shared>({
@@ -296,6 +299,9 @@ export const acquireTimesOut = scenario<Shared>({
       const waited = performance.now() - started;
       rule(got === false, `acquire(${shortTimeout}) returned true while another thread held the lock`);
       rule(waited >= shortTimeout, `acquire(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
+      rule(waited < lateBound, `acquire(${shortTimeout}) gave up only after ${waited.toFixed(0)} ms: once the timeout has passed it must return false, not wait on`);
+      ctx.at("acquire(0) of a lock another thread holds");
+      rule(shared.lock.acquire(0) === false, "acquire(0) of a lock another thread holds returned true: with no time to wait it must return false at once");
       ctx.at(`release() after acquire(${shortTimeout}) timed out`);
       rule(throws(() => shared.lock.release()), `release() after acquire(${shortTimeout}) timed out must throw: a timed-out acquire does not make its thread the owner`);
       Atomics.store(shared.flags, Flag.answered, 1);

@@ -13,6 +13,6 @@ describe("03-rlock: RLock", () => {
   test("every waiter gets the lock: no lost wakeup, with more threads than cores", () => rlock.stress("everyWaiterGetsIn"));
   test("acquire() blocks (sleeps) while another thread holds the lock", () => rlock.stress("acquireBlocks"));
   test("tryAcquire() never blocks", () => rlock.stress("tryAcquire"));
-  test("acquire(timeout) gives up when the timeout expires, never before", () => rlock.stress("acquireTimesOut"));
+  test("acquire(timeout) gives up when the timeout expires, never before and not long after; acquire(0) never waits", () => rlock.stress("acquireTimesOut"));
   test("acquire(timeout) succeeds when the lock is released in time", () => rlock.stress("acquireWithTimeoutSucceeds"));
 });

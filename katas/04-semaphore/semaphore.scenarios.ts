@@ -7,6 +7,7 @@ import {
   forbidden,
   rule,
   scenario,
+  throwsError,
   type Actor,
   type ActorContext,
   type OverlapTracker,
@@ -22,15 +23,6 @@ function freePermits(sem: Semaphore, upTo: number): number {
   while (got <= upTo && sem.tryAcquire()) got++;
   if (got > 0) sem.release(got);
   return got;
-}
-
-function throws(call: () => void): boolean {
-  try {
-    call();
-    return false;
-  } catch {
-    return true;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -49,9 +41,9 @@ const poolMicros = 1000;
  * `actors` threads share a pool of `permits` connections, taking one and giving it back for a
  * while, with acquire(), acquire(timeout) and tryAcquire() mixed at random.
  */
-function pool(permits: number, actors: number) {
+function pool(permits: number, actors: number, kind: typeof Semaphore = Semaphore) {
   return scenario<Pool>({
-    state: (memory) => ({ sem: new Semaphore(permits, memory.int32(Semaphore.WORDS)), inside: memory.overlap() }),
+    state: (memory) => ({ sem: new kind(permits, memory.int32(Semaphore.WORDS)), inside: memory.overlap() }),
     reset: ({ inside }) => inside.reset(),
     actors: crowd(actors, ({ sem, inside }, ctx) => {
       ctx.repeatTogether(poolMicros, () => {
@@ -98,6 +90,9 @@ export const poolOfTwo = pool(2, 4);
 
 /** Five threads, three connections. */
 export const poolOfThree = pool(3, 5);
+
+/** Four threads, two connections, a BoundedSemaphore: its releases race each other and the acquires too. */
+export const boundedPoolOfTwo = pool(2, 4, BoundedSemaphore);
 
 /** The pool of the last-permit scenario: all its connections but one are in use elsewhere. */
 const lastPermitPool = 3;
@@ -243,6 +238,8 @@ export const releaseWakesWaiters = scenario<Empty>({
 // Timeouts and tryAcquire().
 
 const shortTimeout = 20;
+/** "Not long after the timeout", generously: far above any scheduling delay, far below waiting on. */
+const lateBound = 1_000;
 
 /**
  * acquire(timeout) on an empty semaphore returns false when the timeout expires, never before,
@@ -266,6 +263,7 @@ export const acquireTimesOut = scenario<Empty>({
       const waited = performance.now() - started;
       rule(got === false, `acquire(${shortTimeout}) returned true on a semaphore with no permit`);
       rule(waited >= shortTimeout, `acquire(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
+      rule(waited < lateBound, `acquire(${shortTimeout}) gave up only after ${waited.toFixed(0)} ms: once the timeout has passed it must return false, not wait on`);
       Atomics.store(flags, Flag.answered, 1);
     },
   ],
@@ -327,7 +325,14 @@ export const semaphoreRules = scenario<undefined>({
   actors: [
     (_, ctx) => {
       ctx.at("new Semaphore(-1)");
-      rule(throws(() => new Semaphore(-1)), "new Semaphore(-1) must throw (Python: ValueError: semaphore initial value must be >= 0)");
+      rule(throwsError(() => new Semaphore(-1), RangeError), "new Semaphore(-1) must throw a RangeError that says why (Python: ValueError: semaphore initial value must be >= 0)");
+      rule(throwsError(() => new Semaphore(1.5), RangeError), "new Semaphore(1.5) must throw a RangeError that says why: a semaphore counts whole permits");
+
+      ctx.at("new Semaphore(0), tryAcquire() and release()");
+      const none = new Semaphore(0);
+      rule(freePermits(none, 1) === 0, "new Semaphore(0) must start with no permit: tryAcquire() must fail");
+      none.release();
+      rule(freePermits(none, 2) === 1, "release() of a Semaphore(0) must give it 1 permit");
 
       ctx.at("new Semaphore() and tryAcquire()");
       const one = new Semaphore();
@@ -338,8 +343,10 @@ export const semaphoreRules = scenario<undefined>({
       rule(freePermits(three, 3) === 3, "new Semaphore(3) must start with 3 permits: tryAcquire() must succeed 3 times, then fail");
 
       ctx.at("release(0)");
-      rule(throws(() => three.release(0)), "release(0) must throw (Python: ValueError: n must be one or more)");
-      rule(freePermits(three, 3) === 3, "a release(0) that throws must not change the semaphore");
+      rule(throwsError(() => three.release(0), RangeError), "release(0) must throw a RangeError that says why (Python: ValueError: n must be one or more)");
+      rule(throwsError(() => three.release(-1), RangeError), "release(-1) must throw a RangeError that says why (Python: ValueError: n must be one or more)");
+      rule(throwsError(() => three.release(1.5), RangeError), "release(1.5) must throw a RangeError that says why: n is a whole number of permits (Python: TypeError)");
+      rule(freePermits(three, 3) === 3, "a release(0), release(-1) or release(1.5) that throws must not change the semaphore");
 
       ctx.at("release(2) of a full Semaphore");
       three.release(2);
@@ -363,14 +370,14 @@ export const boundedRules = scenario<undefined>({
       rule(freePermits(sem, 2) === 2, "new BoundedSemaphore(2) must start with 2 permits");
 
       ctx.at("release() of a full BoundedSemaphore");
-      rule(throws(() => sem.release()), "release() of a full BoundedSemaphore must throw (Python: ValueError: Semaphore released too many times)");
+      rule(throwsError(() => sem.release(), RangeError), "release() of a full BoundedSemaphore must throw a RangeError that says why (Python: ValueError: Semaphore released too many times)");
       rule(freePermits(sem, 2) === 2, "a release() that throws must not change the semaphore: 2 permits should still be free");
 
       ctx.at("acquire() twice, then release(3)");
       sem.acquire();
       sem.acquire();
       rule(freePermits(sem, 2) === 0, "after two acquire() on a BoundedSemaphore(2), no permit should be free");
-      rule(throws(() => sem.release(3)), "release(3) with 2 permits out must throw: it would raise the value above 2");
+      rule(throwsError(() => sem.release(3), RangeError), "release(3) with 2 permits out must throw a RangeError that says why: it would raise the value above 2");
       rule(freePermits(sem, 2) === 0, "a release(3) that throws must not change the semaphore: no permit should be free");
 
       ctx.at("release(2) with 2 permits out");
@@ -379,14 +386,14 @@ export const boundedRules = scenario<undefined>({
 
       ctx.at("acquire(), then release(2)");
       sem.acquire();
-      rule(throws(() => sem.release(2)), "release(2) with 1 permit out must throw: it would raise the value above 2");
+      rule(throwsError(() => sem.release(2), RangeError), "release(2) with 1 permit out must throw a RangeError that says why: it would raise the value above 2");
       rule(freePermits(sem, 2) === 1, "a release(2) that throws must not change the semaphore: 1 permit should still be free");
       ctx.at("release() with 1 permit out");
       sem.release();
       rule(freePermits(sem, 2) === 2, "release() with 1 permit out must give it back");
 
       ctx.at("release(0)");
-      rule(throws(() => sem.release(0)), "release(0) must throw (Python: ValueError: n must be one or more)");
+      rule(throwsError(() => sem.release(0), RangeError), "release(0) must throw a RangeError that says why (Python: ValueError: n must be one or more)");
     },
   ],
   repetitions: 3,

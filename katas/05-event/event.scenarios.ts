@@ -152,6 +152,8 @@ export const clearMakesWaitBlock = scenario<Shared>({
 });
 
 const shortTimeout = 15;
+/** "Not long after the timeout", generously: far above any scheduling delay, far below waiting on. */
+const lateBound = 1_000;
 
 /** wait(timeout) on an event nobody sets returns false when the timeout expires, never before. */
 export const waitTimesOut = scenario<Shared>({
@@ -165,6 +167,7 @@ export const waitTimesOut = scenario<Shared>({
       const waited = performance.now() - started;
       rule(got === false, `wait(${shortTimeout}) returned true, but nobody set the event`);
       rule(waited >= shortTimeout, `wait(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
+      rule(waited < lateBound, `wait(${shortTimeout}) gave up only after ${waited.toFixed(0)} ms: once the timeout has passed it must return false, not wait on`);
       ctx.at("wait(0) of an event that is not set");
       rule(event.wait(0) === false, "wait(0) of an event that is not set must return false");
     },

@@ -46,6 +46,7 @@ export class RLock {
     if (count > 0) return;
     // Forget the owner while we still hold the lock: once it is free, the next owner writes here.
     Atomics.store(this.memory, OWNER, 0);
+    // Stryker disable next-line ConditionalExpression: notifying after every release only wakes nobody more often (never notifying is caught by the wake-up tests; Stryker disables a mutator for the whole line)
     if (Atomics.exchange(this.memory, STATE, UNLOCKED) === CONTENDED) Atomics.notify(this.memory, STATE, 1);
   }
 
@@ -65,10 +66,13 @@ export class RLock {
   private lock(timeout?: number): boolean {
     let state = Atomics.compareExchange(this.memory, STATE, UNLOCKED, LOCKED);
     if (state === UNLOCKED) return true;
+    // Stryker disable next-line ConditionalExpression: "false" leaves the deadline NaN when no timeout is given, and Atomics.wait takes a NaN timeout as none: it still waits for ever ("true", which ignores a timeout, is caught by the timeout tests; Stryker disables a mutator for the whole line)
     const deadline = timeout === undefined ? Infinity : performance.now() + Math.max(0, timeout);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: skipping or repeating this exchange costs one more trip round the loop below (Atomics.wait returns at once unless the word says CONTENDED), no more
     if (state !== CONTENDED) state = Atomics.exchange(this.memory, STATE, CONTENDED);
     while (state !== UNLOCKED) {
       const remaining = deadline - performance.now();
+      // Stryker disable next-line EqualityOperator: "< 0" differs only when exactly no time remains, and then Atomics.wait(…, 0) returns at once and the next look gives up (">" is caught by the timeout tests)
       if (remaining <= 0) return false;
       Atomics.wait(this.memory, STATE, CONTENDED, remaining);
       state = Atomics.exchange(this.memory, STATE, CONTENDED);
