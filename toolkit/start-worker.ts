@@ -24,6 +24,11 @@ import { Worker } from "node:worker_threads";
 import { repositoryRoot, resolveKataFile, underTest } from "../harness/under-test.ts";
 import { bundleCache, workerBundleOptions, writeBundle } from "../harness/worker-bundle.ts";
 
+/** A target or bootstrap module that could not be bundled (a syntax error, a missing export): the harness reports it as a load failure. */
+export class ModuleLoadError extends Error {
+  override name = "ModuleLoadError";
+}
+
 /** A function exported by a module: what a thread runs. */
 export type Target = readonly [module: string | URL, exportName: string];
 
@@ -89,7 +94,7 @@ export function bundleSync(stdin: { contents: string; resolveDir: string; source
   } catch (failure) {
     const errors = (failure as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors;
     const text = errors?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)).join("\n");
-    throw new Error(`could not load ${what}:\n${text ?? String(failure)}`);
+    throw new ModuleLoadError(`could not load ${what}:\n${text ?? String(failure)}`);
   }
   const url = writeBundle(result.outputFiles[0]!.contents, directory, stem);
   bundles.set(stdin.contents, url);

@@ -98,3 +98,51 @@ export async function failLater(message: string): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 1));
   failingStep(message);
 }
+
+/** Every kind of value a job may throw (or reject with, when `later`): what the caller must get back. */
+export const thrownValues = {
+  string: () => "a string",
+  number: () => 42,
+  null: () => null,
+  undefined: () => undefined,
+  object: () => ({ code: 7, reason: "a plain object" }),
+  TypeError: () => new TypeError("a TypeError"),
+  RangeError: () => new RangeError("a RangeError"),
+  JobFailed: () => new JobFailed("a JobFailed"),
+} as const;
+
+export type ThrownKind = keyof typeof thrownValues;
+
+/** Throws the value of `kind` (see thrownValues); with `later`, an async job that rejects with it. */
+export function throwValue(kind: ThrownKind, later: boolean): void | Promise<void> {
+  if (!later) throw thrownValues[kind]();
+  return new Promise((_, reject) => setTimeout(() => reject(thrownValues[kind]()), 1));
+}
+
+/** Every kind of value a job may return: what the caller must get back, as a structured clone. */
+export const returnedValues = {
+  undefined: () => undefined,
+  null: () => null,
+  zero: () => 0,
+  emptyString: () => "",
+  false: () => false,
+  object: () => ({ primes: [2, 3, 5], nested: { ok: true } }),
+} as const;
+
+export type ReturnedKind = keyof typeof returnedValues;
+
+/** Returns the value of `kind` (see returnedValues). */
+export function returnValue(kind: ReturnedKind): unknown {
+  return returnedValues[kind]();
+}
+
+/** Throws from a timer, outside any await: the error escapes the job and its bootstrap (the Worker's "error" event). */
+export function throwUncaught(message: string): Promise<void> {
+  setTimeout(() => failingStep(message), 1);
+  return new Promise(() => {});
+}
+
+/** Ends its worker at once (process.exit in a worker ends that thread), with no result and no error. */
+export function exitNow(code: number): void {
+  process.exit(code);
+}

@@ -10,8 +10,9 @@
 import { Offloader } from "#kata/14-event-loop/offload.ts";
 import { rule, scenario, type ActorContext, type SharedMemory } from "#threadkata/scenario.ts";
 import { createRequire } from "node:module";
+import { isDeepStrictEqual } from "node:util";
 import { threadId, type Worker } from "node:worker_threads";
-import { Board, boardWords, primesBelow, slots, slotWord } from "./jobs.ts";
+import { Board, boardWords, primesBelow, returnedValues, slots, slotWord, thrownValues, type ReturnedKind, type ThrownKind } from "./jobs.ts";
 
 const jobs = new URL("./jobs.ts", import.meta.url);
 const crunch = [jobs, "crunch"] as const;
@@ -45,10 +46,22 @@ function release(board: Int32Array, slot: number): void {
 /** One turn of this thread's event loop: timers, Worker events and resolved promises get their go. */
 const turn = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
 
-/** Awaits, a turn at a time, until `condition()` holds; the harness's deadline ends a wait that never does. */
-async function until(ctx: ActorContext, condition: () => boolean, what: string): Promise<void> {
-  ctx.at(`waiting until ${what}`);
-  while (!condition()) await turn();
+/**
+ * Awaits, a turn at a time, until `condition()` holds; the harness's deadline ends a wait that never
+ * does, naming `what` (a function: what is known at each turn).
+ */
+async function until(ctx: ActorContext, condition: () => boolean, what: string | (() => string)): Promise<void> {
+  const say = () => ctx.at(`waiting until ${typeof what === "string" ? what : what()}`);
+  say();
+  while (!condition()) {
+    await turn();
+    say();
+  }
+}
+
+/** A job's module that could not be bundled rejects run() before the job begins: report it as what it is. */
+function rethrowLoadFailure(error: unknown): void {
+  if (error instanceof Error && error.name === "ModuleLoadError") throw error;
 }
 
 /**
@@ -84,12 +97,27 @@ class Service {
     return new Promise((resolve) => setImmediate(() => resolve("pong")));
   }
 
+  /** Why run() rejected a crunch job, by slot: a job that cannot begin shows here, not as a wait that never ends. */
+  readonly rejected = new Map<number, unknown>();
+
   /** Submits crunch(board, slot, n); the promise never rejects: it settles to what happened. */
   submit(slot: number, n: number): Promise<{ value?: unknown; error?: unknown }> {
     return this.offloader.run(crunch, this.board, slot, n).then(
       (value) => ({ value }),
-      (error: unknown) => ({ error }),
+      (error: unknown) => {
+        this.rejected.set(slot, error);
+        return { error };
+      },
     );
+  }
+
+  /** Breaks the rule (or reports a load failure) if run() rejected a job that never began. */
+  checkRejections(): void {
+    for (const [slot, error] of this.rejected) {
+      if (read(this.board, slot, "started")) continue;
+      rethrowLoadFailure(error);
+      rule(false, `run() rejected job ${slot} before it began, with ${show(error)}`);
+    }
   }
 
   /** Ends the repetition: every job released (a failed rule leaves none hanging), the heartbeat off. */
@@ -143,6 +171,7 @@ async function settle(ctx: ActorContext, service: Service, expected: number, bou
     ctx,
     () => {
       check();
+      service.checkRejections();
       return ranHere(board) || (held(board) >= expected && Atomics.load(board, Board.entered) >= service.created);
     },
     `${expected} jobs are in flight at once (bound ${bound}, ${submitted} submitted): do they run one after the other?`,
@@ -162,7 +191,7 @@ export const loopStaysResponsive = scenario<Shared>({
         const n = 20_000 + ctx.repetition;
         ctx.at("run([jobs, \"crunch\"]) (it must return a Promise at once)");
         const result = service.submit(0, n);
-        await until(ctx, () => read(board, 0, "started") === 1, "the job has begun (did run() start it?)");
+        await until(ctx, () => (service.checkRejections(), read(board, 0, "started") === 1), "the job has begun (did run() start it?)");
         ranOffTheLoop(board, 0);
 
         const from = read(board, 0, "beatsAtStart");
@@ -259,6 +288,68 @@ export const boundedConcurrency = scenario<Shared>({
   ],
 });
 
+/** What a promise settled to, once it has: followed without awaiting it. */
+interface Settled {
+  settled: boolean;
+  rejected: boolean;
+  value: unknown;
+}
+
+function follow(promise: Promise<unknown>): Settled {
+  const seen: Settled = { settled: false, rejected: false, value: undefined };
+  promise.then(
+    (value) => Object.assign(seen, { settled: true, value }),
+    (error: unknown) => Object.assign(seen, { settled: true, rejected: true, value: error }),
+  );
+  return seen;
+}
+
+/**
+ * Awaits until every promise has settled, or until every worker started so far has ended (its "exit"
+ * delivered) and a few more turns have passed: by then each promise has had every chance to settle.
+ * A job whose module could not be loaded is reported as a load failure.
+ */
+async function settleAll(ctx: ActorContext, service: Service, promises: Promise<unknown>[]): Promise<Settled[]> {
+  const seen = promises.map(follow);
+  const allSettled = () => seen.every((s) => s.settled);
+  const done = () => {
+    for (const s of seen) if (s.rejected) rethrowLoadFailure(s.value);
+    return allSettled() || (service.created >= promises.length && service.exited === service.created);
+  };
+  // A label is at most 95 bytes: the counts say it all.
+  const state = () => {
+    const settled = seen.filter((s) => s.settled).length;
+    const never = promises.length - service.created;
+    return `${promises.length} run()s settle: ${settled} did; ${never > 0 ? `${never} never got a worker (a turn not given back?)` : `${service.exited} workers ended`}`;
+  };
+  await until(ctx, done, state);
+  for (let i = 0; i < 5 && !allSettled(); i++) await turn();
+  return seen;
+}
+
+const show = (value: unknown) => (value instanceof Error ? `${value.name}: ${value.message}` : typeof value === "string" ? JSON.stringify(value) : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value));
+
+/** The turns of failed jobs came back: two jobs can be in flight at once again (bound 2), each with its result. */
+async function turnsGivenBack(ctx: ActorContext, service: Service, after: string): Promise<void> {
+  const { board } = service;
+  ctx.at(`run() twice, after ${after}`);
+  const results = [0, 1].map((slot) => service.submit(slot, 2_000 + slot));
+  const before = service.created;
+  await until(
+    ctx,
+    () => ranHere(board) || (held(board) >= 2 && Atomics.load(board, Board.entered) >= service.created - before),
+    `two jobs are in flight at once (bound 2) after ${after}: did a failed job keep its turn? Every job gives its turn back, however it ends`,
+  );
+  for (const slot of [0, 1]) {
+    ranOffTheLoop(board, slot);
+    release(board, slot);
+  }
+  for (const [slot, result] of results.entries()) {
+    const { value, error } = await result;
+    rule(error === undefined && value === primesBelow(2_000 + slot), `after ${after}, job ${slot} gave ${error === undefined ? String(value) : `the error ${show(error)}`}, not ${primesBelow(2_000 + slot)}`);
+  }
+}
+
 function failureScenario(job: "failNow" | "failLater", how: string) {
   return scenario<Shared>({
     proves: `a job that ${how} rejects the caller's promise with its error, name and message intact; a job that returns resolves it`,
@@ -271,21 +362,12 @@ function failureScenario(job: "failNow" | "failLater", how: string) {
         try {
           const message = `job ${ctx.repetition} failed`;
           ctx.at(`run([jobs, "${job}"])`);
-          const outcome = service.offloader.run([jobs, job], message).then(
-            (value) => ({ settled: true, value, error: undefined as unknown }),
-            (error: unknown) => ({ settled: true, value: undefined, error }),
-          );
-          let settled: { settled: boolean; value: unknown; error: unknown } = { settled: false, value: undefined, error: undefined };
-          void outcome.then((o) => (settled = o));
-          // By order: once every worker has ended (its "exit" delivered) and a few more turns have
-          // passed, run()'s promise has had every chance to settle.
-          await until(ctx, () => settled.settled || (service.created > 0 && service.exited === service.created), `run()'s promise settles, or the ${job}() worker ends (was one started?)`);
-          for (let i = 0; i < 5 && !settled.settled; i++) await turn();
+          const [settled] = (await settleAll(ctx, service, [service.offloader.run([jobs, job], message)])) as [Settled];
           rule(settled.settled, `the job ${how} "${message}", its worker has ended, and run()'s promise is still pending: the error never reached the caller`);
-          const { value, error } = settled;
-          rule(error !== undefined, `run() resolved (with ${JSON.stringify(value)}), but the job ${how} JobFailed("${message}"): the error must reject the caller's promise`);
-          rule(error instanceof Error && error.message === message, `run() rejected with ${String(error)}, not the Error with the message "${message}"`);
-          rule(error.name === "JobFailed", `run() rejected with an error named "${error.name}", not "JobFailed" (a structured clone makes every custom error a plain Error: send the name along)`);
+          const { value, rejected } = settled;
+          rule(rejected, `run() resolved (with ${JSON.stringify(value)}), but the job ${how} JobFailed("${message}"): the error must reject the caller's promise`);
+          rule(value instanceof Error && value.message === message, `run() rejected with ${String(value)}, not the Error with the message "${message}"`);
+          rule(value.name === "JobFailed", `run() rejected with an error named "${value.name}", not "JobFailed" (a structured clone makes every custom error a plain Error: send the name along)`);
 
           ctx.at(`run([jobs, "primesBelow"])`);
           const count = await service.offloader.run([jobs, "primesBelow"], 1_000 + ctx.repetition);
@@ -301,3 +383,157 @@ function failureScenario(job: "failNow" | "failLater", how: string) {
 
 export const errorReachesCaller = failureScenario("failNow", "throws");
 export const rejectionReachesCaller = failureScenario("failLater", "rejects");
+
+export const everyThrownValueReachesCaller = scenario<Shared>({
+  proves: "whatever a job throws or rejects with (an Error of any class, a string, a number, null, undefined, an object) rejects the caller's promise with it, and every failed job gives its turn back",
+  state,
+  reset,
+  repetitions: 1,
+  actors: [
+    async ({ board }, ctx) => {
+      const service = new Service(board, 2);
+      try {
+        const cases: Array<[ThrownKind, boolean]> = [
+          ...(Object.keys(thrownValues) as ThrownKind[]).map((kind): [ThrownKind, boolean] => [kind, false]),
+          ["string", true],
+          ["undefined", true],
+          ["TypeError", true],
+        ];
+        ctx.at(`run([jobs, "throwValue"]) ${cases.length} times, bound 2`);
+        const outcomes = await settleAll(
+          ctx,
+          service,
+          cases.map(([kind, later]) => service.offloader.run([jobs, "throwValue"], kind, later)),
+        );
+        for (const [index, [kind, later]] of cases.entries()) {
+          const how = `${later ? "rejected with" : "threw"} ${show(thrownValues[kind]())}`;
+          const { settled, rejected, value } = outcomes[index]!;
+          rule(settled, `a job ${how}, its worker has ended, and run()'s promise is still pending: the error never reached the caller`);
+          rule(rejected, `a job ${how}, but run() resolved with ${show(value)}: whatever a job throws must reject the caller's promise`);
+          const thrown = thrownValues[kind]();
+          if (thrown instanceof Error) {
+            rule(
+              value instanceof Error && value.name === thrown.name && value.message === thrown.message,
+              `a job ${how}, and run() rejected with ${show(value)}: the error must arrive with its name and message`,
+            );
+          } else {
+            rule(isDeepStrictEqual(value, thrown), `a job ${how}, and run() rejected with ${show(value)}: a value that is no Error must arrive as it was thrown`);
+          }
+        }
+        await turnsGivenBack(ctx, service, `${cases.length} failed jobs`);
+        await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
+      } finally {
+        service.close();
+      }
+    },
+  ],
+});
+
+export const everyReturnedValueReachesCaller = scenario<Shared>({
+  proves: "whatever a job returns (undefined, null, 0, \"\", false, an object) resolves the caller's promise with it",
+  state,
+  reset,
+  repetitions: 1,
+  actors: [
+    async ({ board }, ctx) => {
+      const service = new Service(board, 2);
+      try {
+        const kinds = Object.keys(returnedValues) as ReturnedKind[];
+        ctx.at(`run([jobs, "returnValue"]) ${kinds.length} times`);
+        const outcomes = await settleAll(ctx, service, kinds.map((kind) => service.offloader.run([jobs, "returnValue"], kind)));
+        for (const [index, kind] of kinds.entries()) {
+          const returned = returnedValues[kind]();
+          const { settled, rejected, value } = outcomes[index]!;
+          rule(settled, `a job returned ${show(returned)}, its worker has ended, and run()'s promise is still pending`);
+          rule(!rejected, `a job returned ${show(returned)}, but run() rejected with ${show(value)}: only what a job throws rejects`);
+          rule(isDeepStrictEqual(value, returned), `a job returned ${show(returned)}, but run() resolved with ${show(value)}`);
+        }
+        await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
+      } finally {
+        service.close();
+      }
+    },
+  ],
+});
+
+export const lostWorkersRejectAndGiveTheirTurnBack = scenario<Shared>({
+  proves: "a job whose error escapes it (thrown from a timer) rejects with that error; a job whose worker ends without a result (process.exit) rejects; both give their turn back",
+  state,
+  reset,
+  repetitions: 1,
+  actors: [
+    async ({ board }, ctx) => {
+      const service = new Service(board, 2);
+      try {
+        const message = "thrown from a timer";
+        ctx.at(`run([jobs, "throwUncaught"]) and run([jobs, "exitNow"]), twice each`);
+        const outcomes = await settleAll(
+          ctx,
+          service,
+          [
+            service.offloader.run([jobs, "throwUncaught"], message),
+            service.offloader.run([jobs, "exitNow"], 3),
+            service.offloader.run([jobs, "throwUncaught"], message),
+            service.offloader.run([jobs, "exitNow"], 0),
+          ],
+        );
+        for (const [index, outcome] of outcomes.entries()) {
+          const uncaught = index % 2 === 0;
+          const what = uncaught ? `a job threw JobFailed("${message}") from a timer (it escaped the job: the Worker's "error" event)` : `a job ended its worker with process.exit(${index === 1 ? 3 : 0}), with no result`;
+          rule(outcome.settled, `${what}; the worker has ended, and run()'s promise is still pending: settle it when the worker ends ("exit"), whatever came before`);
+          rule(outcome.rejected, `${what}, but run() resolved with ${show(outcome.value)}`);
+          rule(outcome.value instanceof Error, `${what}, and run() rejected with ${show(outcome.value)}, not an Error`);
+          if (uncaught) rule(outcome.value.message === message, `${what}, and run() rejected with ${show(outcome.value)}, not that error`);
+        }
+        await turnsGivenBack(ctx, service, "four jobs whose workers ended without a result");
+        await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
+      } finally {
+        service.close();
+      }
+    },
+  ],
+});
+
+export const waitingJobsStartInOrder = scenario<Shared>({
+  proves: "with maxWorkers 1, one job at a time, and the jobs waiting for a turn start in the order they were submitted; maxWorkers must be a whole number of at least 1",
+  state,
+  reset,
+  repetitions: 2,
+  actors: [
+    async ({ board }, ctx) => {
+      for (const bad of [0, -1, 1.5, Number.NaN]) {
+        let error: unknown;
+        try {
+          new Offloader(bad);
+        } catch (thrown) {
+          error = thrown;
+        }
+        rule(error instanceof RangeError, `new Offloader(${bad}) gave ${error === undefined ? "an Offloader" : show(error)}, not a RangeError`);
+      }
+      const count = 4;
+      const service = new Service(board, 1);
+      try {
+        ctx.at(`run() ${count} times, bound 1`);
+        const results = Array.from({ length: count }, (_, slot) => service.submit(slot, 3_000 + slot));
+        for (let next = 0; next < count; next++) {
+          await settle(ctx, service, 1, 1, count);
+          ranOffTheLoop(board, next);
+          const started = Array.from({ length: count }, (_, slot) => slot).filter((slot) => read(board, slot, "started") && !read(board, slot, "release"));
+          rule(
+            started.length === 1 && started[0] === next,
+            `job ${started[0]} began its turn while job ${next}, submitted before it, still waited: jobs waiting for a turn start first come, first served`,
+          );
+          release(board, next);
+        }
+        ctx.at("await every result");
+        for (const [slot, result] of results.entries()) {
+          const { value, error } = await result;
+          rule(error === undefined && value === primesBelow(3_000 + slot), `job ${slot}: run() gave ${error === undefined ? String(value) : show(error)}, not its own result ${primesBelow(3_000 + slot)}`);
+        }
+        await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
+      } finally {
+        service.close();
+      }
+    },
+  ],
+});
