@@ -6,7 +6,7 @@
 // Arguments arrive by structured clone; an Int32Array over a SharedArrayBuffer arrives as a view on
 // the same memory, so the thread and the test share it.
 
-import { currentThread, log, logging } from "#kata/11-thread/thread.ts";
+import { currentThread, enumerate, log, logging } from "#kata/11-thread/thread.ts";
 
 /** A thread's report, in `report` (17 words): its ident, then its name and a log line, as text. */
 export const reportWords = 17;
@@ -77,4 +77,38 @@ function readText(words: Int32Array, at: number): string {
   const bytes = new Uint8Array(words.buffer, words.byteOffset + at * 4, textBytes);
   const end = bytes.indexOf(0);
   return new TextDecoder().decode(bytes.slice(0, end < 0 ? textBytes : end));
+}
+
+/** Every kind of value a target may throw (or reject with): what excepthook must receive. */
+export const thrownValues = {
+  string: () => "a string",
+  number: () => 42,
+  null: () => null,
+  undefined: () => undefined,
+  object: () => ({ code: 7, reason: "a plain object" }),
+  TypeError: () => new TypeError("a TypeError"),
+  RangeError: () => new RangeError("a RangeError"),
+  JobFailed: () => new JobFailed("a JobFailed"),
+} as const;
+
+export type ThrownKind = keyof typeof thrownValues;
+
+/** Throws the value of `kind` (see thrownValues); with `later`, an async target that rejects with it. */
+export function throwValue(kind: ThrownKind, later: boolean): void | Promise<void> {
+  if (!later) throw thrownValues[kind]();
+  return new Promise((_, reject) => setTimeout(() => reject(thrownValues[kind]()), 1));
+}
+
+/**
+ * Writes what this thread sees of the world into `words`: enumerate().length, whether enumerate()
+ * starts with currentThread(), currentThread().daemon and currentThread().isAlive(), as 0 or 1.
+ */
+export function reportWorld(words: Int32Array): void {
+  const listed = enumerate();
+  const me = currentThread();
+  Atomics.store(words, 0, listed.length);
+  Atomics.store(words, 1, listed[0] === me ? 1 : 0);
+  Atomics.store(words, 2, me.daemon ? 1 : 0);
+  Atomics.store(words, 3, me.isAlive() ? 1 : 0);
+  Atomics.store(words, 4, 1);
 }

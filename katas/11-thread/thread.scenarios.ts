@@ -5,8 +5,9 @@
 
 import { currentThread, enumerate, Thread, type ExceptHookArgs } from "#kata/11-thread/thread.ts";
 import { rule, scenario, throws, type ActorContext, type SharedMemory } from "#threadkata/scenario.ts";
+import { isDeepStrictEqual } from "node:util";
 import { threadId } from "node:worker_threads";
-import { readReport, reportWords } from "./jobs.ts";
+import { readReport, reportWords, thrownValues, type ThrownKind } from "./jobs.ts";
 
 const jobs = new URL("./jobs.ts", import.meta.url);
 const slots = 8;
@@ -303,6 +304,136 @@ export const defaultHookPrints = scenario<Shared>({
       const text = printed.join("\n");
       rule(text.startsWith("Exception in thread loud:"), `the default excepthook printed (console.error) ${JSON.stringify(text.slice(0, 80))}, not "Exception in thread loud:" first`);
       rule(text.includes("printed and survived") && /failingStep/.test(text), `the default excepthook did not print the error and its stack:\n${text}`);
+    },
+  ],
+});
+
+/** Whether a call fails: it throws, or returns a promise that rejects (within a few turns of the loop). */
+async function fails(call: () => unknown): Promise<boolean> {
+  let result: unknown;
+  try {
+    result = call();
+  } catch {
+    return true;
+  }
+  if (!(result instanceof Promise)) return false;
+  let rejected = false;
+  result.catch(() => (rejected = true));
+  await turns();
+  return rejected;
+}
+
+export const joinEdges = scenario<Shared>({
+  proves: "join(0) returns at once with the thread alive; a timeout counts from the call to join(); join(timeout) resolves at the thread's end, long before a long timeout; join() of an ended thread resolves at once; join() before start() and of the current thread fail",
+  state,
+  reset,
+  repetitions: 2,
+  actors: [
+    async (shared, ctx) => {
+      const thread = gated(shared, 0, "held");
+      ctx.at("join() before start()");
+      rule(await fails(() => thread.join()), `join() of a thread not yet started neither threw nor rejected (Python: RuntimeError: cannot join thread before it is started)`);
+      ctx.at("currentThread().join()");
+      rule(await fails(() => currentThread().join()), `currentThread().join() neither threw nor rejected: a thread that waits for its own end waits for ever (Python: RuntimeError: cannot join current thread)`);
+      const startedAt = performance.now();
+      ctx.at("start()");
+      thread.start();
+      untilArrived(shared, 0, ctx, "held");
+      ctx.at("join(0)");
+      await thread.join(0);
+      rule(thread.isAlive(), `join(0) returned and isAlive() was false, but "held" was still at its gate`);
+      // Let more time pass since start() than the timeout below: it must count from the call.
+      const timeout = 30;
+      ctx.at(`letting ${timeout + 10} ms pass since start()`);
+      while (performance.now() - startedAt < timeout + 10) await new Promise((resolve) => setTimeout(resolve, 5));
+      ctx.at(`join(${timeout})`);
+      const called = performance.now();
+      await thread.join(timeout);
+      const waited = performance.now() - called;
+      rule(waited >= timeout - 1, `join(${timeout}) returned ${waited.toFixed(1)} ms after it was called, ${(performance.now() - startedAt).toFixed(0)} ms after start(): a timeout counts from the call to join(), not from start()`);
+      rule(thread.isAlive(), `after join(${timeout}) returned on its timeout, isAlive() was false, but "held" was still at its gate`);
+      ctx.at("join(60000) of a thread that the test lets go (it must resolve at the thread's end, not at the timeout)");
+      const joined = thread.join(60_000);
+      open(shared, 0);
+      await joined;
+      rule(!thread.isAlive() && Atomics.load(shared.done, 0) === 1, `join(60000) resolved before "held" had ended`);
+      ctx.at("join() of a thread that has ended");
+      await thread.join();
+      ctx.at("join(60000) of a thread that has ended");
+      await thread.join(60_000);
+      rule(!thread.isAlive(), `isAlive() was true after the thread had ended`);
+    },
+  ],
+});
+
+export const everyThrownValueReachesHook = scenario<Shared>({
+  proves: "whatever a target throws or rejects with reaches Thread.excepthook once, with its own thread, excType (the Error's name, or typeof the value) and the value; several threads failing at once each report their own",
+  state,
+  reset,
+  repetitions: 1,
+  actors: [
+    async (_shared, ctx) => {
+      const cases: Array<[ThrownKind, boolean]> = [
+        ...(Object.keys(thrownValues) as ThrownKind[]).map((kind): [ThrownKind, boolean] => [kind, false]),
+        ["string", true],
+        ["undefined", true],
+        ["TypeError", true],
+      ];
+      const calls: ExceptHookArgs[] = [];
+      const saved = Thread.excepthook;
+      Thread.excepthook = (args) => calls.push(args);
+      try {
+        const threads = cases.map(([kind, later]) => new Thread({ target: [jobs, "throwValue"], args: [kind, later], name: `${later ? "rejects" : "throws"} ${kind}` }));
+        ctx.at(`start() ${threads.length} failing threads at once`);
+        for (const thread of threads) thread.start();
+        for (const thread of threads) {
+          ctx.at(`"${thread.name}".join()`);
+          await thread.join();
+        }
+      } finally {
+        Thread.excepthook = saved;
+      }
+      for (const [kind, later] of cases) {
+        const name = `${later ? "rejects" : "throws"} ${kind}`;
+        const thrown = thrownValues[kind]();
+        const mine = calls.filter((args) => args.thread?.name === name);
+        rule(mine.length === 1, `the thread "${name}" ${later ? "rejected with" : "threw"} ${String(thrown)}; Thread.excepthook was called ${mine.length} times for it, not once (${calls.length} calls for ${cases.length} failing threads)`);
+        const [{ excType, excValue, excTraceback }] = mine as [ExceptHookArgs];
+        const wantType = thrown instanceof Error ? thrown.name : typeof thrown;
+        rule(excType === wantType, `the thread "${name}": excepthook's args.excType was "${excType}", not "${wantType}" (the Error's name, or typeof the value when it is no Error)`);
+        if (thrown instanceof Error) {
+          rule(excValue instanceof Error && excValue.message === thrown.message, `the thread "${name}": excepthook's args.excValue was ${String(excValue)}, not the Error "${thrown.message}"`);
+          rule(/jobs\.ts:\d+/.test(excTraceback), `the thread "${name}": excepthook's args.excTraceback does not show where the error was made (jobs.ts):\n${excTraceback}`);
+        } else {
+          rule(isDeepStrictEqual(excValue, thrown), `the thread "${name}": excepthook's args.excValue was ${JSON.stringify(excValue)}, not the value thrown, ${JSON.stringify(thrown)}`);
+          rule(excTraceback === "", `the thread "${name}" threw a value with no stack, and excepthook's args.excTraceback was ${JSON.stringify(excTraceback)}, not ""`);
+        }
+      }
+    },
+  ],
+});
+
+export const insideAStartedThread = scenario<Shared>({
+  proves: "inside a started thread, currentThread() is alive and has the thread's daemon flag, and enumerate() starts with it",
+  state,
+  reset,
+  repetitions: 2,
+  actors: [
+    async (shared, ctx) => {
+      for (const [slot, daemon] of [[0, true], [1, false]] as const) {
+        const words = shared.reports[slot]!;
+        const thread = new Thread({ target: [jobs, "reportWorld"], args: [words], name: daemon ? "a daemon" : "not a daemon", daemon });
+        rule(thread.daemon === daemon, `new Thread({ daemon: ${daemon} }).daemon was ${thread.daemon}`);
+        ctx.at(`"${thread.name}".start()`);
+        thread.start();
+        ctx.at(`"${thread.name}".join()`);
+        await thread.join();
+        rule(Atomics.load(words, 4) === 1, `the target of "${thread.name}" never ran`);
+        rule(Atomics.load(words, 1) === 1, `inside "${thread.name}", enumerate() did not start with currentThread() (it listed ${Atomics.load(words, 0)} threads)`);
+        rule(Atomics.load(words, 0) === 1, `inside "${thread.name}", which started no thread, enumerate() listed ${Atomics.load(words, 0)} threads, not 1 (itself)`);
+        rule(Atomics.load(words, 2) === (daemon ? 1 : 0), `inside "${thread.name}", currentThread().daemon was ${!daemon}`);
+        rule(Atomics.load(words, 3) === 1, `inside "${thread.name}", currentThread().isAlive() was false: the thread is running`);
+      }
     },
   ],
 });

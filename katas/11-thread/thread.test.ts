@@ -18,6 +18,9 @@ describe("11-thread: Thread", () => {
   test("an exception thrown in a thread reaches Thread.excepthook with its stack", () => thread.stress("exceptionReachesHook"));
   test("a rejected promise of an async target reaches Thread.excepthook too", () => thread.stress("rejectionReachesHook"));
   test("the default excepthook prints \"Exception in thread NAME:\" and the stack", () => thread.stress("defaultHookPrints"));
+  test("join(0), a timeout counted from the call, join(timeout) at the thread's end, join() of an ended thread; join() before start() and of the current thread fail", () => thread.stress("joinEdges"));
+  test("whatever a target throws or rejects with reaches Thread.excepthook once, with its thread, excType and value", () => thread.stress("everyThrownValueReachesHook"));
+  test("inside a started thread: currentThread() is alive, has its daemon flag, and enumerate() starts with it", () => thread.stress("insideAStartedThread"));
 });
 
 /** Runs program.ts (around your Thread) as a real child process, until its main code has returned. */
