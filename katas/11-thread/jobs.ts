@@ -6,6 +6,7 @@
 // Arguments arrive by structured clone; an Int32Array over a SharedArrayBuffer arrives as a view on
 // the same memory, so the thread and the test share it.
 
+import { parentPort } from "node:worker_threads";
 import { currentThread, enumerate, log, logging } from "#kata/11-thread/thread.ts";
 
 /** A thread's report, in `report` (17 words): its ident, then its name and a log line, as text. */
@@ -111,4 +112,22 @@ export function reportWorld(words: Int32Array): void {
   Atomics.store(words, 2, me.daemon ? 1 : 0);
   Atomics.store(words, 3, me.isAlive() ? 1 : 0);
   Atomics.store(words, 4, 1);
+}
+
+/** Throws from a timer, after the target has returned: the error escapes the target and bootstrap() alike. */
+export function throwUncaught(message: string): void {
+  setTimeout(() => failingStep(message), 1);
+}
+
+/** A target that talks to its parent itself (parentPort.postMessage): none of these is an exception. */
+export function postsToParent(): void {
+  parentPort?.postMessage(null);
+  parentPort?.postMessage("a string");
+  parentPort?.postMessage({ threadkata: "hello" });
+  parentPort?.postMessage({ note: "not an error" });
+}
+
+/** Throws JobFailed("called with N arguments"): what a thread made without args passes to its target. */
+export function failWithArgumentCount(...args: unknown[]): void {
+  failingStep(`called with ${args.length} arguments`);
 }

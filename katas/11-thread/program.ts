@@ -4,14 +4,15 @@
 // every non-daemon thread have ended; a daemon thread is cut off then, whatever it is doing.
 //
 //   mode "daemon"       a daemon thread held at a gate nobody opens (it never ends), and a non-daemon
-//                       thread that counts and ends; the main code returns without joining either.
-//                       The program must end by itself, with exit code 0.
+//                       thread that counts and ends; the main code joins that one with a timeout of a
+//                       minute and returns. The program must end by itself, at once, with exit code 0.
 //   mode "non-daemon"   one non-daemon thread held at a gate; the main code returns. Only a timer that
 //                       cannot keep the program alive (unref()) opens the gate: it ticks only while the
 //                       thread keeps the program running, as a non-daemon thread must.
 //
 // What it prints, one line each (the tests read these lines):
 //   main: threads running                  the thread held at its gate is inside its target
+//   main: counter joined, alive false      (daemon) join(60000) of the non-daemon thread resolved at its end
 //   main: returned                         the main code is over
 //   main: still alive                      (non-daemon) the program outlived its main code; the gate opens now
 //   exit: non-daemon done=1 daemon=1:0     from process.on("exit"): whether the non-daemon thread's target
@@ -35,7 +36,7 @@ function words(count: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(count * Int32Array.BYTES_PER_ELEMENT));
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { mode } = JSON.parse(process.argv[2] ?? "{}") as ProgramOptions;
   // Only the test's end of the IPC channel would be left to keep the program alive: let go of it,
   // and go if the test runner goes. A safety net, far past any test's deadline.
@@ -54,9 +55,14 @@ function main(): void {
 
   if (mode === "daemon") {
     new Thread({ target: [jobs, "waitAtGate"], args: [arrived, gate, done, 0], name: "daemon", daemon: true }).start();
-    new Thread({ target: [jobs, "countTo"], args: [counter, done, 1, 1000], name: "counter", daemon: false }).start();
+    const counting = new Thread({ target: [jobs, "countTo"], args: [counter, done, 1, 1000], name: "counter", daemon: false });
+    counting.start();
     until(0);
     say("main: threads running");
+    // A join with a long timeout that the thread's end cuts short must leave nothing behind (no timer
+    // of a minute that keeps the program alive).
+    await counting.join(60_000);
+    say(`main: counter joined, alive ${counting.isAlive()}`);
   } else {
     new Thread({ target: [jobs, "waitAtGate"], args: [arrived, gate, done, 1], name: "held", daemon: false }).start();
     until(1);
@@ -76,4 +82,4 @@ function main(): void {
   say("main: returned");
 }
 
-main();
+await main();

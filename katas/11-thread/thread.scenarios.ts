@@ -177,7 +177,7 @@ export const namesAndIdents = scenario<Shared>({
         ...[2, 3, 4].map((slot) => new Thread({ target: [jobs, "reportSelf"], args: [shared.reports[slot]] })),
       ];
       const defaults = threads.slice(2).map((t) => t.name);
-      rule(new Set(defaults).size === 3 && !defaults.some((n) => given.includes(n) || n === "MainThread"), `threads made without a name got the names ${JSON.stringify(defaults)}: each needs its own ("Thread-1", "Thread-2", ...)`);
+      rule(new Set(defaults).size === 3 && defaults.every((n) => /^Thread-\d+$/.test(n)), `threads made without a name got the names ${JSON.stringify(defaults)}: each needs its own ("Thread-1", "Thread-2", ...)`);
       for (const [slot, thread] of threads.entries()) {
         rule(thread.ident === undefined, `${thread.name}.ident was ${thread.ident} before start(): there is no thread yet`);
         ctx.at(`${thread.name}.start()`);
@@ -298,10 +298,17 @@ export const defaultHookPrints = scenario<Shared>({
         thread.start();
         ctx.at("join()");
         await thread.join();
+        const quiet = new Thread({ target: [jobs, "throwValue"], args: ["string", false], name: "quiet" });
+        ctx.at(`"quiet".start() (it throws a string: no stack)`);
+        quiet.start();
+        await quiet.join();
       } finally {
         console.error = saved;
       }
-      const text = printed.join("\n");
+      const all = printed.join("\n");
+      const at = all.indexOf("Exception in thread quiet:");
+      rule(at >= 0 && all.slice(at).includes("a string"), `for a thread that threw the string "a string" (no stack), the default excepthook printed ${JSON.stringify(all.slice(Math.max(0, at)).slice(0, 80))}: "Exception in thread quiet:" and the value`);
+      const text = (at >= 0 ? all.slice(0, at) : all).trimEnd();
       rule(text.startsWith("Exception in thread loud:"), `the default excepthook printed (console.error) ${JSON.stringify(text.slice(0, 80))}, not "Exception in thread loud:" first`);
       rule(text.includes("printed and survived") && /failingStep/.test(text), `the default excepthook did not print the error and its stack:\n${text}`);
     },
@@ -438,6 +445,60 @@ export const insideAStartedThread = scenario<Shared>({
         rule(Atomics.load(words, 0) === 1, `inside "${thread.name}", which started no thread, enumerate() listed ${Atomics.load(words, 0)} threads, not 1 (itself)`);
         rule(Atomics.load(words, 2) === (daemon ? 1 : 0), `inside "${thread.name}", currentThread().daemon was ${!daemon}`);
         rule(Atomics.load(words, 3) === 1, `inside "${thread.name}", currentThread().isAlive() was false: the thread is running`);
+      }
+    },
+  ],
+});
+
+export const rarerPaths = scenario<Shared>({
+  proves: "a Thread without a target runs nothing and ends; a target's own parentPort messages are no exceptions; an error that escapes the target (from a timer) reaches the hook; a thread made without args calls its target with none; defaults: daemon false, name Thread-N",
+  state,
+  reset,
+  repetitions: 2,
+  actors: [
+    async (_shared, ctx) => {
+      const calls: ExceptHookArgs[] = [];
+      const saved = Thread.excepthook;
+      Thread.excepthook = (args) => calls.push(args);
+      try {
+        const idle = new Thread();
+        rule(idle.daemon === false, `new Thread().daemon was ${String(idle.daemon)}, not false`);
+        rule(/^Thread-\d+$/.test(idle.name), `new Thread().name was "${idle.name}", not "Thread-N"`);
+        ctx.at("start() of a Thread without a target");
+        idle.start();
+        ctx.at("join() of a Thread without a target");
+        await idle.join();
+        rule(!idle.isAlive() && !enumerate().includes(idle), `a Thread without a target had not ended after join() (Python's Thread() runs nothing): isAlive() ${idle.isAlive()}`);
+        rule(throws(() => idle.start()), `a second start() of a Thread without a target did not throw`);
+
+        const chatty = new Thread({ target: [jobs, "postsToParent"], name: "chatty" });
+        ctx.at(`"chatty".start()`);
+        chatty.start();
+        ctx.at(`"chatty".join()`);
+        await chatty.join();
+        rule(calls.length === 0, `a target that posted its own messages (null, "a string", { threadkata: "hello" }, { note }) to parentPort and returned made excepthook run ${calls.length} times: only an exception reaches the hook`);
+
+        const message = `escaped ${ctx.repetition}`;
+        const escaping = new Thread({ target: [jobs, "throwUncaught"], args: [message], name: "escaping" });
+        ctx.at(`"escaping".start()`);
+        escaping.start();
+        ctx.at(`"escaping".join() (its target throws from a timer, after it returned)`);
+        await escaping.join();
+        const escaped = calls.filter((args) => args.thread === escaping);
+        rule(escaped.length === 1, `a target's timer threw JobFailed("${message}") after the target had returned (the error escapes bootstrap: the Worker's "error" event); excepthook ran ${escaped.length} times for it, not once`);
+        rule(escaped[0]!.excType === "JobFailed" && escaped[0]!.excValue instanceof Error && escaped[0]!.excValue.message === message, `for an error that escaped the target, excepthook got excType "${escaped[0]!.excType}" and ${String(escaped[0]!.excValue)}`);
+        rule(!escaping.isAlive(), `"escaping" was alive after join() resolved`);
+
+        const bare = new Thread({ target: [jobs, "failWithArgumentCount"], name: "bare" });
+        ctx.at(`"bare".start()`);
+        bare.start();
+        ctx.at(`"bare".join()`);
+        await bare.join();
+        const bareCalls = calls.filter((args) => args.thread === bare);
+        const got = bareCalls[0]?.excValue instanceof Error ? bareCalls[0].excValue.message : String(bareCalls[0]?.excValue);
+        rule(bareCalls.length === 1 && got === "called with 0 arguments", `a Thread made without args ran its target and got ${got}, not "called with 0 arguments" (args defaults to [])`);
+      } finally {
+        Thread.excepthook = saved;
       }
     },
   ],

@@ -17,17 +17,18 @@ describe("11-thread: Thread", () => {
   test("enumerate() lists exactly the live threads, main first", () => thread.stress("enumerateLiveThreads"));
   test("an exception thrown in a thread reaches Thread.excepthook with its stack", () => thread.stress("exceptionReachesHook"));
   test("a rejected promise of an async target reaches Thread.excepthook too", () => thread.stress("rejectionReachesHook"));
-  test("the default excepthook prints \"Exception in thread NAME:\" and the stack", () => thread.stress("defaultHookPrints"));
+  test("the default excepthook prints \"Exception in thread NAME:\" and the stack (or the value)", () => thread.stress("defaultHookPrints"));
   test("join(0), a timeout counted from the call, join(timeout) at the thread's end, join() of an ended thread; join() before start() and of the current thread fail", () => thread.stress("joinEdges"));
   test("whatever a target throws or rejects with reaches Thread.excepthook once, with its thread, excType and value", () => thread.stress("everyThrownValueReachesHook"));
   test("inside a started thread: currentThread() is alive, has its daemon flag, and enumerate() starts with it", () => thread.stress("insideAStartedThread"));
+  test("a Thread without a target, a target's own messages, an error escaping the target, no args, the defaults", () => thread.stress("rarerPaths"));
 });
 
 /** Runs program.ts (around your Thread) as a real child process, until its main code has returned. */
 async function runUntilMainReturns(mode: ProgramOptions["mode"], threads: string): Promise<RunningProgram> {
   const run = await program.start({ mode } satisfies ProgramOptions);
   await run.line("main: threads running", `starting ${threads}`);
-  await run.line("main: returned", "the main code returning, once the threads were started");
+  await run.line("main: returned", "the main code returning, once the threads were started (and, with a daemon, once \"counter\".join(60000) resolved at its end)");
   return run;
 }
 
@@ -41,8 +42,12 @@ async function atExit(run: RunningProgram): Promise<{ nonDaemonDone: boolean; da
 describe("11-thread: daemon threads and the end of the program", () => {
   test("a daemon thread does not keep the program alive: it ends by itself, exit code 0", async () => {
     const run = await runUntilMainReturns("daemon", `a daemon thread (held at a gate nobody opens) and a non-daemon one ("counter")`);
+    if (!run.printed("main: counter joined, alive false")) {
+      throw await run.fail(RuleBroken, `"counter".join(60000) resolved while "counter" was alive, or not at all: it resolves at the thread's end`);
+    }
     const exit = await run.exit(
-      `the main code has returned and the non-daemon thread "counter" ends by itself; only the daemon thread is left, ` +
+      `the main code has returned (after "counter".join(60000), which its end cut short: no timer may be left behind) and the ` +
+        `non-daemon thread "counter" has ended; only the daemon thread is left, ` +
         `held at its gate for ever. A daemon thread must not keep the program alive: worker.unref() it (and mind that Node ` +
         `refs a Worker again when its first "message" listener is attached: an unref() made before that is undone)`,
     );

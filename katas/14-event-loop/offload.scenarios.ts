@@ -490,6 +490,7 @@ export const lostWorkersRejectAndGiveTheirTurnBack = scenario<Shared>({
           rule(outcome.rejected, `${what}, but run() resolved with ${show(outcome.value)}`);
           rule(outcome.value instanceof Error, `${what}, and run() rejected with ${show(outcome.value)}, not an Error`);
           if (uncaught) rule(outcome.value.message === message, `${what}, and run() rejected with ${show(outcome.value)}, not that error`);
+          else rule(outcome.value.message.includes(String(argument)), `${what}, and run() rejected with ${show(outcome.value)}: name the cause, the worker's exit code ${argument}`);
         }
         await turnsGivenBack(ctx, service, "three jobs whose workers ended without a result");
         await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
@@ -514,7 +515,7 @@ export const waitingJobsStartInOrder = scenario<Shared>({
         } catch (thrown) {
           error = thrown;
         }
-        rule(error instanceof RangeError, `new Offloader(${bad}) gave ${error === undefined ? "an Offloader" : show(error)}, not a RangeError`);
+        rule(error instanceof RangeError && error.message.includes("maxWorkers"), `new Offloader(${bad}) gave ${error === undefined ? "an Offloader" : show(error)}, not a RangeError about maxWorkers`);
       }
       const count = 4;
       const service = new Service(board, 1);
