@@ -436,7 +436,7 @@ export const insideAStartedThread = scenario<Shared>({
   proves: "inside a started thread, currentThread() is alive and has the thread's daemon flag, and enumerate() starts with it",
   state,
   reset,
-  repetitions: 2,
+  repetitions: 1,
   actors: [
     async (shared, ctx) => {
       for (const [slot, daemon] of [[0, true], [1, false]] as const) {
@@ -461,7 +461,7 @@ export const rarerPaths = scenario<Shared>({
   proves: "a Thread without a target runs nothing and ends; a target's own parentPort messages are no exceptions; an error that escapes the target (from a timer) reaches the hook; a thread made without args calls its target with none; defaults: daemon false, name Thread-N",
   state,
   reset,
-  repetitions: 2,
+  repetitions: 1,
   actors: [
     async (_shared, ctx) => {
       const calls: ExceptHookArgs[] = [];
