@@ -80,25 +80,9 @@ function readText(words: Int32Array, at: number): string {
   return new TextDecoder().decode(bytes.slice(0, end < 0 ? textBytes : end));
 }
 
-/** Every kind of value a target may throw (or reject with): what excepthook must receive. */
-export const thrownValues = {
-  string: () => "a string",
-  number: () => 42,
-  null: () => null,
-  undefined: () => undefined,
-  object: () => ({ code: 7, reason: "a plain object" }),
-  TypeError: () => new TypeError("a TypeError"),
-  RangeError: () => new RangeError("a RangeError"),
-  JobFailed: () => new JobFailed("a JobFailed"),
-} as const;
-
-export type ThrownKind = keyof typeof thrownValues;
-
-/** Throws the value of `kind` (see thrownValues); with `later`, an async target that rejects with it. */
-export function throwValue(kind: ThrownKind, later: boolean): void | Promise<void> {
-  if (!later) throw thrownValues[kind]();
-  return new Promise((_, reject) => setTimeout(() => reject(thrownValues[kind]()), 1));
-}
+// Every kind of value a target may throw (or reject with), and a target that throws it: shared with the
+// other kata that sends errors home.
+export { thrownCases, thrownValues, throwValue, type ThrownKind } from "#toolkit/thrown-values.ts";
 
 /**
  * Writes what this thread sees of the world into `words`: enumerate().length, whether enumerate()

@@ -7,7 +7,7 @@ import { currentThread, enumerate, Thread, type ExceptHookArgs } from "#kata/11-
 import { rule, scenario, throws, type ActorContext, type SharedMemory } from "#threadkata/scenario.ts";
 import { isDeepStrictEqual } from "node:util";
 import { threadId } from "node:worker_threads";
-import { readReport, reportWords, thrownValues, type ThrownKind } from "./jobs.ts";
+import { readReport, reportWords, thrownCases, thrownValues } from "./jobs.ts";
 
 const jobs = new URL("./jobs.ts", import.meta.url);
 const slots = 8;
@@ -380,14 +380,6 @@ export const joinEdges = scenario<Shared>({
   ],
 });
 
-/** Every kind of thrown value, thrown and (some) rejected by an async target. */
-const thrownCases: Array<[ThrownKind, boolean]> = [
-  ...(Object.keys(thrownValues) as ThrownKind[]).map((kind): [ThrownKind, boolean] => [kind, false]),
-  ["string", true],
-  ["undefined", true],
-  ["TypeError", true],
-];
-
 export const everyThrownValueReachesHook = scenario<Shared>({
   proves: "whatever a target throws or rejects with reaches Thread.excepthook once, with its own thread, excType (the Error's name, or typeof the value) and the value; several threads failing at once each report their own",
   state,
@@ -422,7 +414,7 @@ export const everyThrownValueReachesHook = scenario<Shared>({
         rule(excType === wantType, `the thread "${name}": excepthook's args.excType was "${excType}", not "${wantType}" (the Error's name, or typeof the value when it is no Error)`);
         if (thrown instanceof Error) {
           rule(excValue instanceof Error && excValue.message === thrown.message, `the thread "${name}": excepthook's args.excValue was ${String(excValue)}, not the Error "${thrown.message}"`);
-          rule(/jobs\.ts:\d+/.test(excTraceback), `the thread "${name}": excepthook's args.excTraceback does not show where the error was made (jobs.ts):\n${excTraceback}`);
+          rule(/thrown-values\.ts:\d+/.test(excTraceback), `the thread "${name}": excepthook's args.excTraceback does not show where the error was made (toolkit/thrown-values.ts):\n${excTraceback}`);
         } else {
           rule(isDeepStrictEqual(excValue, thrown), `the thread "${name}": excepthook's args.excValue was ${JSON.stringify(excValue)}, not the value thrown, ${JSON.stringify(thrown)}`);
           rule(excTraceback === "", `the thread "${name}" threw a value with no stack, and excepthook's args.excTraceback was ${JSON.stringify(excTraceback)}, not ""`);

@@ -99,25 +99,9 @@ export async function failLater(message: string): Promise<void> {
   failingStep(message);
 }
 
-/** Every kind of value a job may throw (or reject with, when `later`): what the caller must get back. */
-export const thrownValues = {
-  string: () => "a string",
-  number: () => 42,
-  null: () => null,
-  undefined: () => undefined,
-  object: () => ({ code: 7, reason: "a plain object" }),
-  TypeError: () => new TypeError("a TypeError"),
-  RangeError: () => new RangeError("a RangeError"),
-  JobFailed: () => new JobFailed("a JobFailed"),
-} as const;
-
-export type ThrownKind = keyof typeof thrownValues;
-
-/** Throws the value of `kind` (see thrownValues); with `later`, an async job that rejects with it. */
-export function throwValue(kind: ThrownKind, later: boolean): void | Promise<void> {
-  if (!later) throw thrownValues[kind]();
-  return new Promise((_, reject) => setTimeout(() => reject(thrownValues[kind]()), 1));
-}
+// Every kind of value a job may throw (or reject with), and a job that throws it: shared with the
+// other kata that sends errors home.
+export { thrownCases, thrownValues, throwValue, type ThrownKind } from "#toolkit/thrown-values.ts";
 
 /** Every kind of value a job may return: what the caller must get back, as a structured clone. */
 export const returnedValues = {

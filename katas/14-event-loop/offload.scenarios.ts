@@ -12,7 +12,7 @@ import { rule, scenario, type ActorContext, type SharedMemory } from "#threadkat
 import { createRequire } from "node:module";
 import { isDeepStrictEqual } from "node:util";
 import { threadId, type Worker } from "node:worker_threads";
-import { Board, boardWords, primesBelow, returnedValues, slots, slotWord, thrownValues, type ReturnedKind, type ThrownKind } from "./jobs.ts";
+import { Board, boardWords, primesBelow, returnedValues, slots, slotWord, thrownCases, thrownValues, type ReturnedKind } from "./jobs.ts";
 
 const jobs = new URL("./jobs.ts", import.meta.url);
 const crunch = [jobs, "crunch"] as const;
@@ -128,6 +128,20 @@ class Service {
   }
 }
 
+/**
+ * Runs `body` with a new service of `maxWorkers`; then every worker it started must end (once its job
+ * is done). The service is closed whatever happened: every job released, the heartbeat off.
+ */
+async function withService(ctx: ActorContext, board: Int32Array, maxWorkers: number, body: (service: Service) => Promise<void>): Promise<void> {
+  const service = new Service(board, maxWorkers);
+  try {
+    await body(service);
+    await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
+  } finally {
+    service.close();
+  }
+}
+
 /** The first rule of every check: a job that ran on the service's own thread blocked its loop. */
 function ranOffTheLoop(board: Int32Array, slot: number): void {
   const thread = read(board, slot, "thread");
@@ -186,8 +200,7 @@ export const loopStaysResponsive = scenario<Shared>({
   repetitions: 3,
   actors: [
     async ({ board }, ctx) => {
-      const service = new Service(board, 2);
-      try {
+      await withService(ctx, board, 2, async (service) => {
         const n = 20_000 + ctx.repetition;
         ctx.at("run([jobs, \"crunch\"]) (it must return a Promise at once)");
         const result = service.submit(0, n);
@@ -207,10 +220,7 @@ export const loopStaysResponsive = scenario<Shared>({
         rule(value === primesBelow(n), `run() resolved with ${String(value)}, not the job's result ${primesBelow(n)}`);
         const seen = read(board, 0, "beatsAtEnd") - read(board, 0, "beatsAtStart");
         rule(seen >= beatsInFlight, `the job saw only ${seen} heartbeats go by while it ran`);
-        await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
-      } finally {
-        service.close();
-      }
+      });
     },
   ],
 });
@@ -222,8 +232,7 @@ export const jobsRunInParallel = scenario<Shared>({
   repetitions: 3,
   actors: [
     async ({ board }, ctx) => {
-      const service = new Service(board, 2);
-      try {
+      await withService(ctx, board, 2, async (service) => {
         ctx.at("run() twice");
         const results = [0, 1].map((slot) => service.submit(slot, 10_000 + slot));
         await settle(ctx, service, 2, 2, 2);
@@ -241,10 +250,7 @@ export const jobsRunInParallel = scenario<Shared>({
           rule(error === undefined, `run() rejected with ${String(error)}, but the job returned normally`);
           rule(value === primesBelow(10_000 + slot), `job ${slot}: run() resolved with ${String(value)}, not ${primesBelow(10_000 + slot)}`);
         }
-        await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
-      } finally {
-        service.close();
-      }
+      });
     },
   ],
 });
@@ -258,8 +264,7 @@ export const boundedConcurrency = scenario<Shared>({
     async ({ board }, ctx) => {
       const bound = 2;
       const count = 5;
-      const service = new Service(board, bound);
-      try {
+      await withService(ctx, board, bound, async (service) => {
         const n = (slot: number) => 5_000 + 1_000 * slot;
         ctx.at(`run() ${count} times`);
         const results = Array.from({ length: count }, (_, slot) => service.submit(slot, n(slot)));
@@ -280,10 +285,7 @@ export const boundedConcurrency = scenario<Shared>({
           rule(value === primesBelow(n(slot)), `job ${slot}: run() resolved with ${String(value)}, not its own result ${primesBelow(n(slot))}: did each caller get its own job's result?`);
         }
         rule(Atomics.load(board, Board.entered) === count, `${Atomics.load(board, Board.entered)} jobs ran, not ${count}`);
-        await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
-      } finally {
-        service.close();
-      }
+      });
     },
   ],
 });
@@ -358,8 +360,7 @@ function failureScenario(job: "failNow" | "failLater", how: string) {
     repetitions: 3,
     actors: [
       async ({ board }, ctx) => {
-        const service = new Service(board, 2);
-        try {
+        await withService(ctx, board, 2, async (service) => {
           const message = `job ${ctx.repetition} failed`;
           ctx.at(`run([jobs, "${job}"])`);
           const [settled] = (await settleAll(ctx, service, [service.offloader.run([jobs, job], message)])) as [Settled];
@@ -372,10 +373,7 @@ function failureScenario(job: "failNow" | "failLater", how: string) {
           ctx.at(`run([jobs, "primesBelow"])`);
           const count = await service.offloader.run([jobs, "primesBelow"], 1_000 + ctx.repetition);
           rule(count === primesBelow(1_000 + ctx.repetition), `after a failed job, run() resolved with ${String(count)}, not ${primesBelow(1_000 + ctx.repetition)}`);
-          await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
-        } finally {
-          service.close();
-        }
+        });
       },
     ],
   });
@@ -383,14 +381,6 @@ function failureScenario(job: "failNow" | "failLater", how: string) {
 
 export const errorReachesCaller = failureScenario("failNow", "throws");
 export const rejectionReachesCaller = failureScenario("failLater", "rejects");
-
-/** Every kind of thrown value, thrown and (some) rejected by an async job. */
-const thrownCases: Array<[ThrownKind, boolean]> = [
-  ...(Object.keys(thrownValues) as ThrownKind[]).map((kind): [ThrownKind, boolean] => [kind, false]),
-  ["string", true],
-  ["undefined", true],
-  ["TypeError", true],
-];
 
 export const everyThrownValueReachesCaller = scenario<Shared>({
   proves: "whatever a job throws or rejects with (an Error of any class, a string, a number, null, undefined, an object) rejects the caller's promise with it, and every failed job gives its turn back",
@@ -401,8 +391,7 @@ export const everyThrownValueReachesCaller = scenario<Shared>({
   repetitions: Math.ceil(thrownCases.length / 3),
   actors: [
     async ({ board }, ctx) => {
-      const service = new Service(board, 2);
-      try {
+      await withService(ctx, board, 2, async (service) => {
         const cases = thrownCases.slice((ctx.repetition % Math.ceil(thrownCases.length / 3)) * 3).slice(0, 3);
         ctx.at(`run([jobs, "throwValue"]) ${cases.length} times, bound 2`);
         const outcomes = await settleAll(
@@ -426,10 +415,7 @@ export const everyThrownValueReachesCaller = scenario<Shared>({
           }
         }
         await turnsGivenBack(ctx, service, `${cases.length} failed jobs (bound 2)`);
-        await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
-      } finally {
-        service.close();
-      }
+      });
     },
   ],
 });
@@ -441,8 +427,7 @@ export const everyReturnedValueReachesCaller = scenario<Shared>({
   repetitions: 2,
   actors: [
     async ({ board }, ctx) => {
-      const service = new Service(board, 2);
-      try {
+      await withService(ctx, board, 2, async (service) => {
         const kinds = (Object.keys(returnedValues) as ReturnedKind[]).filter((_, i) => i % 2 === ctx.repetition % 2);
         ctx.at(`run([jobs, "returnValue"]) ${kinds.length} times`);
         const outcomes = await settleAll(ctx, service, kinds.map((kind) => service.offloader.run([jobs, "returnValue"], kind)));
@@ -453,10 +438,7 @@ export const everyReturnedValueReachesCaller = scenario<Shared>({
           rule(!rejected, `a job returned ${show(returned)}, but run() rejected with ${show(value)}: only what a job throws rejects`);
           rule(isDeepStrictEqual(value, returned), `a job returned ${show(returned)}, but run() resolved with ${show(value)}`);
         }
-        await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
-      } finally {
-        service.close();
-      }
+      });
     },
   ],
 });
@@ -468,8 +450,7 @@ export const lostWorkersRejectAndGiveTheirTurnBack = scenario<Shared>({
   repetitions: 2,
   actors: [
     async ({ board }, ctx) => {
-      const service = new Service(board, 2);
-      try {
+      await withService(ctx, board, 2, async (service) => {
         const message = "thrown from a timer";
         // Three jobs that lose their worker, more than the bound, in each repetition.
         const cases: Array<["throwUncaught", string] | ["exitNow", number]> =
@@ -493,10 +474,7 @@ export const lostWorkersRejectAndGiveTheirTurnBack = scenario<Shared>({
           else rule(outcome.value.message.includes(String(argument)), `${what}, and run() rejected with ${show(outcome.value)}: name the cause, the worker's exit code ${argument}`);
         }
         await turnsGivenBack(ctx, service, "three jobs whose workers ended without a result");
-        await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
-      } finally {
-        service.close();
-      }
+      });
     },
   ],
 });
@@ -518,8 +496,7 @@ export const waitingJobsStartInOrder = scenario<Shared>({
         rule(error instanceof RangeError && error.message.includes("maxWorkers"), `new Offloader(${bad}) gave ${error === undefined ? "an Offloader" : show(error)}, not a RangeError about maxWorkers`);
       }
       const count = 4;
-      const service = new Service(board, 1);
-      try {
+      await withService(ctx, board, 1, async (service) => {
         ctx.at(`run() ${count} times, bound 1`);
         const results = Array.from({ length: count }, (_, slot) => service.submit(slot, 3_000 + slot));
         for (let next = 0; next < count; next++) {
@@ -537,10 +514,7 @@ export const waitingJobsStartInOrder = scenario<Shared>({
           const { value, error } = await result;
           rule(error === undefined && value === primesBelow(3_000 + slot), `job ${slot}: run() gave ${error === undefined ? String(value) : show(error)}, not its own result ${primesBelow(3_000 + slot)}`);
         }
-        await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
-      } finally {
-        service.close();
-      }
+      });
     },
   ],
 });
