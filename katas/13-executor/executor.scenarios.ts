@@ -289,7 +289,7 @@ export const futureCallbacks = scenario<Shared>({
 });
 
 export const futureEdges = scenario<Shared>({
-  proves: "result(0) and exception(0) of a pending future time out at once; a result() waiting with a timeout rejects with the exception set before it; exception(timeout) gives it; callbacks run after setException(); setException() on a done future throws",
+  proves: "result(0) and exception(0) of a pending future time out at once; a result() waiting with a timeout rejects with the exception set before it; exception(timeout) gives it; callbacks run after setException(); setException() on a done future throws; setRunningOrNotifyCancel() of a running or finished future throws",
   state,
   reset,
   repetitions: 3,
@@ -316,6 +316,10 @@ export const futureEdges = scenario<Shared>({
       rule(throws(() => future.setException(new Error("again"))), `setException() on a done future did not throw (Python: InvalidStateError)`);
       rule(throws(() => future.setResult(1)), `setResult() on a future done with an exception did not throw (Python: InvalidStateError)`);
       rule((await future.exception(0)) === error, `exception(0) of a failed future did not give its exception at once`);
+      rule(throws(() => future.setRunningOrNotifyCancel()), `setRunningOrNotifyCancel() of a finished future did not throw (InvalidStateError): only a pending future can start running`);
+      const running = new Future<number>();
+      rule(running.setRunningOrNotifyCancel(), `setRunningOrNotifyCancel() of a pending future returned false`);
+      rule(throws(() => running.setRunningOrNotifyCancel()), `a second setRunningOrNotifyCancel() did not throw (InvalidStateError): the future was running already`);
     },
   ],
 });
