@@ -180,6 +180,10 @@ export function checkContract(kata: Kata): ContractVerdict {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(0);
+  });
   const wanted = process.argv[2];
   const katas = catalogue.filter((k) => !wanted || k.slug.startsWith(wanted.padStart(2, "0")));
   let failed = 0;

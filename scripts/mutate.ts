@@ -12,7 +12,7 @@
 
 import { Stryker } from "@stryker-mutator/core";
 import type { LogLevel, MutantResult, PartialStrykerOptions } from "@stryker-mutator/api/core";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { catalogue, type Kata } from "../katas/catalogue.ts";
@@ -55,11 +55,18 @@ function strykerOptions(kata: Kata): PartialStrykerOptions {
   return {
     testRunner: "command",
     // vitest directly (not npx): one process fewer per mutant.
-    commandRunner: { command: `node node_modules/vitest/vitest.mjs run katas/${kata.slug}/` },
+    // --bail=1: the first failing test kills the mutant; the rest need not run.
+    commandRunner: { command: `node node_modules/vitest/vitest.mjs run --bail=1 katas/${kata.slug}/` },
     mutate: referenceFiles(kata),
     // The suites want the cores to themselves (their actors are threads): one mutant at a time.
     concurrency: 1,
     coverageAnalysis: "off",
+    // A mutant that hangs the suite is caught by the harness's own deadline (2 s without progress,
+    // then --bail ends the run), so Stryker's time limit is only a backstop. Kept generous: the
+    // limit comes from the first, unmutated run, and on a loaded machine a later run of a mutant the
+    // suite cannot tell apart from the reference takes longer; that must not count as a kill.
+    timeoutMS: 60_000,
+    timeoutFactor: 3,
     reporters: ["html", process.stdout.isTTY ? "progress" : "progress-append-only"],
     htmlReporter: { fileName: `mutation/report/${kata.slug}.html` },
     tempDirName: ".stryker-tmp",
@@ -155,7 +162,11 @@ async function main(args: string[]): Promise<number> {
     ]);
     console.log(table([["file", "line", "mutator", "change"], ...rows]));
   }
-  console.log(`\nreport: mutation/report/${kata.slug}.html   score: ${relativeToRepository(scoresFile)}`);
+  // Every mutant and what became of it, as plain text beside the HTML report.
+  const all = [...results].sort((a, b) => a.fileName.localeCompare(b.fileName) || a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
+  const listing = all.map((m) => [relativeToRepository(m.fileName), String(m.location.start.line), m.status, m.mutatorName, `${original(m, sources)}  →  ${oneLine(m.replacement ?? "")}`]);
+  writeFileSync(path.join(repositoryRoot, "mutation", "report", `${kata.slug}.txt`), `${table([["file", "line", "status", "mutator", "change"], ...listing])}\n`);
+  console.log(`\nreport: mutation/report/${kata.slug}.html (every mutant: ${kata.slug}.txt)   score: ${relativeToRepository(scoresFile)}`);
   return survivors.length === 0 ? 0 : 1;
 }
 
