@@ -114,6 +114,7 @@ export class Thread {
     const expired = new Promise<void>((resolve) => {
       const check = () => {
         const left = deadline - performance.now();
+        // Stryker disable next-line EqualityOperator,MethodExpression: a timer that comes early (at 0 left, or floored) only looks again
         if (left > 0) timer = setTimeout(check, Math.ceil(left));
         else resolve();
       };
