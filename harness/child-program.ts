@@ -280,6 +280,10 @@ async function bundleProgram(kata: string, entryFile: string): Promise<string> {
 
 export function describeExit(exit: Exit): string {
   if (exit.signal) return `killed by ${exit.signal}`;
+  // Node's own code when the event loop runs dry while the module's top-level await still waits.
+  if (exit.code === 13) {
+    return `exit code 13: the program's top-level promise never settled (it still awaited something when nothing was left to keep the program alive)`;
+  }
   return `exit code ${exit.code}`;
 }
 

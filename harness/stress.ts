@@ -332,6 +332,8 @@ class Watch {
     const frames = learnerFrames(error.stack);
     const message = shortenPaths(error.message);
     if (error.name === "NotImplementedError") return new NotImplemented(message, frames.slice(0, 1));
+    // A module a thread was to run could not be bundled (toolkit/start-worker.ts): the code does not load.
+    if (error.name === "ModuleLoadError") return new LoadFailure(message);
     const where = `${this.place.scenario}, actor ${actor}, repetition ${this.repetitionOf(actor)}`;
     // Code a thread was to run could not be bundled (toolkit/start-worker.ts): not a verdict on it.
     if (error.name === "ScenarioLoadError") return new LoadFailure(`actor ${actor}: ${message}\n${this.footer(where)}`, frames);

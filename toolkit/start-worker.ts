@@ -22,8 +22,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { importAliases, repositoryRoot, resolveImport } from "../harness/under-test.ts";
-import { bundleCache, rememberBundle, rememberedBundle, ScenarioLoadError, workerBundleOptions, writeBundle } from "../harness/worker-bundle.ts";
+import { bundleCache, rememberBundle, rememberedBundle, workerBundleOptions, writeBundle } from "../harness/worker-bundle.ts";
 import { threadResourceLimits } from "../harness/limits.ts";
+
+/** A target or bootstrap module that could not be bundled (a syntax error, a missing export): the harness reports it as a load failure. */
+export class ModuleLoadError extends Error {
+  override name = "ModuleLoadError";
+}
 
 /** A function exported by a module: what a thread runs. */
 export type Target = readonly [module: string | URL, exportName: string];
@@ -74,7 +79,7 @@ function bundleFor(target: Target, bootstrap: Target): string {
  * Bundles one TypeScript entry for a worker thread, synchronously (esbuild's buildSync: plugins
  * cannot run, so package.json's "imports" are aliases: #kata/ follows THREADKATA_SOURCE and
  * THREADKATA_SWAP, as in the harness's bundles), once per thread and entry. Returns the bundle's
- * file: URL; throws ScenarioLoadError (a load failure, as the harness reports it) if it cannot.
+ * file: URL; throws ModuleLoadError (a load failure, as the harness reports it) if it cannot.
  */
 export function bundleSync(stdin: { contents: string; resolveDir: string; sourcefile: string }, directory: string, stem: string, what: string): string {
   const alias = importAliases();
@@ -91,7 +96,7 @@ export function bundleSync(stdin: { contents: string; resolveDir: string; source
   } catch (failure) {
     const errors = (failure as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors;
     const text = errors?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)).join("\n");
-    throw new ScenarioLoadError(`could not load ${what}:\n${text ?? String(failure)}`);
+    throw new ModuleLoadError(`could not load ${what}:\n${text ?? String(failure)}`);
   }
   const url = writeBundle(result.outputFiles[0]!.contents, directory, stem);
   rememberBundle(directory, key, url, Object.keys(result.metafile!.inputs).map((input) => path.resolve(repositoryRoot, input)));

@@ -93,6 +93,12 @@ describe("harness", () => {
     expect(error.message).toMatch(/exit code 3/);
   });
 
+  test("a thread's module that cannot be bundled is a load failure, not a hang or a crash", async () => {
+    const error = await failure(new ActorPool("00-fixture", misbehaving), "startsUnloadableThread");
+    expect(error.name).toBe("ScenarioLoadError");
+    expect(error.message).toMatch(/could not load .*noSuchExport/);
+  });
+
   test("a forbidden outcome shows the histogram of every outcome seen", async () => {
     const error = await failure(new ActorPool("00-fixture", misbehaving), "sometimesForbidden");
     expect(error.name).toBe("ForbiddenOutcome");

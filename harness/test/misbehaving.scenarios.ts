@@ -2,6 +2,7 @@
 
 import { NotImplementedError } from "#threadkata/errors.ts";
 import { acceptable, crowd, forbidden, nameLock, rule, scenario, type ActorContext } from "#threadkata/scenario.ts";
+import { startWorker } from "#toolkit/start-worker.ts";
 import { TicketLock } from "#toolkit/ticket-lock.ts";
 
 const nothing = () => ({});
@@ -60,6 +61,12 @@ function learnerCode(): never {
 export const throws = scenario({
   state: nothing,
   actors: [() => learnerCode()],
+});
+
+/** Starts a thread on a module that cannot be bundled (no such export): toolkit/start-worker.ts throws ModuleLoadError. */
+export const startsUnloadableThread = scenario({
+  state: nothing,
+  actors: [() => void startWorker([new URL("./misbehaving.scenarios.ts", import.meta.url), "noSuchExport"], { bootstrap: [new URL("./misbehaving.scenarios.ts", import.meta.url), "alsoMissing"] })],
 });
 
 export const exits = scenario({

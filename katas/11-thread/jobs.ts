@@ -6,7 +6,8 @@
 // Arguments arrive by structured clone; an Int32Array over a SharedArrayBuffer arrives as a view on
 // the same memory, so the thread and the test share it.
 
-import { currentThread, log, logging } from "#kata/11-thread/thread.ts";
+import { parentPort } from "node:worker_threads";
+import { currentThread, enumerate, log, logging } from "#kata/11-thread/thread.ts";
 
 /** A thread's report, in `report` (17 words): its ident, then its name and a log line, as text. */
 export const reportWords = 17;
@@ -77,4 +78,40 @@ function readText(words: Int32Array, at: number): string {
   const bytes = new Uint8Array(words.buffer, words.byteOffset + at * 4, textBytes);
   const end = bytes.indexOf(0);
   return new TextDecoder().decode(bytes.slice(0, end < 0 ? textBytes : end));
+}
+
+// Every kind of value a target may throw (or reject with), and a target that throws it: shared with the
+// other kata that sends errors home.
+export { thrownCases, thrownValues, throwValue, type ThrownKind } from "#toolkit/thrown-values.ts";
+
+/**
+ * Writes what this thread sees of the world into `words`: enumerate().length, whether enumerate()
+ * starts with currentThread(), currentThread().daemon and currentThread().isAlive(), as 0 or 1.
+ */
+export function reportWorld(words: Int32Array): void {
+  const listed = enumerate();
+  const me = currentThread();
+  Atomics.store(words, 0, listed.length);
+  Atomics.store(words, 1, listed[0] === me ? 1 : 0);
+  Atomics.store(words, 2, me.daemon ? 1 : 0);
+  Atomics.store(words, 3, me.isAlive() ? 1 : 0);
+  Atomics.store(words, 4, 1);
+}
+
+/** Throws from a timer, after the target has returned: the error escapes the target and bootstrap() alike. */
+export function throwUncaught(message: string): void {
+  setTimeout(() => failingStep(message), 1);
+}
+
+/** A target that talks to its parent itself (parentPort.postMessage): none of these is an exception. */
+export function postsToParent(): void {
+  parentPort?.postMessage(null);
+  parentPort?.postMessage("a string");
+  parentPort?.postMessage({ threadkata: "hello" });
+  parentPort?.postMessage({ note: "not an error" });
+}
+
+/** Throws JobFailed("called with N arguments"): what a thread made without args passes to its target. */
+export function failWithArgumentCount(...args: unknown[]): void {
+  failingStep(`called with ${args.length} arguments`);
 }

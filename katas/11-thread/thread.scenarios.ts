@@ -5,8 +5,9 @@
 
 import { currentThread, enumerate, Thread, type ExceptHookArgs } from "#kata/11-thread/thread.ts";
 import { rule, scenario, throws, type ActorContext, type SharedMemory } from "#threadkata/scenario.ts";
+import { isDeepStrictEqual } from "node:util";
 import { threadId } from "node:worker_threads";
-import { readReport, reportWords } from "./jobs.ts";
+import { readReport, reportWords, thrownCases, thrownValues } from "./jobs.ts";
 
 const jobs = new URL("./jobs.ts", import.meta.url);
 const slots = 8;
@@ -122,7 +123,7 @@ export const startTwice = scenario<Shared>({
       ctx.at("start()");
       thread.start();
       ctx.at("start() again");
-      rule(throws(() => thread.start()), `a second start() of a running thread did not throw (Python: RuntimeError: threads can only be started once)`);
+      rule(await fails(() => thread.start()), `a second start() of a running thread did not throw an Error that says why (Python: RuntimeError: threads can only be started once)`);
       open(shared, 0);
       ctx.at("join()");
       await thread.join();
@@ -176,7 +177,7 @@ export const namesAndIdents = scenario<Shared>({
         ...[2, 3, 4].map((slot) => new Thread({ target: [jobs, "reportSelf"], args: [shared.reports[slot]] })),
       ];
       const defaults = threads.slice(2).map((t) => t.name);
-      rule(new Set(defaults).size === 3 && !defaults.some((n) => given.includes(n) || n === "MainThread"), `threads made without a name got the names ${JSON.stringify(defaults)}: each needs its own ("Thread-1", "Thread-2", ...)`);
+      rule(new Set(defaults).size === 3 && defaults.every((n) => /^Thread-\d+$/.test(n)), `threads made without a name got the names ${JSON.stringify(defaults)}: each needs its own ("Thread-1", "Thread-2", ...)`);
       for (const [slot, thread] of threads.entries()) {
         rule(thread.ident === undefined, `${thread.name}.ident was ${thread.ident} before start(): there is no thread yet`);
         ctx.at(`${thread.name}.start()`);
@@ -297,12 +298,207 @@ export const defaultHookPrints = scenario<Shared>({
         thread.start();
         ctx.at("join()");
         await thread.join();
+        const quiet = new Thread({ target: [jobs, "throwValue"], args: ["string", false], name: "quiet" });
+        ctx.at(`"quiet".start() (it throws a string: no stack)`);
+        quiet.start();
+        await quiet.join();
       } finally {
         console.error = saved;
       }
-      const text = printed.join("\n");
+      const all = printed.join("\n");
+      const at = all.indexOf("Exception in thread quiet:");
+      rule(at >= 0 && all.slice(at).includes("a string"), `for a thread that threw the string "a string" (no stack), the default excepthook printed ${JSON.stringify(all.slice(Math.max(0, at)).slice(0, 80))}: "Exception in thread quiet:" and the value`);
+      const text = (at >= 0 ? all.slice(0, at) : all).trimEnd();
       rule(text.startsWith("Exception in thread loud:"), `the default excepthook printed (console.error) ${JSON.stringify(text.slice(0, 80))}, not "Exception in thread loud:" first`);
       rule(text.includes("printed and survived") && /failingStep/.test(text), `the default excepthook did not print the error and its stack:\n${text}`);
+    },
+  ],
+});
+
+/**
+ * Whether a call fails with an Error that says why (a message): it throws one, or returns a promise
+ * that rejects with one within a few turns of the loop.
+ */
+async function fails(call: () => unknown): Promise<boolean> {
+  let result: unknown;
+  try {
+    result = call();
+  } catch (error) {
+    return saysWhy(error);
+  }
+  if (!(result instanceof Promise)) return false;
+  let rejected: unknown;
+  result.catch((error: unknown) => (rejected = error ?? "undefined"));
+  await turns();
+  return saysWhy(rejected);
+}
+
+function saysWhy(error: unknown): boolean {
+  return error instanceof Error && error.message.length > 0;
+}
+
+export const joinEdges = scenario<Shared>({
+  proves: "join(0) returns at once with the thread alive; a timeout counts from the call to join(); join(timeout) resolves at the thread's end, long before a long timeout; join() of an ended thread resolves at once; join() before start() and of the current thread fail",
+  state,
+  reset,
+  repetitions: 2,
+  actors: [
+    async (shared, ctx) => {
+      const thread = gated(shared, 0, "held");
+      ctx.at("join() before start()");
+      rule(await fails(() => thread.join()), `join() of a thread not yet started did not fail with an Error that says why (Python: RuntimeError: cannot join thread before it is started)`);
+      ctx.at("currentThread().join()");
+      rule(await fails(() => currentThread().join()), `currentThread().join() did not fail with an Error that says why: a thread that waits for its own end waits for ever (Python: RuntimeError: cannot join current thread)`);
+      const startedAt = performance.now();
+      ctx.at("start()");
+      thread.start();
+      untilArrived(shared, 0, ctx, "held");
+      ctx.at("join(0)");
+      await thread.join(0);
+      rule(thread.isAlive(), `join(0) returned and isAlive() was false, but "held" was still at its gate`);
+      // Let more time pass since start() than the timeout below: it must count from the call.
+      const timeout = 30;
+      ctx.at(`letting ${timeout + 10} ms pass since start()`);
+      while (performance.now() - startedAt < timeout + 10) await new Promise((resolve) => setTimeout(resolve, 5));
+      ctx.at(`join(${timeout})`);
+      const called = performance.now();
+      await thread.join(timeout);
+      const waited = performance.now() - called;
+      rule(waited >= timeout - 1, `join(${timeout}) returned ${waited.toFixed(1)} ms after it was called, ${(performance.now() - startedAt).toFixed(0)} ms after start(): a timeout counts from the call to join(), not from start()`);
+      rule(thread.isAlive(), `after join(${timeout}) returned on its timeout, isAlive() was false, but "held" was still at its gate`);
+      ctx.at("join(60000) of a thread that the test lets go (it must resolve at the thread's end, not at the timeout)");
+      const joined = thread.join(60_000);
+      open(shared, 0);
+      await joined;
+      rule(!thread.isAlive() && Atomics.load(shared.done, 0) === 1, `join(60000) resolved before "held" had ended`);
+      ctx.at("join() of a thread that has ended");
+      await thread.join();
+      ctx.at("join(60000) of a thread that has ended");
+      await thread.join(60_000);
+      rule(!thread.isAlive(), `isAlive() was true after the thread had ended`);
+    },
+  ],
+});
+
+export const everyThrownValueReachesHook = scenario<Shared>({
+  proves: "whatever a target throws or rejects with reaches Thread.excepthook once, with its own thread, excType (the Error's name, or typeof the value) and the value; several threads failing at once each report their own",
+  state,
+  reset,
+  // Three or two threads per repetition: the harness's deadline counts from one repetition to the
+  // next, and eleven threads starting at once on a loaded machine could take longer than it.
+  repetitions: Math.ceil(thrownCases.length / 3),
+  actors: [
+    async (_shared, ctx) => {
+      const cases = thrownCases.slice((ctx.repetition % Math.ceil(thrownCases.length / 3)) * 3).slice(0, 3);
+      const calls: ExceptHookArgs[] = [];
+      const saved = Thread.excepthook;
+      Thread.excepthook = (args) => calls.push(args);
+      try {
+        const threads = cases.map(([kind, later]) => new Thread({ target: [jobs, "throwValue"], args: [kind, later], name: `${later ? "rejects" : "throws"} ${kind}` }));
+        ctx.at(`start() ${threads.length} failing threads at once`);
+        for (const thread of threads) thread.start();
+        for (const thread of threads) {
+          ctx.at(`"${thread.name}".join()`);
+          await thread.join();
+        }
+      } finally {
+        Thread.excepthook = saved;
+      }
+      for (const [kind, later] of cases) {
+        const name = `${later ? "rejects" : "throws"} ${kind}`;
+        const thrown = thrownValues[kind]();
+        const mine = calls.filter((args) => args.thread?.name === name);
+        rule(mine.length === 1, `the thread "${name}" ${later ? "rejected with" : "threw"} ${String(thrown)}; Thread.excepthook was called ${mine.length} times for it, not once (${calls.length} calls for ${cases.length} threads failing at once)`);
+        const [{ excType, excValue, excTraceback }] = mine as [ExceptHookArgs];
+        const wantType = thrown instanceof Error ? thrown.name : typeof thrown;
+        rule(excType === wantType, `the thread "${name}": excepthook's args.excType was "${excType}", not "${wantType}" (the Error's name, or typeof the value when it is no Error)`);
+        if (thrown instanceof Error) {
+          rule(excValue instanceof Error && excValue.message === thrown.message, `the thread "${name}": excepthook's args.excValue was ${String(excValue)}, not the Error "${thrown.message}"`);
+          rule(/thrown-values\.ts:\d+/.test(excTraceback), `the thread "${name}": excepthook's args.excTraceback does not show where the error was made (toolkit/thrown-values.ts):\n${excTraceback}`);
+        } else {
+          rule(isDeepStrictEqual(excValue, thrown), `the thread "${name}": excepthook's args.excValue was ${JSON.stringify(excValue)}, not the value thrown, ${JSON.stringify(thrown)}`);
+          rule(excTraceback === "", `the thread "${name}" threw a value with no stack, and excepthook's args.excTraceback was ${JSON.stringify(excTraceback)}, not ""`);
+        }
+      }
+    },
+  ],
+});
+
+export const insideAStartedThread = scenario<Shared>({
+  proves: "inside a started thread, currentThread() is alive and has the thread's daemon flag, and enumerate() starts with it",
+  state,
+  reset,
+  repetitions: 1,
+  actors: [
+    async (shared, ctx) => {
+      for (const [slot, daemon] of [[0, true], [1, false]] as const) {
+        const words = shared.reports[slot]!;
+        const thread = new Thread({ target: [jobs, "reportWorld"], args: [words], name: daemon ? "a daemon" : "not a daemon", daemon });
+        rule(thread.daemon === daemon, `new Thread({ daemon: ${daemon} }).daemon was ${thread.daemon}`);
+        ctx.at(`"${thread.name}".start()`);
+        thread.start();
+        ctx.at(`"${thread.name}".join()`);
+        await thread.join();
+        rule(Atomics.load(words, 4) === 1, `the target of "${thread.name}" never ran`);
+        rule(Atomics.load(words, 1) === 1, `inside "${thread.name}", enumerate() did not start with currentThread() (it listed ${Atomics.load(words, 0)} threads)`);
+        rule(Atomics.load(words, 0) === 1, `inside "${thread.name}", which started no thread, enumerate() listed ${Atomics.load(words, 0)} threads, not 1 (itself)`);
+        rule(Atomics.load(words, 2) === (daemon ? 1 : 0), `inside "${thread.name}", currentThread().daemon was ${!daemon}`);
+        rule(Atomics.load(words, 3) === 1, `inside "${thread.name}", currentThread().isAlive() was false: the thread is running`);
+      }
+    },
+  ],
+});
+
+export const rarerPaths = scenario<Shared>({
+  proves: "a Thread without a target runs nothing and ends; a target's own parentPort messages are no exceptions; an error that escapes the target (from a timer) reaches the hook; a thread made without args calls its target with none; defaults: daemon false, name Thread-N",
+  state,
+  reset,
+  repetitions: 1,
+  actors: [
+    async (_shared, ctx) => {
+      const calls: ExceptHookArgs[] = [];
+      const saved = Thread.excepthook;
+      Thread.excepthook = (args) => calls.push(args);
+      try {
+        const idle = new Thread();
+        rule(idle.daemon === false, `new Thread().daemon was ${String(idle.daemon)}, not false`);
+        rule(/^Thread-\d+$/.test(idle.name), `new Thread().name was "${idle.name}", not "Thread-N"`);
+        ctx.at("start() of a Thread without a target");
+        idle.start();
+        ctx.at("join() of a Thread without a target");
+        await idle.join();
+        rule(!idle.isAlive() && !enumerate().includes(idle), `a Thread without a target had not ended after join() (Python's Thread() runs nothing): isAlive() ${idle.isAlive()}`);
+        rule(throws(() => idle.start()), `a second start() of a Thread without a target did not throw`);
+
+        const chatty = new Thread({ target: [jobs, "postsToParent"], name: "chatty" });
+        ctx.at(`"chatty".start()`);
+        chatty.start();
+        ctx.at(`"chatty".join()`);
+        await chatty.join();
+        rule(calls.length === 0, `a target that posted its own messages (null, "a string", { threadkata: "hello" }, { note }) to parentPort and returned made excepthook run ${calls.length} times: only an exception reaches the hook`);
+
+        const message = `escaped ${ctx.repetition}`;
+        const escaping = new Thread({ target: [jobs, "throwUncaught"], args: [message], name: "escaping" });
+        ctx.at(`"escaping".start()`);
+        escaping.start();
+        ctx.at(`"escaping".join() (its target throws from a timer, after it returned)`);
+        await escaping.join();
+        const escaped = calls.filter((args) => args.thread === escaping);
+        rule(escaped.length === 1, `a target's timer threw JobFailed("${message}") after the target had returned (the error escapes bootstrap: the Worker's "error" event); excepthook ran ${escaped.length} times for it, not once`);
+        rule(escaped[0]!.excType === "JobFailed" && escaped[0]!.excValue instanceof Error && escaped[0]!.excValue.message === message, `for an error that escaped the target, excepthook got excType "${escaped[0]!.excType}" and ${String(escaped[0]!.excValue)}`);
+        rule(!escaping.isAlive(), `"escaping" was alive after join() resolved`);
+
+        const bare = new Thread({ target: [jobs, "failWithArgumentCount"], name: "bare" });
+        ctx.at(`"bare".start()`);
+        bare.start();
+        ctx.at(`"bare".join()`);
+        await bare.join();
+        const bareCalls = calls.filter((args) => args.thread === bare);
+        const got = bareCalls[0]?.excValue instanceof Error ? bareCalls[0].excValue.message : String(bareCalls[0]?.excValue);
+        rule(bareCalls.length === 1 && got === "called with 0 arguments", `a Thread made without args ran its target and got ${got}, not "called with 0 arguments" (args defaults to [])`);
+      } finally {
+        Thread.excepthook = saved;
+      }
     },
   ],
 });

@@ -57,7 +57,8 @@ export class Thread {
    * gives you the Worker. Throws if the thread was started before.
    */
   start(): void {
-    // TODO: start a Worker, remember its threadId, listen to its events ("message", "error", "exit").
+    // TODO: start a Worker, remember its threadId, listen to its events ("message", "error", "exit"),
+    // and last, unref() it if it is a daemon.
     throw new NotImplementedError("11-thread", "start()");
   }
 

@@ -8,9 +8,18 @@ import path from "node:path";
 import { describe, test } from "vitest";
 import { describeExit, kataProgram, patienceMs, type Exit, type RunningProgram } from "#threadkata/child-program.ts";
 import { ForbiddenOutcome, RuleBroken } from "#threadkata/failures.ts";
+import { kataSuite } from "#threadkata/suite.ts";
 import type { ProgramOptions } from "./program.ts";
+import type * as scenarios from "./stop-event.scenarios.ts";
 
 const program = kataProgram("12-shutdown", new URL("./program.ts", import.meta.url));
+const stopEvent = kataSuite<typeof scenarios>("12-shutdown", new URL("./stop-event.scenarios.ts", import.meta.url));
+
+describe("12-shutdown: the stop event", () => {
+  test("a new event is not set; wait(0) and wait(-1) return false; once set, wait() returns true at once; one event over one memory", () => stopEvent.stress("stopEventBasics"));
+  test("wait(timeout) returns false once the timeout has passed, never before", () => stopEvent.stress("waitTimesOut"));
+  test("set() wakes every thread asleep in wait(), with or without a timeout", () => stopEvent.stress("setWakesEverySleeper"));
+});
 
 /** An idle writer sleeps this long in stop.wait(): far past any deadline here, so only a wake-up ends it. */
 const idleMs = 60_000;
@@ -48,6 +57,19 @@ async function judgeRecords(run: RunningProgram, when: string): Promise<void> {
   );
 }
 
+/** serve() resolved only once every writer had ended: its line comes after every "wN done". */
+async function judgeServeAfterWriters(run: RunningProgram, writers: number): Promise<void> {
+  const returned = run.stdout.indexOf("main: serve() returned");
+  const early = writerNames(writers).filter((name) => run.stdout.indexOf(`${name} done`) > returned);
+  if (returned >= 0 && early.length) {
+    throw await run.fail(
+      RuleBroken,
+      `serve() returned before writer${early.length > 1 ? "s" : ""} ${early.join(", ")} had ended: it resolves once every writer has ended ` +
+        `(await each one's "exit", as Python's main thread would join() them), not as soon as they are started`,
+    );
+  }
+}
+
 /** A graceful end: not killed by the signal, exit code 0, every writer done, serve() returned. */
 async function judgeGracefulExit(run: RunningProgram, exit: Exit, signal: string, writers: number): Promise<void> {
   if (exit.signal) {
@@ -70,6 +92,7 @@ async function judgeGracefulExit(run: RunningProgram, exit: Exit, signal: string
   if (!run.printed("main: serve() returned")) {
     throw await run.fail(RuleBroken, `after ${signal} the program ended (exit code 0) without serve() returning: do not end the program from inside serve(); let it resolve`);
   }
+  await judgeServeAfterWriters(run, writers);
 }
 
 /** Waits until the writers sleep in Atomics.wait on the stop event's word: then, and only then, a signal tests the wake-up. */
@@ -112,6 +135,7 @@ describe("12-shutdown: daemon threads and graceful shutdown", () => {
         `thread must not keep the program alive (worker.unref()), so it should have ended by itself`,
     );
     await judgeRecords(run, "when the writers ended by themselves");
+    await judgeServeAfterWriters(run, writers);
     const accepted = run.stdout.filter((line) => line.startsWith("accepted ")).length;
     if (accepted !== writers * records) throw await run.fail(RuleBroken, `the writers accepted ${accepted} records, not ${writers * records}`);
     if (exit.signal || exit.code !== 0) throw await run.fail(RuleBroken, `the program ended with ${describeExit(exit)}, not exit code 0`);

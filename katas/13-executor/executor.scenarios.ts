@@ -24,6 +24,7 @@ const failNow = [tasks, "failNow"] as const;
 const failLater = [tasks, "failLater"] as const;
 const throwValue = [tasks, "throwValue"] as const;
 const typeErrorNow = [tasks, "typeErrorNow"] as const;
+const throwRange = [tasks, "throwRange"] as const;
 const exitNow = [tasks, "exitNow"] as const;
 const exhaustMemory = [tasks, "exhaustMemory"] as const;
 const setup = [tasks, "setup"] as const;
@@ -105,7 +106,7 @@ const nameOf = (error: unknown) => (error instanceof Error ? error.name : `${typ
 
 /** Runs `body` with a new executor; whatever happens, opens every gate and shuts it down (again,
  *  if `body` did: as in Python, a second shutdown() is harmless). */
-async function withPool(shared: Shared, options: ExecutorOptions, body: (executor: ThreadPoolExecutor) => Promise<void>): Promise<void> {
+async function withPool(ctx: ActorContext, shared: Shared, options: ExecutorOptions, body: (executor: ThreadPoolExecutor) => Promise<void>): Promise<void> {
   const executor = new ThreadPoolExecutor(options);
   let failed = true;
   try {
@@ -121,7 +122,13 @@ async function withPool(shared: Shared, options: ExecutorOptions, body: (executo
       }
     }
   }
+  ctx.at("shutdown() at the end of the test: waiting for the pool's threads to finish and exit");
   await executor.shutdown();
+}
+
+/** Names a wait for results: if it never ends, the pool's threads are where to look, not submit(). */
+function awaitingPool(ctx: ActorContext, what: string): void {
+  ctx.at(`awaiting ${what}: run on the pool's threads (is one stuck? was one started?)`);
 }
 
 // ---------------------------------------------------------------- 1 Future
@@ -281,6 +288,42 @@ export const futureCallbacks = scenario<Shared>({
   ],
 });
 
+export const futureEdges = scenario<Shared>({
+  proves: "result(0) and exception(0) of a pending future time out at once; a result() waiting with a timeout rejects with the exception set before it; exception(timeout) gives it; callbacks run after setException(); setException() on a done future throws; setRunningOrNotifyCancel() of a running or finished future throws",
+  state,
+  reset,
+  repetitions: 3,
+  actors: [
+    async (_shared, ctx) => {
+      const future = new Future<number>();
+      for (const call of ["result", "exception"] as const) {
+        ctx.at(`${call}(0) of a pending future`);
+        const error = await rejection(future[call](0));
+        rule(nameOf(error) === "TimeoutError", `${call}(0) of a pending future gave ${nameOf(error)}, not a TimeoutError: a timeout of 0 means "do not wait"`);
+      }
+      rule(!future.done(), `the future was done after result(0) timed out`);
+      const waiting = track(future.result(10_000));
+      const caught = track(future.exception(10_000));
+      let called = 0;
+      future.addDoneCallback((f) => (called += f.done() ? 1 : 100));
+      const error = new RangeError(`out of range ${ctx.repetition}`);
+      ctx.at("setException()");
+      future.setException(error);
+      await turns();
+      rule(waiting.settled && waiting.error === error, `result(10000), waiting when setException() was called, ${waiting.settled ? `gave ${nameOf(waiting.error ?? waiting.value)}` : "never settled"}, not the exception at once`);
+      rule(caught.settled && caught.value === error, `exception(10000), waiting when setException() was called, ${caught.settled ? `gave ${nameOf(caught.value ?? caught.error)}` : "never settled"}, not the exception`);
+      rule(called === 1, `a done callback ran ${called === 0 ? "not at all" : called >= 100 ? "while done() was false" : `${called} times`} after setException()`);
+      rule(throws(() => future.setException(new Error("again"))), `setException() on a done future did not throw (Python: InvalidStateError)`);
+      rule(throws(() => future.setResult(1)), `setResult() on a future done with an exception did not throw (Python: InvalidStateError)`);
+      rule((await future.exception(0)) === error, `exception(0) of a failed future did not give its exception at once`);
+      rule(throws(() => future.setRunningOrNotifyCancel()), `setRunningOrNotifyCancel() of a finished future did not throw (InvalidStateError): only a pending future can start running`);
+      const running = new Future<number>();
+      rule(running.setRunningOrNotifyCancel(), `setRunningOrNotifyCancel() of a pending future returned false`);
+      rule(throws(() => running.setRunningOrNotifyCancel()), `a second setRunningOrNotifyCancel() did not throw (InvalidStateError): the future was running already`);
+    },
+  ],
+});
+
 // ---------------------------------------------------------------- 2 dispatch
 
 export const manyTasks = scenario<Shared>({
@@ -290,7 +333,7 @@ export const manyTasks = scenario<Shared>({
   repetitions: 2,
   actors: [
     async (shared, ctx) => {
-      await withPool(shared, { maxWorkers: 3 }, async (executor) => {
+      await withPool(ctx, shared, { maxWorkers: 3 }, async (executor) => {
         const count = 3000 + ctx.repetition;
         ctx.at(`submit() ${count} tasks`);
         const futures = Array.from({ length: count }, (_, i) => executor.submit<number>(i % 10 === 0 ? incLater : inc, i));
@@ -316,7 +359,7 @@ export const boundedConcurrency = scenario<Shared>({
       const { board } = shared;
       const maxWorkers = 2 + (ctx.repetition % 2);
       const count = 3 * maxWorkers;
-      await withPool(shared, { maxWorkers }, async (executor) => {
+      await withPool(ctx, shared, { maxWorkers }, async (executor) => {
         ctx.at("submit()");
         const futures = Array.from({ length: count }, (_, slot) => executor.submit<number>(held, board, slot));
         await eventually(ctx, `${maxWorkers} tasks are running`, () => totalArrived(board) >= maxWorkers);
@@ -358,16 +401,18 @@ export const workersReused = scenario<Shared>({
   actors: [
     async (shared, ctx) => {
       const { board } = shared;
-      await withPool(shared, { maxWorkers: 2 }, async (executor) => {
+      await withPool(ctx, shared, { maxWorkers: 2 }, async (executor) => {
         // Ten waves of six, each checked as it comes back: a pool that starts a thread per task is
         // caught by the threads' identities after the first wave, long before it is merely slow.
         const threads = new Set<number>();
         for (let wave = 1; wave <= 10; wave++) {
           ctx.at(`submit() 6 tasks, wave ${wave} of 10`);
-          const ids = await Promise.all([
+          const wave6 = [
             ...Array.from({ length: 3 }, () => executor.submit<[number, string]>(whoAmI).then(([id]) => id)),
             ...Array.from({ length: 3 }, () => executor.submit<number>(busy, board, 20)),
-          ]);
+          ];
+          awaitingPool(ctx, `the 6 results of wave ${wave}`);
+          const ids = await Promise.all(wave6);
           for (const id of ids) threads.add(id);
           rule(!threads.has(threadId), `a task ran on the thread that submitted it (threadId ${threadId}): tasks run on the pool's workers`);
           rule(threads.size <= 2, `${wave * 6} tasks ran on ${threads.size} different threads with maxWorkers 2: start a worker once and send it task after task (a new thread costs its start-up every time)`);
@@ -386,7 +431,7 @@ export const blockedTaskDoesNotBlockOthers = scenario<Shared>({
   actors: [
     async (shared, ctx) => {
       const { board } = shared;
-      await withPool(shared, { maxWorkers: 2 }, async (executor) => {
+      await withPool(ctx, shared, { maxWorkers: 2 }, async (executor) => {
         ctx.at("submit()");
         const blocker = executor.submit<number>(held, board, 0);
         const quick = Array.from({ length: 200 }, (_, i) => executor.submit<number>(inc, i));
@@ -407,9 +452,11 @@ export const initializerAndNames = scenario<Shared>({
   repetitions: 2,
   actors: [
     async (shared, ctx) => {
-      await withPool(shared, { maxWorkers: 2, initializer: setup, initArgs: ["ready"], threadNamePrefix: "crawler" }, async (executor) => {
+      await withPool(ctx, shared, { maxWorkers: 2, initializer: setup, initArgs: ["ready"], threadNamePrefix: "crawler" }, async (executor) => {
         ctx.at("submit(readSetup)");
-        const seen = await Promise.all(Array.from({ length: 20 }, () => Promise.all([executor.submit<string>(readSetup), executor.submit<[number, string]>(whoAmI)])));
+        const submitted = Array.from({ length: 20 }, () => Promise.all([executor.submit<string>(readSetup), executor.submit<[number, string]>(whoAmI)]));
+        awaitingPool(ctx, "20 readSetup() and whoAmI() after the initializer");
+        const seen = await Promise.all(submitted);
         for (const [setting, [, name]] of seen) {
           rule(/^crawler_\d+$/.test(name), `a worker of an executor with threadNamePrefix "crawler" was named "${name}", not crawler_N (give startTaskWorker a name)`);
           rule(typeof setting === "string" && /^ready in crawler_\d+$/.test(setting), `a task saw the initializer's work as ${JSON.stringify(setting)}, not "ready in crawler_N": run initializer(...initArgs) in each worker before its first task`);
@@ -420,7 +467,9 @@ export const initializerAndNames = scenario<Shared>({
         const expected = Math.min(32, os.availableParallelism() + 4);
         rule(defaults.maxWorkers === expected, `maxWorkers defaulted to ${defaults.maxWorkers}, not min(32, cpus + 4) = ${expected}`);
         ctx.at("submit(whoAmI) on a default executor");
-        const [, name] = await defaults.submit<[number, string]>(whoAmI);
+        const mine = defaults.submit<[number, string]>(whoAmI);
+        awaitingPool(ctx, "whoAmI() on a default executor");
+        const [, name] = await mine;
         rule(/^ThreadPoolExecutor-\d+_\d+$/.test(name), `a default worker was named "${name}", not ThreadPoolExecutor-N_M`);
       } finally {
         await defaults.shutdown();
@@ -449,7 +498,7 @@ export const exceptionsKeepIdentity = scenario<Shared>({
   repetitions: 3,
   actors: [
     async (shared, ctx) => {
-      await withPool(shared, { maxWorkers: 2 }, async (executor) => {
+      await withPool(ctx, shared, { maxWorkers: 2 }, async (executor) => {
         for (const [task, how] of [
           [failNow, "a task that throws"],
           [failLater, "an async task that rejects"],
@@ -473,7 +522,7 @@ export const otherThrows = scenario<Shared>({
   repetitions: 3,
   actors: [
     async (shared, ctx) => {
-      await withPool(shared, { maxWorkers: 1 }, async (executor) => {
+      await withPool(ctx, shared, { maxWorkers: 1 }, async (executor) => {
         ctx.at("throw a string");
         const [before] = await executor.submit<[number, string]>(whoAmI);
         const text = await executor.submit(throwValue, "just a string").exception();
@@ -487,6 +536,46 @@ export const otherThrows = scenario<Shared>({
         rule(type instanceof Error && type.name === "TypeError", `a task's TypeError came back as ${nameOf(type)}`);
         const [after] = await executor.submit<[number, string]>(whoAmI);
         rule(after === before, `after its tasks threw, the only worker had changed (thread ${before}, then ${after}): catch a task's exception in the worker and go on with the next task`);
+      });
+    },
+  ],
+});
+
+export const failuresGiveWorkersBack = scenario<Shared>({
+  proves: "whatever a task throws (null, undefined, a number, a RangeError, a JobFailed, a rejection) fails its future with it, and every failing task gives its worker back: twelve failures on two workers, then two tasks run at once",
+  state,
+  reset,
+  repetitions: 2,
+  actors: [
+    async (shared, ctx) => {
+      const { board } = shared;
+      await withPool(ctx, shared, { maxWorkers: 2 }, async (executor) => {
+        const values: unknown[] = [null, undefined, 0, 42, "", false];
+        ctx.at("submit() 12 failing tasks to 2 workers");
+        const thrown = values.map((value) => executor.submit(throwValue, value));
+        const ranges = [0, 1, 2].map((i) => executor.submit(throwRange, `range ${i}`));
+        const failed = [executor.submit(failNow, "now"), executor.submit(failLater, "later"), executor.submit(typeErrorNow)];
+        awaitingPool(ctx, "12 failing tasks");
+        for (const [i, future] of thrown.entries()) {
+          const error = await rejection(future.result());
+          rule(Object.is(error, values[i]), `a task that threw ${JSON.stringify(values[i]) ?? "undefined"} made result() ${typeof error === "string" && error.startsWith("resolved") ? error : `reject with ${nameOf(error)}`}: it must reject with the very value thrown`);
+          rule(future.done() && !future.cancelled(), `the future of a task that threw was done() ${future.done()}, cancelled() ${future.cancelled()}`);
+        }
+        for (const [i, future] of ranges.entries()) {
+          const error = await rejection(future);
+          rule(error instanceof Error && error.name === "RangeError" && error.message === `range ${i}`, `a task that threw RangeError("range ${i}") made its future reject with ${nameOf(error)}: the exception comes back with its name and message`);
+        }
+        for (const [i, future] of failed.entries()) {
+          const error = await future.exception();
+          rule(error instanceof Error && error.name === ["JobFailed", "JobFailed", "TypeError"][i], `the future of a task that failed gave exception() ${nameOf(error)}`);
+        }
+        ctx.at("submit() 2 held tasks after 12 failures");
+        const two = [0, 1].map((slot) => executor.submit<number>(held, board, slot));
+        await eventually(ctx, "both held tasks run at once after 12 failures: does a failing task give its worker back?", () => arrived(board, 0) === 1 && arrived(board, 1) === 1);
+        open(board, 0);
+        open(board, 1);
+        awaitingPool(ctx, "the two held tasks, let go");
+        rule((await two[0]!) === 0 && (await two[1]!) === 10, `the held tasks gave wrong results after the failures`);
       });
     },
   ],
@@ -508,7 +597,7 @@ export const mapInOrder = scenario<Shared>({
   actors: [
     async (shared, ctx) => {
       const { board } = shared;
-      await withPool(shared, { maxWorkers: 2 }, async (executor) => {
+      await withPool(ctx, shared, { maxWorkers: 2 }, async (executor) => {
         ctx.at("map(inc, 0..499)");
         const values = await collect(executor.map<number>(inc, Array.from({ length: 500 }, (_, i) => i)));
         rule(values.length === 500 && values.every((v, i) => v === i + 1), `map(inc, 0..499) yielded ${values.length} values, not 1..500 in order`);
@@ -542,7 +631,7 @@ export const mapRethrows = scenario<Shared>({
   repetitions: 3,
   actors: [
     async (shared, ctx) => {
-      await withPool(shared, { maxWorkers: 2 }, async (executor) => {
+      await withPool(ctx, shared, { maxWorkers: 2 }, async (executor) => {
         const values: number[] = [];
         let error: unknown;
         ctx.at("map(incOrFail, [1, 2, -3, 4])");
@@ -567,7 +656,7 @@ export const mapTimeout = scenario<Shared>({
   actors: [
     async (shared, ctx) => {
       const { board } = shared;
-      await withPool(shared, { maxWorkers: 2 }, async (executor) => {
+      await withPool(ctx, shared, { maxWorkers: 2 }, async (executor) => {
         const timeout = 20 + Math.floor(ctx.random() * 10);
         ctx.at(`map(held, [0], { timeout: ${timeout} })`);
         let started = performance.now();
@@ -603,7 +692,7 @@ export const asCompletedOrder = scenario<Shared>({
   actors: [
     async (shared, ctx) => {
       const { board } = shared;
-      await withPool(shared, { maxWorkers: 3 }, async (executor) => {
+      await withPool(ctx, shared, { maxWorkers: 3 }, async (executor) => {
         const already = executor.submit<number>(inc, 1);
         await already;
         const futures = [0, 1, 2].map((slot) => executor.submit<number>(held, board, slot));
@@ -646,7 +735,7 @@ export const waitModes = scenario<Shared>({
   actors: [
     async (shared, ctx) => {
       const { board } = shared;
-      await withPool(shared, { maxWorkers: 3 }, async (executor) => {
+      await withPool(ctx, shared, { maxWorkers: 3 }, async (executor) => {
         const [a, b] = [0, 1].map((slot) => executor.submit<number>(held, board, slot)) as [Future<number>, Future<number>];
         const timeout = 10 + Math.floor(ctx.random() * 10);
         ctx.at(`wait(ALL_COMPLETED, timeout ${timeout})`);
@@ -687,6 +776,60 @@ export const waitModes = scenario<Shared>({
   ],
 });
 
+export const waitAndAsCompletedEdges = scenario<Shared>({
+  proves: "wait() and asCompleted() of no futures end at once; a timeout of 0 gives what is done now; a cancelled future counts as completed but not as an exception; asCompleted(fs, 0) yields the done ones, then TimeoutError",
+  state,
+  reset,
+  repetitions: 3,
+  actors: [
+    async (_shared, ctx) => {
+      const finished = new Future<number>();
+      finished.setResult(1);
+      const failed = new Future<number>();
+      failed.setException(new Error("failed"));
+      const cancelled = new Future<number>();
+      cancelled.cancel();
+      const pending = new Future<number>();
+      const list = (futures: Set<Future<number>>) => `[${[...futures].map((f) => (f === finished ? "finished" : f === failed ? "failed" : f === cancelled ? "cancelled" : "pending")).join(", ")}]`;
+
+      ctx.at("wait([])");
+      let result = await wait([] as Future<number>[]);
+      rule(result.done.size === 0 && result.notDone.size === 0, `wait([]) gave done ${list(result.done)}, notDone ${list(result.notDone)}`);
+      ctx.at("wait(four futures, { timeout: 0 })");
+      result = await wait([finished, failed, cancelled, pending], { timeout: 0 });
+      rule(
+        result.done.size === 3 && !result.done.has(pending) && result.notDone.size === 1 && result.notDone.has(pending),
+        `wait([finished, failed, cancelled, pending], { timeout: 0 }) gave done ${list(result.done)}, notDone ${list(result.notDone)}: a timeout of 0 gives what is done now (a cancelled future is done)`,
+      );
+      ctx.at("wait([cancelled, pending], FIRST_COMPLETED)");
+      result = await wait([cancelled, pending], { returnWhen: FIRST_COMPLETED });
+      rule(result.done.has(cancelled) && result.notDone.has(pending), `wait([cancelled, pending], FIRST_COMPLETED) gave done ${list(result.done)}, notDone ${list(result.notDone)}: a cancelled future has completed`);
+      ctx.at("wait([failed, pending], FIRST_EXCEPTION)");
+      result = await wait([failed, pending], { returnWhen: FIRST_EXCEPTION });
+      rule(result.done.has(failed) && result.notDone.has(pending), `wait([failed, pending], FIRST_EXCEPTION) gave done ${list(result.done)}, notDone ${list(result.notDone)}`);
+      const noException = track(wait([cancelled, finished, pending], { returnWhen: FIRST_EXCEPTION }));
+      await turns();
+      rule(!noException.settled, `wait([cancelled, finished, pending], FIRST_EXCEPTION) returned while a future was pending: a cancelled future raised no exception, so it waits for all`);
+
+      ctx.at("asCompleted([])");
+      rule((await asCompleted([] as Future<number>[]).next()).done === true, `asCompleted([]) yielded something`);
+      ctx.at("asCompleted(done futures, 0)");
+      const yielded: Future<number>[] = [];
+      const all = asCompleted([finished, cancelled, finished, failed], 0);
+      for (let next = await all.next(); !next.done; next = await all.next()) yielded.push(next.value);
+      rule(yielded.length === 3 && [finished, cancelled, failed].every((f) => yielded.includes(f)), `asCompleted([finished, cancelled, finished, failed], 0) yielded ${yielded.length} futures, not those 3, each once, without a TimeoutError`);
+      ctx.at("asCompleted([finished, pending], 0)");
+      const iterator = asCompleted([pending, finished], 0);
+      const first = await iterator.next();
+      rule(first.value === finished, `asCompleted([pending, finished], 0) did not first yield the finished future`);
+      const error = await rejection(iterator.next());
+      rule(nameOf(error) === "TimeoutError", `asCompleted([pending, finished], 0), once the finished future was yielded, gave ${nameOf(error)}, not a TimeoutError`);
+      pending.setResult(2);
+      await eventually(ctx, "wait(FIRST_EXCEPTION) returns once the last future is done", () => noException.settled);
+    },
+  ],
+});
+
 // ---------------------------------------------------------------- 5 shutdown and cancel
 
 export const cancelInPool = scenario<Shared>({
@@ -697,7 +840,7 @@ export const cancelInPool = scenario<Shared>({
   actors: [
     async (shared, ctx) => {
       const { board } = shared;
-      await withPool(shared, { maxWorkers: 1 + (ctx.repetition % 2) }, async (executor) => {
+      await withPool(ctx, shared, { maxWorkers: 1 + (ctx.repetition % 2) }, async (executor) => {
         const workers = executor.maxWorkers;
         ctx.at("submit()");
         const running = Array.from({ length: workers }, (_, slot) => executor.submit<number>(held, board, slot));
@@ -713,6 +856,7 @@ export const cancelInPool = scenario<Shared>({
         rule(waiting[1]!.cancelled() && waiting[1]!.done(), `a cancelled future said cancelled() ${waiting[1]!.cancelled()}, done() ${waiting[1]!.done()}`);
         rule(nameOf(await rejection(waiting[1]!.result())) === "CancelledError", `result() of a cancelled task did not reject with CancelledError`);
         running.forEach((_, slot) => open(board, slot));
+        awaitingPool(ctx, "the tasks around the cancelled one");
         rule((await waiting[2]!) === 12 && (await waiting[0]!) === 10, `the tasks around the cancelled one gave wrong results`);
         for (const future of running) await future;
         rule(arrived(board, 11) === 0, `the cancelled task ran anyway`);
@@ -730,7 +874,7 @@ export const shutdownWaits = scenario<Shared>({
   actors: [
     async (shared, ctx) => {
       const { board } = shared;
-      await withPool(shared, { maxWorkers: 2 }, async (executor) => {
+      await withPool(ctx, shared, { maxWorkers: 2 }, async (executor) => {
         const futures = [0, 1].map((slot) => executor.submit<number>(held, board, slot));
         const after = [executor.submit<number>(inc, 1), executor.submit<number>(incLater, 2)];
         await eventually(ctx, "both tasks are running", () => arrived(board, 0) === 1 && arrived(board, 1) === 1);
@@ -756,7 +900,7 @@ export const shutdownNoWait = scenario<Shared>({
   actors: [
     async (shared, ctx) => {
       const { board } = shared;
-      await withPool(shared, { maxWorkers: 1 }, async (executor) => {
+      await withPool(ctx, shared, { maxWorkers: 1 }, async (executor) => {
         const first = executor.submit<number>(held, board, 0);
         const later = executor.submit<number>(mark, board, 5);
         await eventually(ctx, "the task is running", () => arrived(board, 0) === 1);
@@ -781,7 +925,7 @@ export const shutdownCancelFutures = scenario<Shared>({
   actors: [
     async (shared, ctx) => {
       const { board } = shared;
-      await withPool(shared, { maxWorkers: 1 }, async (executor) => {
+      await withPool(ctx, shared, { maxWorkers: 1 }, async (executor) => {
         const running = executor.submit<number>(held, board, 0);
         const waiting = [10, 11, 12].map((slot) => executor.submit<number>(mark, board, slot));
         await eventually(ctx, "the first task is running", () => arrived(board, 0) === 1);
@@ -826,7 +970,7 @@ export const workerDies = scenario<Shared>({
   repetitions: 2,
   actors: [
     async (shared, ctx) => {
-      await withPool(shared, { maxWorkers: 2, resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } }, async (executor) => {
+      await withPool(ctx, shared, { maxWorkers: 2, resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } }, async (executor) => {
         const code = 3 + ctx.repetition;
         ctx.at(`a task that calls process.exit(${code})`);
         const before = executor.submit<number>(inc, 1);
@@ -855,7 +999,7 @@ export const brokenPool = scenario<Shared>({
   repetitions: 2,
   actors: [
     async (shared, ctx) => {
-      await withPool(shared, { maxWorkers: 2, initializer: failSetup, initArgs: ["no database"] }, async (executor) => {
+      await withPool(ctx, shared, { maxWorkers: 2, initializer: failSetup, initArgs: ["no database"] }, async (executor) => {
         ctx.at("submit() to a pool whose initializer fails");
         const futures = Array.from({ length: 6 }, (_, i) => executor.submit<number>(inc, i));
         for (const future of futures) {

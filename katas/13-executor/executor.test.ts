@@ -12,6 +12,7 @@ describe("13-executor: ThreadPoolExecutor", () => {
     test("result(timeout) and exception(timeout): TimeoutError, not before the timeout", () => executor.stress("futureTimeout"));
     test("cancel() succeeds only while pending; then CancelledError", () => executor.stress("futureCancel"));
     test("done callbacks: once each, in order, at once if done, exceptions reported", () => executor.stress("futureCallbacks"));
+    test("result(0) and exception(0) time out at once; setException() reaches the waiting result(timeout), exception(timeout) and the callbacks; a done future refuses setException()", () => executor.stress("futureEdges"));
   });
   describe("2 dispatch", () => {
     test("workers are reused: wave after wave of tasks, at most maxWorkers threads", () => executor.stress("workersReused"));
@@ -23,6 +24,7 @@ describe("13-executor: ThreadPoolExecutor", () => {
   describe("3 exceptions", () => {
     test("an exception keeps its name, message, stack, cause and fields", () => executor.stress("exceptionsKeepIdentity"));
     test("thrown strings and objects, TypeError; a throwing task does not kill its worker", () => executor.stress("otherThrows"));
+    test("null, undefined, 0, \"\", false, RangeError, rejections: each fails its future as thrown; twelve failures give both workers back", () => executor.stress("failuresGiveWorkersBack"));
   });
   describe("4 map / asCompleted / wait", () => {
     test("map() yields in input order", () => executor.stress("mapInOrder"));
@@ -30,6 +32,7 @@ describe("13-executor: ThreadPoolExecutor", () => {
     test("map(timeout) counts from the call", () => executor.stress("mapTimeout"));
     test("asCompleted() yields in completion order; its timeout", () => executor.stress("asCompletedOrder"));
     test("wait(): FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, timeout", () => executor.stress("waitModes"));
+    test("wait() and asCompleted(): no futures, a timeout of 0, cancelled futures", () => executor.stress("waitAndAsCompletedEdges"));
   });
   describe("5 shutdown and cancel", () => {
     test("cancel(): waiting yes, running and finished no", () => executor.stress("cancelInPool"));

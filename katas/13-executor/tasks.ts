@@ -158,3 +158,8 @@ export function incOrFail(n: number): number {
   if (n < 0) throw new JobFailed(`cannot take ${n}`, n, { attempt: 1, tags: ["map"] });
   return n + 1;
 }
+
+/** Throws a RangeError: a built-in class that must come back of that class. */
+export function throwRange(message: string): never {
+  throw new RangeError(message);
+}

@@ -98,3 +98,35 @@ export async function failLater(message: string): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 1));
   failingStep(message);
 }
+
+// Every kind of value a job may throw (or reject with), and a job that throws it: shared with the
+// other kata that sends errors home.
+export { thrownCases, thrownValues, throwValue, type ThrownKind } from "#toolkit/thrown-values.ts";
+
+/** Every kind of value a job may return: what the caller must get back, as a structured clone. */
+export const returnedValues = {
+  undefined: () => undefined,
+  null: () => null,
+  zero: () => 0,
+  emptyString: () => "",
+  false: () => false,
+  object: () => ({ primes: [2, 3, 5], nested: { ok: true } }),
+} as const;
+
+export type ReturnedKind = keyof typeof returnedValues;
+
+/** Returns the value of `kind` (see returnedValues). */
+export function returnValue(kind: ReturnedKind): unknown {
+  return returnedValues[kind]();
+}
+
+/** Throws from a timer, outside any await: the error escapes the job and its bootstrap (the Worker's "error" event). */
+export function throwUncaught(message: string): Promise<void> {
+  setTimeout(() => failingStep(message), 1);
+  return new Promise(() => {});
+}
+
+/** Ends its worker at once (process.exit in a worker ends that thread), with no result and no error. */
+export function exitNow(code: number): void {
+  process.exit(code);
+}

@@ -10,8 +10,9 @@
 import { Offloader } from "#kata/14-event-loop/offload.ts";
 import { rule, scenario, type ActorContext, type SharedMemory } from "#threadkata/scenario.ts";
 import { createRequire } from "node:module";
+import { isDeepStrictEqual } from "node:util";
 import { threadId, type Worker } from "node:worker_threads";
-import { Board, boardWords, primesBelow, slots, slotWord } from "./jobs.ts";
+import { Board, boardWords, primesBelow, returnedValues, slots, slotWord, thrownCases, thrownValues, type ReturnedKind } from "./jobs.ts";
 
 const jobs = new URL("./jobs.ts", import.meta.url);
 const crunch = [jobs, "crunch"] as const;
@@ -46,25 +47,21 @@ function release(board: Int32Array, slot: number): void {
 const turn = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
 
 /**
- * A job whose code could not be bundled (toolkit/start-worker.ts throws ScenarioLoadError): the
- * harness reports it as a load failure, so it is thrown as it is, never taken for the job's own error
- * nor left to look like a job that never began.
+ * Awaits, a turn at a time, until `condition()` holds; the harness's deadline ends a wait that never
+ * does, naming `what` (a function: what is known at each turn).
  */
-let loadFailure: unknown;
-
-function noteLoadFailure(error: unknown): unknown {
-  if (error instanceof Error && error.name === "ScenarioLoadError") loadFailure ??= error;
-  return error;
+async function until(ctx: ActorContext, condition: () => boolean, what: string | (() => string)): Promise<void> {
+  const say = () => ctx.at(`waiting until ${typeof what === "string" ? what : what()}`);
+  say();
+  while (!condition()) {
+    await turn();
+    say();
+  }
 }
 
-/** Awaits, a turn at a time, until `condition()` holds; the harness's deadline ends a wait that never does. */
-async function until(ctx: ActorContext, condition: () => boolean, what: string): Promise<void> {
-  ctx.at(`waiting until ${what}`);
-  for (;;) {
-    if (loadFailure !== undefined) throw loadFailure;
-    if (condition()) return;
-    await turn();
-  }
+/** A job's module that could not be bundled rejects run() before the job begins: report it as what it is. */
+function rethrowLoadFailure(error: unknown): void {
+  if (error instanceof Error && error.name === "ModuleLoadError") throw error;
 }
 
 /**
@@ -85,7 +82,6 @@ class Service {
     readonly board: Int32Array,
     maxWorkers: number,
   ) {
-    loadFailure = undefined;
     Atomics.store(board, Board.service, threadId);
     process.on("worker", this.onWorker);
     this.heartbeat = setInterval(() => Atomics.add(board, Board.beats, 1), 1);
@@ -101,12 +97,27 @@ class Service {
     return new Promise((resolve) => setImmediate(() => resolve("pong")));
   }
 
+  /** Why run() rejected a crunch job, by slot: a job that cannot begin shows here, not as a wait that never ends. */
+  readonly rejected = new Map<number, unknown>();
+
   /** Submits crunch(board, slot, n); the promise never rejects: it settles to what happened. */
   submit(slot: number, n: number): Promise<{ value?: unknown; error?: unknown }> {
     return this.offloader.run(crunch, this.board, slot, n).then(
       (value) => ({ value }),
-      (error: unknown) => ({ error: noteLoadFailure(error) }),
+      (error: unknown) => {
+        this.rejected.set(slot, error);
+        return { error };
+      },
     );
+  }
+
+  /** Breaks the rule (or reports a load failure) if run() rejected a job that never began. */
+  checkRejections(): void {
+    for (const [slot, error] of this.rejected) {
+      if (read(this.board, slot, "started")) continue;
+      rethrowLoadFailure(error);
+      rule(false, `run() rejected job ${slot} before it began, with ${show(error)}`);
+    }
   }
 
   /** Ends the repetition: every job released (a failed rule leaves none hanging), the heartbeat off. */
@@ -114,6 +125,20 @@ class Service {
     for (let slot = 0; slot < slots; slot++) release(this.board, slot);
     clearInterval(this.heartbeat);
     process.off("worker", this.onWorker);
+  }
+}
+
+/**
+ * Runs `body` with a new service of `maxWorkers`; then every worker it started must end (once its job
+ * is done). The service is closed whatever happened: every job released, the heartbeat off.
+ */
+async function withService(ctx: ActorContext, board: Int32Array, maxWorkers: number, body: (service: Service) => Promise<void>): Promise<void> {
+  const service = new Service(board, maxWorkers);
+  try {
+    await body(service);
+    await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
+  } finally {
+    service.close();
   }
 }
 
@@ -160,6 +185,7 @@ async function settle(ctx: ActorContext, service: Service, expected: number, bou
     ctx,
     () => {
       check();
+      service.checkRejections();
       return ranHere(board) || (held(board) >= expected && Atomics.load(board, Board.entered) >= service.created);
     },
     `${expected} jobs are in flight at once (bound ${bound}, ${submitted} submitted): do they run one after the other?`,
@@ -174,12 +200,11 @@ export const loopStaysResponsive = scenario<Shared>({
   repetitions: 3,
   actors: [
     async ({ board }, ctx) => {
-      const service = new Service(board, 2);
-      try {
+      await withService(ctx, board, 2, async (service) => {
         const n = 20_000 + ctx.repetition;
         ctx.at("run([jobs, \"crunch\"]) (it must return a Promise at once)");
         const result = service.submit(0, n);
-        await until(ctx, () => read(board, 0, "started") === 1, "the job has begun (did run() start it?)");
+        await until(ctx, () => (service.checkRejections(), read(board, 0, "started") === 1), "the job has begun (did run() start it?)");
         ranOffTheLoop(board, 0);
 
         const from = read(board, 0, "beatsAtStart");
@@ -195,10 +220,7 @@ export const loopStaysResponsive = scenario<Shared>({
         rule(value === primesBelow(n), `run() resolved with ${String(value)}, not the job's result ${primesBelow(n)}`);
         const seen = read(board, 0, "beatsAtEnd") - read(board, 0, "beatsAtStart");
         rule(seen >= beatsInFlight, `the job saw only ${seen} heartbeats go by while it ran`);
-        await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
-      } finally {
-        service.close();
-      }
+      });
     },
   ],
 });
@@ -210,8 +232,7 @@ export const jobsRunInParallel = scenario<Shared>({
   repetitions: 3,
   actors: [
     async ({ board }, ctx) => {
-      const service = new Service(board, 2);
-      try {
+      await withService(ctx, board, 2, async (service) => {
         ctx.at("run() twice");
         const results = [0, 1].map((slot) => service.submit(slot, 10_000 + slot));
         await settle(ctx, service, 2, 2, 2);
@@ -229,10 +250,7 @@ export const jobsRunInParallel = scenario<Shared>({
           rule(error === undefined, `run() rejected with ${String(error)}, but the job returned normally`);
           rule(value === primesBelow(10_000 + slot), `job ${slot}: run() resolved with ${String(value)}, not ${primesBelow(10_000 + slot)}`);
         }
-        await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
-      } finally {
-        service.close();
-      }
+      });
     },
   ],
 });
@@ -246,8 +264,7 @@ export const boundedConcurrency = scenario<Shared>({
     async ({ board }, ctx) => {
       const bound = 2;
       const count = 5;
-      const service = new Service(board, bound);
-      try {
+      await withService(ctx, board, bound, async (service) => {
         const n = (slot: number) => 5_000 + 1_000 * slot;
         ctx.at(`run() ${count} times`);
         const results = Array.from({ length: count }, (_, slot) => service.submit(slot, n(slot)));
@@ -268,13 +285,72 @@ export const boundedConcurrency = scenario<Shared>({
           rule(value === primesBelow(n(slot)), `job ${slot}: run() resolved with ${String(value)}, not its own result ${primesBelow(n(slot))}: did each caller get its own job's result?`);
         }
         rule(Atomics.load(board, Board.entered) === count, `${Atomics.load(board, Board.entered)} jobs ran, not ${count}`);
-        await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
-      } finally {
-        service.close();
-      }
+      });
     },
   ],
 });
+
+/** What a promise settled to, once it has: followed without awaiting it. */
+interface Settled {
+  settled: boolean;
+  rejected: boolean;
+  value: unknown;
+}
+
+function follow(promise: Promise<unknown>): Settled {
+  const seen: Settled = { settled: false, rejected: false, value: undefined };
+  promise.then(
+    (value) => Object.assign(seen, { settled: true, value }),
+    (error: unknown) => Object.assign(seen, { settled: true, rejected: true, value: error }),
+  );
+  return seen;
+}
+
+/**
+ * Awaits until every promise has settled, or until every worker started so far has ended (its "exit"
+ * delivered) and a few more turns have passed: by then each promise has had every chance to settle.
+ * A job whose module could not be loaded is reported as a load failure.
+ */
+async function settleAll(ctx: ActorContext, service: Service, promises: Promise<unknown>[]): Promise<Settled[]> {
+  const seen = promises.map(follow);
+  const allSettled = () => seen.every((s) => s.settled);
+  const done = () => {
+    for (const s of seen) if (s.rejected) rethrowLoadFailure(s.value);
+    return allSettled() || (service.created >= promises.length && service.exited === service.created);
+  };
+  // A label is at most 95 bytes: the counts say it all.
+  const state = () => {
+    const settled = seen.filter((s) => s.settled).length;
+    const never = promises.length - service.created;
+    return `${promises.length} run()s settle: ${settled} did; ${never > 0 ? `${never} never got a worker (a turn not given back?)` : `${service.exited} workers ended`}`;
+  };
+  await until(ctx, done, state);
+  for (let i = 0; i < 5 && !allSettled(); i++) await turn();
+  return seen;
+}
+
+const show = (value: unknown) => (value instanceof Error ? `${value.name}: ${value.message}` : typeof value === "string" ? JSON.stringify(value) : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value));
+
+/** The turns of failed jobs came back: two jobs can be in flight at once again (bound 2), each with its result. */
+async function turnsGivenBack(ctx: ActorContext, service: Service, after: string): Promise<void> {
+  const { board } = service;
+  ctx.at(`run() twice, after ${after}`);
+  const results = [0, 1].map((slot) => service.submit(slot, 2_000 + slot));
+  const before = service.created;
+  await until(
+    ctx,
+    () => ranHere(board) || (held(board) >= 2 && Atomics.load(board, Board.entered) >= service.created - before),
+    `two jobs are in flight at once (bound 2) after ${after}: did a failed job keep its turn? Every job gives its turn back, however it ends`,
+  );
+  for (const slot of [0, 1]) {
+    ranOffTheLoop(board, slot);
+    release(board, slot);
+  }
+  for (const [slot, result] of results.entries()) {
+    const { value, error } = await result;
+    rule(error === undefined && value === primesBelow(2_000 + slot), `after ${after}, job ${slot} gave ${error === undefined ? String(value) : `the error ${show(error)}`}, not ${primesBelow(2_000 + slot)}`);
+  }
+}
 
 function failureScenario(job: "failNow" | "failLater", how: string) {
   return scenario<Shared>({
@@ -284,33 +360,20 @@ function failureScenario(job: "failNow" | "failLater", how: string) {
     repetitions: 3,
     actors: [
       async ({ board }, ctx) => {
-        const service = new Service(board, 2);
-        try {
+        await withService(ctx, board, 2, async (service) => {
           const message = `job ${ctx.repetition} failed`;
           ctx.at(`run([jobs, "${job}"])`);
-          const outcome = service.offloader.run([jobs, job], message).then(
-            (value) => ({ settled: true, value, error: undefined as unknown }),
-            (error: unknown) => ({ settled: true, value: undefined, error: noteLoadFailure(error) }),
-          );
-          let settled: { settled: boolean; value: unknown; error: unknown } = { settled: false, value: undefined, error: undefined };
-          void outcome.then((o) => (settled = o));
-          // By order: once every worker has ended (its "exit" delivered) and a few more turns have
-          // passed, run()'s promise has had every chance to settle.
-          await until(ctx, () => settled.settled || (service.created > 0 && service.exited === service.created), `run()'s promise settles, or the ${job}() worker ends (was one started?)`);
-          for (let i = 0; i < 5 && !settled.settled; i++) await turn();
+          const [settled] = (await settleAll(ctx, service, [service.offloader.run([jobs, job], message)])) as [Settled];
           rule(settled.settled, `the job ${how} "${message}", its worker has ended, and run()'s promise is still pending: the error never reached the caller`);
-          const { value, error } = settled;
-          rule(error !== undefined, `run() resolved (with ${JSON.stringify(value)}), but the job ${how} JobFailed("${message}"): the error must reject the caller's promise`);
-          rule(error instanceof Error && error.message === message, `run() rejected with ${String(error)}, not the Error with the message "${message}"`);
-          rule(error.name === "JobFailed", `run() rejected with an error named "${error.name}", not "JobFailed" (a structured clone makes every custom error a plain Error: send the name along)`);
+          const { value, rejected } = settled;
+          rule(rejected, `run() resolved (with ${JSON.stringify(value)}), but the job ${how} JobFailed("${message}"): the error must reject the caller's promise`);
+          rule(value instanceof Error && value.message === message, `run() rejected with ${String(value)}, not the Error with the message "${message}"`);
+          rule(value.name === "JobFailed", `run() rejected with an error named "${value.name}", not "JobFailed" (a structured clone makes every custom error a plain Error: send the name along)`);
 
           ctx.at(`run([jobs, "primesBelow"])`);
           const count = await service.offloader.run([jobs, "primesBelow"], 1_000 + ctx.repetition);
           rule(count === primesBelow(1_000 + ctx.repetition), `after a failed job, run() resolved with ${String(count)}, not ${primesBelow(1_000 + ctx.repetition)}`);
-          await until(ctx, () => service.exited === service.created, "every worker has ended once its job is done");
-        } finally {
-          service.close();
-        }
+        });
       },
     ],
   });
@@ -318,3 +381,140 @@ function failureScenario(job: "failNow" | "failLater", how: string) {
 
 export const errorReachesCaller = failureScenario("failNow", "throws");
 export const rejectionReachesCaller = failureScenario("failLater", "rejects");
+
+export const everyThrownValueReachesCaller = scenario<Shared>({
+  proves: "whatever a job throws or rejects with (an Error of any class, a string, a number, null, undefined, an object) rejects the caller's promise with it, and every failed job gives its turn back",
+  state,
+  reset,
+  // Three failing jobs per repetition, more than the bound: a job starts a worker of its own, and the
+  // harness's deadline counts from one repetition to the next.
+  repetitions: Math.ceil(thrownCases.length / 3),
+  actors: [
+    async ({ board }, ctx) => {
+      await withService(ctx, board, 2, async (service) => {
+        const cases = thrownCases.slice((ctx.repetition % Math.ceil(thrownCases.length / 3)) * 3).slice(0, 3);
+        ctx.at(`run([jobs, "throwValue"]) ${cases.length} times, bound 2`);
+        const outcomes = await settleAll(
+          ctx,
+          service,
+          cases.map(([kind, later]) => service.offloader.run([jobs, "throwValue"], kind, later)),
+        );
+        for (const [index, [kind, later]] of cases.entries()) {
+          const how = `${later ? "rejected with" : "threw"} ${show(thrownValues[kind]())}`;
+          const { settled, rejected, value } = outcomes[index]!;
+          rule(settled, `a job ${how}, its worker has ended, and run()'s promise is still pending: the error never reached the caller`);
+          rule(rejected, `a job ${how}, but run() resolved with ${show(value)}: whatever a job throws must reject the caller's promise`);
+          const thrown = thrownValues[kind]();
+          if (thrown instanceof Error) {
+            rule(
+              value instanceof Error && value.name === thrown.name && value.message === thrown.message,
+              `a job ${how}, and run() rejected with ${show(value)}: the error must arrive with its name and message`,
+            );
+          } else {
+            rule(isDeepStrictEqual(value, thrown), `a job ${how}, and run() rejected with ${show(value)}: a value that is no Error must arrive as it was thrown`);
+          }
+        }
+        await turnsGivenBack(ctx, service, `${cases.length} failed jobs (bound 2)`);
+      });
+    },
+  ],
+});
+
+export const everyReturnedValueReachesCaller = scenario<Shared>({
+  proves: "whatever a job returns (undefined, null, 0, \"\", false, an object) resolves the caller's promise with it",
+  state,
+  reset,
+  repetitions: 2,
+  actors: [
+    async ({ board }, ctx) => {
+      await withService(ctx, board, 2, async (service) => {
+        const kinds = (Object.keys(returnedValues) as ReturnedKind[]).filter((_, i) => i % 2 === ctx.repetition % 2);
+        ctx.at(`run([jobs, "returnValue"]) ${kinds.length} times`);
+        const outcomes = await settleAll(ctx, service, kinds.map((kind) => service.offloader.run([jobs, "returnValue"], kind)));
+        for (const [index, kind] of kinds.entries()) {
+          const returned = returnedValues[kind]();
+          const { settled, rejected, value } = outcomes[index]!;
+          rule(settled, `a job returned ${show(returned)}, its worker has ended, and run()'s promise is still pending`);
+          rule(!rejected, `a job returned ${show(returned)}, but run() rejected with ${show(value)}: only what a job throws rejects`);
+          rule(isDeepStrictEqual(value, returned), `a job returned ${show(returned)}, but run() resolved with ${show(value)}`);
+        }
+      });
+    },
+  ],
+});
+
+export const lostWorkersRejectAndGiveTheirTurnBack = scenario<Shared>({
+  proves: "a job whose error escapes it (thrown from a timer) rejects with that error; a job whose worker ends without a result (process.exit) rejects; both give their turn back",
+  state,
+  reset,
+  repetitions: 2,
+  actors: [
+    async ({ board }, ctx) => {
+      await withService(ctx, board, 2, async (service) => {
+        const message = "thrown from a timer";
+        // Three jobs that lose their worker, more than the bound, in each repetition.
+        const cases: Array<["throwUncaught", string] | ["exitNow", number]> =
+          ctx.repetition % 2 === 0
+            ? [["throwUncaught", message], ["exitNow", 3], ["throwUncaught", message]]
+            : [["exitNow", 0], ["throwUncaught", message], ["exitNow", 3]];
+        ctx.at(`run([jobs, "throwUncaught"]) and run([jobs, "exitNow"]), 3 in all`);
+        const outcomes = await settleAll(
+          ctx,
+          service,
+          cases.map(([job, argument]) => service.offloader.run([jobs, job], argument)),
+        );
+        for (const [index, outcome] of outcomes.entries()) {
+          const [job, argument] = cases[index]!;
+          const uncaught = job === "throwUncaught";
+          const what = uncaught ? `a job threw JobFailed("${message}") from a timer (it escaped the job: the Worker's "error" event)` : `a job ended its worker with process.exit(${argument}), with no result`;
+          rule(outcome.settled, `${what}; the worker has ended, and run()'s promise is still pending: settle it when the worker ends ("exit"), whatever came before`);
+          rule(outcome.rejected, `${what}, but run() resolved with ${show(outcome.value)}`);
+          rule(outcome.value instanceof Error, `${what}, and run() rejected with ${show(outcome.value)}, not an Error`);
+          if (uncaught) rule(outcome.value.message === message, `${what}, and run() rejected with ${show(outcome.value)}, not that error`);
+          else rule(outcome.value.message.includes(String(argument)), `${what}, and run() rejected with ${show(outcome.value)}: name the cause, the worker's exit code ${argument}`);
+        }
+        await turnsGivenBack(ctx, service, "three jobs whose workers ended without a result");
+      });
+    },
+  ],
+});
+
+export const waitingJobsStartInOrder = scenario<Shared>({
+  proves: "with maxWorkers 1, one job at a time, and the jobs waiting for a turn start in the order they were submitted; maxWorkers must be a whole number of at least 1",
+  state,
+  reset,
+  repetitions: 1,
+  actors: [
+    async ({ board }, ctx) => {
+      for (const bad of [0, -1, 1.5, Number.NaN]) {
+        let error: unknown;
+        try {
+          new Offloader(bad);
+        } catch (thrown) {
+          error = thrown;
+        }
+        rule(error instanceof RangeError && error.message.includes("maxWorkers"), `new Offloader(${bad}) gave ${error === undefined ? "an Offloader" : show(error)}, not a RangeError about maxWorkers`);
+      }
+      const count = 4;
+      await withService(ctx, board, 1, async (service) => {
+        ctx.at(`run() ${count} times, bound 1`);
+        const results = Array.from({ length: count }, (_, slot) => service.submit(slot, 3_000 + slot));
+        for (let next = 0; next < count; next++) {
+          await settle(ctx, service, 1, 1, count);
+          ranOffTheLoop(board, next);
+          const started = Array.from({ length: count }, (_, slot) => slot).filter((slot) => read(board, slot, "started") && !read(board, slot, "release"));
+          rule(
+            started.length === 1 && started[0] === next,
+            `job ${started[0]} began its turn while job ${next}, submitted before it, still waited: jobs waiting for a turn start first come, first served`,
+          );
+          release(board, next);
+        }
+        ctx.at("await every result");
+        for (const [slot, result] of results.entries()) {
+          const { value, error } = await result;
+          rule(error === undefined && value === primesBelow(3_000 + slot), `job ${slot}: run() gave ${error === undefined ? String(value) : show(error)}, not its own result ${primesBelow(3_000 + slot)}`);
+        }
+      });
+    },
+  ],
+});

@@ -10,4 +10,8 @@ describe("14-event-loop: don't block the event loop", () => {
   test("at most maxWorkers jobs in flight, however many are submitted; each caller gets its own result", () => offload.stress("boundedConcurrency"));
   test("a job that throws rejects the caller's promise, name and message intact", () => offload.stress("errorReachesCaller"));
   test("a job that rejects (async) rejects the caller's promise too", () => offload.stress("rejectionReachesCaller"));
+  test("whatever a job throws or rejects with reaches the caller as it was; every failed job gives its turn back", () => offload.stress("everyThrownValueReachesCaller"));
+  test("whatever a job returns reaches the caller: undefined, null, 0, \"\", false, an object", () => offload.stress("everyReturnedValueReachesCaller"));
+  test("a job whose worker ends without a result (an escaped error, process.exit) rejects, and gives its turn back", () => offload.stress("lostWorkersRejectAndGiveTheirTurnBack"));
+  test("jobs waiting for a turn start in the order they were submitted (maxWorkers 1)", () => offload.stress("waitingJobsStartInOrder"));
 });

@@ -83,7 +83,6 @@ export class Thread {
     const data: ThreadData = { name: this.name, daemon: this.daemon, args: this.args };
     const worker: Worker = startWorker(this.target, { bootstrap: [import.meta.url, "bootstrap"], workerData: data, name: this.name });
     this.ident = worker.threadId;
-    if (this.daemon) worker.unref();
     running.add(this);
     this.finished = new Promise((resolve) => {
       worker.on("message", (message: ExceptionMessage) => {
@@ -98,6 +97,9 @@ export class Thread {
         resolve();
       });
     });
+    // Last, after every listener: Node refs a Worker again when its first "message" listener is
+    // added, so an unref() made before it is undone and the daemon keeps the program alive.
+    if (this.daemon) worker.unref();
   }
 
   /** Resolves when the thread has ended, or once `timeout` ms have passed: then isAlive() tells which. */
@@ -112,6 +114,7 @@ export class Thread {
     const expired = new Promise<void>((resolve) => {
       const check = () => {
         const left = deadline - performance.now();
+        // Stryker disable next-line EqualityOperator,MethodExpression: a timer that comes early (at 0 left, or floored) only looks again
         if (left > 0) timer = setTimeout(check, Math.ceil(left));
         else resolve();
       };

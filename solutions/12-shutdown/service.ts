@@ -44,9 +44,10 @@ export class StopEvent {
    * Returns at once if it is set already; never returns false before the timeout.
    */
   wait(timeout?: number): boolean {
-    const deadline = timeout === undefined ? Infinity : performance.now() + timeout;
+    const deadline = performance.now() + (timeout ?? Infinity);
     while (!this.isSet()) {
       const remaining = deadline - performance.now();
+      // Stryker disable next-line EqualityOperator: at exactly 0, Atomics.wait(..., 0) returns at once and the next turn returns false
       if (remaining <= 0) return false;
       // Sleeps only while the word is still 0: a set() between the check and the sleep is not missed.
       Atomics.wait(this.memory, 0, 0, remaining);

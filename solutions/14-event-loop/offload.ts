@@ -63,7 +63,7 @@ export class Offloader {
 }
 
 function withName(error: unknown, name: string | undefined): unknown {
-  if (error instanceof Error && name) error.name = name;
+  if (error instanceof Error) error.name = name ?? error.name;
   return error;
 }
 
