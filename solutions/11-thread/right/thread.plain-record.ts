@@ -70,7 +70,6 @@ export class Thread {
     const worker = startWorker(this.target, { bootstrap: [import.meta.url, "bootstrap"], workerData: setup, name: this.name });
     const ident = worker.threadId;
     this.ident = ident;
-    if (this.daemon) worker.unref();
     registry.set(ident, this);
     worker.on("message", (message: Failure) => {
       if (message?.threadkata !== "failed") return;
@@ -85,6 +84,8 @@ export class Thread {
         resolve();
       }),
     );
+    // Last: on Node 20 the first "message" listener refs the worker again, undoing an earlier unref().
+    if (this.daemon) worker.unref();
   }
 
   join(timeout?: number): Promise<void> {
