@@ -151,23 +151,40 @@ function bits(mask: number): string {
 // ---------------------------------------------------------------------------------------------
 // Passing the barrier
 
-/** Two threads asleep in wait(); the third's wait() releases all three, and it gets index 2. */
+/**
+ * Actor 1 falls asleep in wait() (nWaiting 1), then actor 2 (nWaiting 2); actor 0's wait() releases
+ * all three. Indices follow the order of arrival: 0, 1, 2. Afterwards nWaiting is 0 again.
+ */
 export const waitBlocks = scenario<Shared>({
   state: state(3),
   reset,
   actors: [
     (shared, ctx) => {
       ctx.untilAsleep(1);
+      ctx.at("nWaiting with one thread waiting");
+      let waiting = shared.barrier.nWaiting;
+      rule(waiting === 1, `nWaiting must be 1 while one thread waits; it was ${waiting}`);
+      Atomics.store(shared.flags, Flag.tickets, 1);
       ctx.untilAsleep(2);
       rule(Atomics.load(shared.passed, 0) === 0, "wait() returned before every party had arrived: it must block");
       ctx.at("nWaiting with two threads waiting");
-      const waiting = shared.barrier.nWaiting;
+      waiting = shared.barrier.nWaiting;
       rule(waiting === 2, `nWaiting must be 2 while two threads wait; it was ${waiting}`);
       const index = passOnce(shared, ctx, 0);
       rule(index === 2, `the last of 3 threads to arrive must get index 2 (arrival order, as in Python); it got ${index}`);
+      ctx.until(() => Atomics.load(shared.passed, 0) === 3, "all three passed");
+      waiting = shared.barrier.nWaiting;
+      rule(waiting === 0, `nWaiting must be 0 once a generation is released; it was ${waiting}`);
     },
-    (shared, ctx) => void passOnce(shared, ctx, 0),
-    (shared, ctx) => void passOnce(shared, ctx, 0, "wait(60000)"),
+    (shared, ctx) => {
+      const index = passOnce(shared, ctx, 0);
+      rule(index === 0, `the first of 3 threads to arrive must get index 0; it got ${index}`);
+    },
+    (shared, ctx) => {
+      ctx.until(() => Atomics.load(shared.flags, Flag.tickets) === 1, "actor 0 saw actor 1 waiting");
+      const index = passOnce(shared, ctx, 0, "wait(60000)");
+      rule(index === 1, `the second of 3 threads to arrive must get index 1; it got ${index}`);
+    },
   ],
   arbiter: judgeRounds(1, false),
   repetitions: 40,
@@ -219,18 +236,13 @@ export const actionOncePerGeneration = scenario<Shared>({
 const lineUpRounds = 200;
 
 /**
- * Busy-waits until every actor has reached the line for `round`, so that they all call wait() in
- * the same instant (a few nanoseconds apart). Spins without sleeping, so use it with at most as
- * many actors as cores. Gives up after 5 s (the harness's deadline reports a stuck peer first).
+ * Meets the other actor at a start line (ctx.meet(): it spins for a moment, then sleeps, so a busy
+ * machine does not turn it into a spin across time slices), so that both call wait() in the same
+ * instant, a few nanoseconds apart.
  */
-function lineUp({ counts, parties }: Shared, ctx: ActorContext, round: number): void {
+function lineUp({ counts }: Shared, ctx: ActorContext): void {
   ctx.at("lining up with the other thread, before wait()");
-  const target = parties * (round + 1);
-  Atomics.add(counts, Count.lineUp, 1);
-  const started = performance.now();
-  for (let spins = 1; Atomics.load(counts, Count.lineUp) < target; spins++) {
-    if ((spins & 0xffff) === 0) rule(performance.now() - started < 5_000, `the other thread never reached generation ${round}`);
-  }
+  ctx.meet();
   // A random head start of a few hundred nanoseconds at most, so that either thread may be first.
   for (let spins = Math.floor(ctx.random() * 64); spins > 0; spins--) Atomics.load(counts, Count.lineUp);
 }
@@ -244,7 +256,7 @@ export const simultaneousArrivals = scenario<Shared>({
   reset,
   actors: crowd(2, (shared, ctx) => {
     for (let round = 0; round < lineUpRounds; round++) {
-      lineUp(shared, ctx, round);
+      lineUp(shared, ctx);
       passOnce(shared, ctx, round);
     }
   }),
@@ -357,6 +369,8 @@ export const resetBreaksWaiters = scenario<Shared>({
 });
 
 const shortTimeout = 15;
+/** How long after its timeout a wait() may still end: generous, a bound for a hang, not a speed test. */
+const late = 1_000;
 
 /**
  * Too few parties: wait(15) throws BrokenBarrierError once 15 ms have passed, never before; the
@@ -383,6 +397,7 @@ export const timeoutBreaks = scenario<Shared & { second: Barrier }>({
         const waited = performance.now() - started;
         rule("threw" in result && isBroken(result.threw), `${how} with too few parties must throw BrokenBarrierError when it expires; it ${describe(result)}`);
         rule(waited >= shortTimeout, `${how} gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
+        rule(waited < shortTimeout + late, `${how} threw only after ${waited.toFixed(0)} ms: it must give up soon after its timeout`);
         rule(brokenNow(which) === true, `broken must be true after ${how} expired: a timeout breaks the barrier`);
         ctx.at("wait() of a barrier broken by a timeout");
         expectBroken(() => which.wait(), "wait() of a barrier broken by a timeout");
@@ -404,7 +419,10 @@ export const timeoutBreaks = scenario<Shared & { second: Barrier }>({
   repetitions: 8,
 });
 
-/** The action throws: the last thread's wait() throws that error, the others BrokenBarrierError. */
+/**
+ * The action throws: the last thread's wait() throws that error, the others BrokenBarrierError.
+ * After reset() (and with an action that no longer throws) all three pass together again.
+ */
 export const actionThrows = scenario<Shared>({
   state: state(3, { action: true }),
   reset: (shared) => {
@@ -422,14 +440,23 @@ export const actionThrows = scenario<Shared>({
       rule(brokenNow(shared.barrier) === true, "broken must be true after the action threw");
       ctx.at("wait() of a barrier broken by its action");
       expectBroken(() => shared.barrier.wait(), "wait() of a barrier broken by its action");
+      Atomics.store(shared.flags, Flag.actionThrows, 0);
+      ctx.at("reset() after the action threw");
+      shared.barrier.reset();
+      rule(brokenNow(shared.barrier) === false, "broken must be false after reset()");
+      Atomics.store(shared.flags, Flag.reset, 1);
+      passOnce(shared, ctx, 0);
     },
     ...crowd(2, (shared: Shared, ctx: ActorContext) => {
       ctx.at("wait() while the action fails");
       const result = attempt(() => shared.barrier.wait());
       record(shared, ctx.actor, result);
       rule("threw" in result && isBroken(result.threw), `when the action throws, the other waiters must get BrokenBarrierError; this wait() ${describe(result)}`);
+      ctx.until(() => Atomics.load(shared.flags, Flag.reset) === 1, "actor 0 reset the barrier");
+      passOnce(shared, ctx, 0);
     }),
   ],
+  arbiter: judgeRounds(1, true),
   repetitions: 30,
 });
 
@@ -444,6 +471,11 @@ export const basics = scenario<Shared>({
     (shared, ctx) => {
       ctx.at("new Barrier(0)");
       rule(attemptConstruct(0), "new Barrier(0) must throw a RangeError (Python: ValueError)");
+      for (const parties of [-1, 1.5, Barrier.MAX_PARTIES + 1, Number.NaN]) {
+        rule(attemptConstruct(parties), `new Barrier(${parties}) must throw a RangeError: parties is an integer from 1 to ${Barrier.MAX_PARTIES}`);
+      }
+      const most = new Barrier(Barrier.MAX_PARTIES, { timeout: 7 });
+      rule(most.parties === Barrier.MAX_PARTIES && most.timeout === 7, `new Barrier(${Barrier.MAX_PARTIES}, { timeout: 7 }) must keep its parties and timeout`);
       ctx.at("new Barrier(2)");
       const two = new Barrier(2);
       rule(two.parties === 2, `parties must be 2 for new Barrier(2); it was ${two.parties}`);
@@ -471,6 +503,11 @@ export const basics = scenario<Shared>({
       expectBroken(() => two.wait(), "wait() of an aborted barrier");
       two.reset();
       rule(brokenNow(two) === false && two.nWaiting === 0, "after reset() the barrier must be empty and not broken");
+      ctx.at("wait(-1) of a barrier for two");
+      expectBroken(() => two.wait(-1), "wait(-1) with 1 of 2 parties (a timeout already over)");
+      rule(brokenNow(two) === true, "broken must be true after wait(-1)");
+      two.reset();
+      rule(two.nWaiting === 0, `nWaiting must be 0 after a timed-out wait() and reset(); it was ${two.nWaiting}`);
     },
   ],
   repetitions: 5,
