@@ -108,8 +108,11 @@ const Ledger = {
   timedOut: 8,
   /** The actors whose wait() returned true, in the order they returned (woken of them). */
   order: 9,
+  /** wait() calls without a timeout begun so far, and the actors that made them, in that order. */
+  queued: 17,
+  queue: 18,
 } as const;
-const ledgerWords = Ledger.order + 8;
+const ledgerWords = Ledger.queue + 8;
 
 function state(memory: SharedMemory): Shared {
   const lock = new GatedLock(memory.int32(GatedLock.WORDS));
@@ -133,6 +136,9 @@ const add = (ledger: Int32Array, word: number, amount: number) => Atomics.add(le
 function ledgeredWait({ condition, ledger }: Shared, ctx: ActorContext): void {
   add(ledger, Ledger.waiting, 1);
   add(ledger, Ledger.joined, 1);
+  const queued = read(ledger, Ledger.queued);
+  if (queued < 8) Atomics.store(ledger, Ledger.queue + queued, ctx.actor);
+  add(ledger, Ledger.queued, 1);
   ctx.at("wait()");
   const got = condition.wait();
   rule(condition.lock.isOwned(), "wait() returned without taking the lock back");
@@ -500,6 +506,9 @@ export const basics = scenario<Shared>({
       condition.notify();
       condition.notify(5);
       condition.notifyAll();
+      ctx.at("wait(1) on a condition made without memory");
+      rule(condition.wait(1) === false, "wait(1) with nobody to notify must return false");
+      rule(condition.lock.isOwned(), "wait(1) returned without taking the lock back");
       const sleepsBefore = ctx.sleeps();
       ctx.at("waitFor(() => true)");
       rule(condition.waitFor(() => true) === true, "waitFor(() => true) must return true");
@@ -540,10 +549,11 @@ function untilJoined({ ledger }: Shared, ctx: ActorContext, count: number, last:
 const fifoTimeout = 25;
 
 /**
- * notify() picks the longest-waiting thread. Four threads join one after the other (each only once
- * the one before sleeps in wait()); the second waits with a timeout and leaves when it expires.
- * Then notify() three times: the first, third and fourth must return, in that order. A waiter that
- * timed out leaves the line without disturbing the order of the others.
+ * notify() picks the longest-waiting thread. Threads 1, 3 and 4 call wait() one after the other
+ * (each once the one before sleeps in it); thread 2 calls wait(25) between 1 and 3, times out,
+ * and calls wait() again, last. Then notify() four times: the threads must return in the order
+ * they called wait() (1, 3, 4, 2): a waiter that timed out leaves the line without disturbing it,
+ * and joins again at the back.
  */
 export const fifoOrder = scenario<Shared>({
   state,
@@ -551,39 +561,48 @@ export const fifoOrder = scenario<Shared>({
   actors: [
     (shared, ctx) => {
       const { ledger } = shared;
-      ctx.until(() => read(ledger, Ledger.timedOut) === 1, `actor 2's wait(${fifoTimeout}) timed out`);
-      untilJoined(shared, ctx, 4, 4);
-      untilAllWaiting(shared, ctx, 3);
-      const expected = [1, 3, 4];
-      expected.forEach((actor, i) => {
+      ctx.until(() => read(ledger, Ledger.timedOut) === 1 && read(ledger, Ledger.queued) === 4, "four wait() calls begun, one wait(25) timed out");
+      const line = [0, 1, 2, 3].map((i) => read(ledger, Ledger.queue + i));
+      for (const actor of line) ctx.untilAsleep(actor);
+      untilAllWaiting(shared, ctx, 4);
+      line.forEach((actor, i) => {
         locked(shared, ctx, () => ledgeredNotify(shared, ctx, 1));
         untilWoken(shared, ctx, i + 1);
         const got = read(ledger, Ledger.order + i);
         rule(
           got === actor,
-          `notify() number ${i + 1} woke actor ${got}, but actor ${actor} had waited longest (the threads called wait() in the order 1, 2, 3, 4, and actor 2 timed out): notify() wakes the longest-waiting thread first`,
+          `notify() number ${i + 1} woke actor ${got}, but actor ${actor} had waited longest (the threads called wait() in the order ${line.join(", ")}; actor 2 had timed out once before): notify() wakes the longest-waiting thread first`,
         );
       });
     },
     (shared, ctx) => waiter(shared, ctx),
     (shared, ctx) => {
+      const { ledger } = shared;
       untilJoined(shared, ctx, 1, 1);
       locked(shared, ctx, () => {
         const got = ledgeredTimedWait(shared, ctx, fifoTimeout);
         rule(got === false, `wait(${fifoTimeout}) returned true, but nobody had called notify() yet`);
       });
-    },
-    (shared, ctx) => {
-      untilJoined(shared, ctx, 2, 2);
+      ctx.until(() => read(ledger, Ledger.queued) === 3, "actors 1, 3 and 4 called wait()");
+      ctx.untilAsleep(read(ledger, Ledger.queue + 2));
       waiter(shared, ctx);
     },
     (shared, ctx) => {
-      ctx.until(() => read(shared.ledger, Ledger.joined) === 3, "3 threads called wait()");
+      const { ledger } = shared;
+      ctx.until(() => read(ledger, Ledger.joined) >= 2 && (ctx.asleep(2) || read(ledger, Ledger.timedOut) === 1), "actor 2 called wait(25)");
+      waiter(shared, ctx);
+    },
+    (shared, ctx) => {
+      const { ledger } = shared;
+      ctx.until(() => read(ledger, Ledger.queued) === 2 && read(ledger, Ledger.queue + 1) === 3, "actor 3 called wait()");
       ctx.untilAsleep(3);
       waiter(shared, ctx);
     },
   ],
-  arbiter: ({ ledger }) => acceptable(read(ledger, Ledger.joined) === 4 ? "in order" : "?"),
+  arbiter: ({ ledger }) => {
+    const line = [0, 1, 2, 3].map((i) => read(ledger, Ledger.queue + i)).join(", ");
+    return acceptable(line === "1, 3, 4, 2" ? "timed out in the middle, back in line last" : `line ${line}`);
+  },
   repetitions: 15,
 });
 
