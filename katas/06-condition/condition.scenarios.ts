@@ -111,8 +111,20 @@ const Ledger = {
   /** wait() calls without a timeout begun so far, and the actors that made them, in that order. */
   queued: 17,
   queue: 18,
+  /**
+   * The line as the test sees it: threads in wait(), longest waiting first, a ring of 8 (head,
+   * length, actors). A notify picks from its front, marking the actors it picked in `picked` (a
+   * bit each): a wait() may return only in a thread that was picked. Off once a timed wait() runs
+   * (`timed`): whether a notify reached a waiter whose time ran out is not the test's to know.
+   */
+  lineHead: 26,
+  lineLength: 27,
+  line: 28,
+  picked: 36,
+  timed: 37,
 } as const;
-const ledgerWords = Ledger.queue + 8;
+const ledgerWords = Ledger.timed + 1;
+const lineRing = 8;
 
 function state(memory: SharedMemory): Shared {
   const lock = new GatedLock(memory.int32(GatedLock.WORDS));
@@ -139,6 +151,9 @@ function ledgeredWait({ condition, ledger }: Shared, ctx: ActorContext): void {
   const queued = read(ledger, Ledger.queued);
   if (queued < 8) Atomics.store(ledger, Ledger.queue + queued, ctx.actor);
   add(ledger, Ledger.queued, 1);
+  const length = read(ledger, Ledger.lineLength);
+  Atomics.store(ledger, Ledger.line + ((read(ledger, Ledger.lineHead) + length) % lineRing), ctx.actor);
+  add(ledger, Ledger.lineLength, 1);
   ctx.at("wait()");
   const got = condition.wait();
   rule(condition.lock.isOwned(), "wait() returned without taking the lock back");
@@ -148,6 +163,14 @@ function ledgeredWait({ condition, ledger }: Shared, ctx: ActorContext): void {
     `wait() returned, but no notify was left for it: ${read(ledger, Ledger.woken)} waiter(s) had already returned for the notifies so far. ` +
       "A wait() may return only after a notify picked it, and notify(n) picks at most n waiters.",
   );
+  if (read(ledger, Ledger.timed) === 0) {
+    const me = 1 << ctx.actor;
+    rule(
+      (read(ledger, Ledger.picked) & me) !== 0,
+      `wait() returned in actor ${ctx.actor}, but the notifies so far were owed to ${actorsIn(read(ledger, Ledger.picked))}, who had waited longer: notify() wakes the longest-waiting thread first`,
+    );
+    Atomics.and(ledger, Ledger.picked, ~me);
+  }
   add(ledger, Ledger.notified, -1);
   add(ledger, Ledger.waiting, -1);
   // The order first, the count second: the notifier reads them without the lock.
@@ -163,6 +186,18 @@ function ledgeredNotify({ condition, ledger }: Shared, ctx: ActorContext, n: num
   if (n === Infinity) condition.notifyAll();
   else condition.notify(n);
   add(ledger, Ledger.notified, Math.min(n, unpicked));
+  // The line: the longest waiting are the ones picked.
+  for (let i = 0; i < Math.min(n, unpicked) && read(ledger, Ledger.lineLength) > 0; i++) {
+    const head = read(ledger, Ledger.lineHead);
+    Atomics.or(ledger, Ledger.picked, 1 << read(ledger, Ledger.line + head));
+    Atomics.store(ledger, Ledger.lineHead, (head + 1) % lineRing);
+    add(ledger, Ledger.lineLength, -1);
+  }
+}
+
+function actorsIn(mask: number): string {
+  const actors = [0, 1, 2, 3, 4, 5, 6, 7].filter((actor) => (mask & (1 << actor)) !== 0);
+  return actors.length === 0 ? "nobody" : actors.map((actor) => `actor ${actor}`).join(" and ");
 }
 
 /**
@@ -524,6 +559,7 @@ export const basics = scenario<Shared>({
 
 /** Holding the lock: wait(timeout) that nobody notifies; it must return false, the lock taken back. */
 function ledgeredTimedWait({ condition, ledger }: Shared, ctx: ActorContext, timeout: number): boolean {
+  Atomics.store(ledger, Ledger.timed, 1);
   add(ledger, Ledger.waiting, 1);
   add(ledger, Ledger.joined, 1);
   ctx.at(`wait(${timeout})`);

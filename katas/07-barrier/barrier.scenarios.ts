@@ -30,16 +30,24 @@ interface Shared {
   answers: Int32Array;
 }
 
-const Flag = { reset: 0, actionThrows: 1, tickets: 2 } as const;
+const Flag = { reset: 0, actionThrows: 1, tickets: 2, slowAction: 3 } as const;
 const Count = { actions: 0, passes: 1, lineUp: 2, perIndex: 3 } as const;
 /** 0 not yet; BROKEN threw BrokenBarrierError; OTHER threw something else; index + 1 returned. */
 const Answer = { none: 0, broken: -1, other: -2 } as const;
+
+/** How long the slow action waits for a timeout to expire meanwhile, at most. */
+const slowActionMs = 60;
 
 /** The action the scenarios give: checks it runs after every arrival and before any release. */
 function countingAction(shared: () => Shared): () => void {
   return () => {
     const { arrived, passed, actionBy, counts, flags, parties } = shared();
     if (Atomics.load(flags, Flag.actionThrows) === 1) throw new Error("boom: the action failed");
+    if (Atomics.load(flags, Flag.slowAction) === 1) {
+      // Stays in the action until actor 1's wait(15) has answered (or long after its timeout).
+      const until = performance.now() + slowActionMs;
+      while (Atomics.load(shared().answers, 1) === Answer.none && performance.now() < until);
+    }
     const generation = Atomics.load(counts, Count.actions);
     if (shared().tracked && generation < maxRounds) {
       const got = Atomics.load(arrived, generation);
@@ -63,7 +71,7 @@ function state(parties: number, options: { action?: boolean; tracked?: boolean }
       indices: memory.int32(maxRounds),
       actionBy: memory.int32(maxRounds),
       counts: memory.int32(Count.perIndex + parties),
-      flags: memory.int32(3),
+      flags: memory.int32(4),
       answers: memory.int32(8),
     };
     shared.barrier = new Barrier(parties, { action: options.action ? countingAction(() => shared) : undefined }, words);
@@ -236,13 +244,18 @@ export const actionOncePerGeneration = scenario<Shared>({
 const lineUpRounds = 200;
 
 /**
- * Meets the other actor at a start line (ctx.meet(): it spins for a moment, then sleeps, so a busy
- * machine does not turn it into a spin across time slices), so that both call wait() in the same
- * instant, a few nanoseconds apart.
+ * Waits until all `parties` actors have reached the line for `round` (counted in counts[lineUp]),
+ * so that they call wait() in the same instant, a few nanoseconds apart. It spins first and then
+ * sleeps a millisecond at a time (ctx.until), so on a busy machine a thread waiting here gives its
+ * core to the one it waits for, instead of spinning through its time slices.
  */
-function lineUp({ counts }: Shared, ctx: ActorContext): void {
-  ctx.at("lining up with the other thread, before wait()");
-  ctx.meet();
+function lineUp({ counts }: Shared, ctx: ActorContext, round: number, parties: number): void {
+  const target = parties * (round + 1);
+  Atomics.add(counts, Count.lineUp, 1);
+  // Spin for up to 200 µs first: a peer running on the other core arrives within that, nearly always.
+  const spinUntil = performance.now() + 0.2;
+  while (Atomics.load(counts, Count.lineUp) < target && performance.now() < spinUntil);
+  ctx.until(() => Atomics.load(counts, Count.lineUp) >= target, "the other thread(s) reach the line, before wait()");
   // A random head start of a few hundred nanoseconds at most, so that either thread may be first.
   for (let spins = Math.floor(ctx.random() * 64); spins > 0; spins--) Atomics.load(counts, Count.lineUp);
 }
@@ -256,7 +269,7 @@ export const simultaneousArrivals = scenario<Shared>({
   reset,
   actors: crowd(2, (shared, ctx) => {
     for (let round = 0; round < lineUpRounds; round++) {
-      lineUp(shared, ctx);
+      lineUp(shared, ctx, round, 2);
       passOnce(shared, ctx, round);
     }
   }),
@@ -323,6 +336,7 @@ export const abortBreaks = scenario<Shared>({
       ctx.untilAsleep(2);
       ctx.at("abort()");
       barrier.abort();
+      rule(barrier.nWaiting === 0, `nWaiting must be 0 once the barrier is broken, even before its waiters have left; it was ${barrier.nWaiting}`);
       untilBothAnswered(shared, ctx);
       ctx.at("broken after abort()");
       rule(brokenNow(barrier) === true, "broken must be true after abort()");
@@ -460,6 +474,82 @@ export const actionThrows = scenario<Shared>({
   repetitions: 30,
 });
 
+/**
+ * A timeout that expires while the last thread runs the action: the generation passes whole or
+ * not at all. Either the timed-out wait() breaks the barrier and the last thread's wait() throws
+ * BrokenBarrierError too (the reference), or the action's end releases both (Python, whose
+ * action runs under the barrier's lock, so no timeout can fire during it). Never one of each.
+ */
+export const timeoutDuringAction = scenario<Shared>({
+  state: state(2, { action: true, tracked: false }),
+  reset: (shared) => {
+    reset(shared);
+    Atomics.store(shared.flags, Flag.slowAction, 1);
+  },
+  actors: [
+    (shared, ctx) => {
+      ctx.untilAsleep(1);
+      ctx.at("wait() of the last party, whose action outlasts the other's timeout");
+      const result = attempt(() => shared.barrier.wait());
+      record(shared, 0, result);
+      ctx.until(() => Atomics.load(shared.answers, 1) !== Answer.none, "actor 1 got an answer from wait(15)");
+      const [mine, other] = [Atomics.load(shared.answers, 0), Atomics.load(shared.answers, 1)];
+      const passed = (answer: number) => answer > 0;
+      rule(
+        mine !== Answer.other && other !== Answer.other && passed(mine) === passed(other),
+        `a generation passed in part: the last thread's wait() ${describe(result)}, while the other's wait(${shortTimeout}), which timed out during the action, ${other > 0 ? `returned ${other - 1}` : other === Answer.broken ? "threw BrokenBarrierError" : "threw another error"}. ` +
+          "When a timeout breaks the barrier, nobody passes; if the release wins, everybody does",
+      );
+    },
+    (shared, ctx) => {
+      ctx.at(`wait(${shortTimeout}), while the last party's action runs long`);
+      record(shared, 1, attempt(() => shared.barrier.wait(shortTimeout)));
+    },
+  ],
+  arbiter: ({ answers }) => acceptable(Atomics.load(answers, 1) === Answer.broken ? "broken, nobody passed" : "released, both passed"),
+  repetitions: 10,
+});
+
+/**
+ * abort() at the same instant as two threads call wait() on a barrier for three: it is never
+ * lost, whatever the order: both waits throw BrokenBarrierError and the barrier is broken. Then
+ * reset() and again, 20 times a repetition.
+ */
+export const abortAtTheSameInstant = scenario<Shared>({
+  state: state(3),
+  reset,
+  actors: [
+    (shared, ctx) => {
+      const { barrier, answers } = shared;
+      for (let round = 0; round < abortRounds; round++) {
+        lineUp(shared, ctx, 2 * round, 3);
+        ctx.at("abort()");
+        barrier.abort();
+        untilBothAnswered(shared, ctx);
+        rule(brokenNow(barrier) === true, "broken must be true after abort(), whatever arrived at the same time");
+        ctx.at("reset()");
+        barrier.reset();
+        Atomics.store(answers, 1, Answer.none);
+        Atomics.store(answers, 2, Answer.none);
+        lineUp(shared, ctx, 2 * round + 1, 3);
+      }
+    },
+    ...crowd(2, (shared: Shared, ctx: ActorContext) => {
+      for (let round = 0; round < abortRounds; round++) {
+        lineUp(shared, ctx, 2 * round, 3);
+        ctx.at("wait() at the same instant as abort()");
+        const result = attempt(() => shared.barrier.wait());
+        record(shared, ctx.actor, result);
+        rule("threw" in result && isBroken(result.threw), `wait() at the same instant as abort() (2 of 3 parties) must throw BrokenBarrierError; it ${describe(result)}`);
+        lineUp(shared, ctx, 2 * round + 1, 3);
+      }
+    }),
+  ],
+  repetitions: 10,
+});
+
+const abortRounds = 20;
+
 // ---------------------------------------------------------------------------------------------
 // One thread
 
@@ -489,6 +579,12 @@ export const basics = scenario<Shared>({
         const actions = Atomics.load(counts, Count.actions);
         rule(actions === round + 1, `the action must run on every wait() of a barrier for one: it ran ${actions} times in ${round + 1} waits`);
       }
+
+      ctx.at("wait() of an aborted barrier for one");
+      shared.barrier.abort();
+      expectBroken(() => shared.barrier.wait(), "wait() of an aborted barrier for one");
+      rule(Atomics.load(counts, Count.actions) === 3, "wait() of a broken barrier ran the action: a broken barrier lets nobody through, and runs no action");
+      shared.barrier.reset();
 
       ctx.at("wait(0) of a barrier for two");
       expectBroken(() => two.wait(0), "wait(0) with 1 of 2 parties");

@@ -15,5 +15,7 @@ describe("07-barrier: Barrier", () => {
   test("abort() breaks the barrier for the waiters and for later waits, until reset()", () => barrier.stress("abortBreaks"));
   test("reset() while threads wait: they get BrokenBarrierError, and the barrier is usable at once", () => barrier.stress("resetBreaksWaiters"));
   test("wait(timeout) breaks the barrier when it expires: never before, and soon after (also the default timeout)", () => barrier.stress("timeoutBreaks"));
+  test("a timeout during the action: the generation passes whole or not at all", () => barrier.stress("timeoutDuringAction"));
+  test("abort() at the same instant as arrivals is never lost", () => barrier.stress("abortAtTheSameInstant"));
   test("an action that throws breaks the barrier; after reset() it is usable again", () => barrier.stress("actionThrows"));
 });

@@ -50,7 +50,6 @@ export class Condition {
     // Stryker disable next-line BooleanLiteral: sleep() cannot throw in a worker (Atomics.wait is allowed there), so this value is never read
     let notified = false;
     try {
-      // Stryker disable next-line LogicalOperator: (timeout && Infinity) makes a NaN deadline, and Atomics.wait takes NaN as no timeout, as Infinity
       notified = this.sleep(slot, performance.now() + (timeout ?? Infinity));
     } finally {
       this.lock.acquire();
@@ -61,7 +60,6 @@ export class Condition {
   }
 
   waitFor(predicate: () => boolean, timeout?: number): boolean {
-    // Stryker disable next-line LogicalOperator: (timeout && Infinity) makes a NaN deadline, and NaN waits as Infinity does
     const deadline = performance.now() + (timeout ?? Infinity);
     let result = predicate();
     let remaining = timeout;

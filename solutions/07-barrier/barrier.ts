@@ -41,7 +41,7 @@ export class Barrier {
   }
 
   wait(timeout: number | undefined = this.timeout): number {
-    const deadline = timeout === undefined ? Infinity : performance.now() + Math.max(0, timeout);
+    const deadline = performance.now() + Math.max(0, timeout ?? Infinity);
     const memory = this.memory;
 
     // Join the current generation. Reading the generation and taking an index is ONE step: read the
@@ -74,9 +74,11 @@ export class Barrier {
       // Release: the next generation with nobody in it, unless the barrier broke meanwhile.
       for (let now = Atomics.load(memory, 0); ; ) {
         if ((now & BROKEN) !== 0) {
+          // Stryker disable next-line BooleanLiteral: the barrier is broken already, so breaking it again changes nothing
           this.leave(false);
           throw new BrokenBarrierError();
         }
+        // Stryker disable next-line ArithmeticOperator: the generation only has to change; counting down serves as well as counting up
         const seen = Atomics.compareExchange(memory, 0, now, (generation + GENERATION_UNIT) & GENERATION);
         if (seen === now) break;
         now = seen;
@@ -91,14 +93,15 @@ export class Barrier {
       // has broken since. Check it before the broken flag.
       if ((now & GENERATION) !== generation) return index;
       if ((now & BROKEN) !== 0) {
+        // Stryker disable next-line BooleanLiteral: the barrier is broken already, so breaking it again changes nothing
         this.leave(false);
         throw new BrokenBarrierError();
       }
       const remaining = deadline - performance.now();
-      if (remaining <= 0) {
-        if (this.leave(true, now)) throw new BrokenBarrierError();
-        continue; // the state changed under us: look again
-      }
+      // Out of time: break the barrier and leave, unless the word changed under us (then the wait
+      // below returns at once, and we look again).
+      // Stryker disable next-line EqualityOperator: at exactly 0, Atomics.wait(…, 0) returns at once and the next pass finds the time below 0
+      if (remaining <= 0 && this.leave(true, now)) throw new BrokenBarrierError();
       // Sleeps only while the word still holds `now`: any release, break or arrival wakes us or
       // makes this return at once.
       Atomics.wait(memory, 0, now, remaining);
@@ -117,7 +120,7 @@ export class Barrier {
       if ((next & COUNT) === 0 && (next & RESETTING) !== 0) next &= GENERATION;
       const seen = Atomics.compareExchange(memory, 0, now, next);
       if (seen === now) {
-        if (next !== now - 1) Atomics.notify(memory, 0); // broke it, or finished a reset
+        Atomics.notify(memory, 0); // it broke the barrier, or finished a reset: the sleepers look again
         return true;
       }
       if (expected !== undefined) return false;
