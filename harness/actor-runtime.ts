@@ -55,6 +55,10 @@ let noise = new Noise(0);
  * (2) seeded noise widens the windows where a wrong answer loses a wakeup: a thread may linger
  * a few microseconds after a notify (before its next store) and before it goes to sleep.
  * The semantics of both calls are unchanged.
+ *
+ * A wait that cannot block is no sleep (ctx.sleeps(), ctx.asleep(), ctx.untilAsleep() judge what a
+ * call did, not how): one with a timeout of 0 or less returns at once, and one on a word that no
+ * longer holds the expected value returns "not-equal" at once.
  */
 function instrumentAtomics(): void {
   Atomics.wait = function wait(typedArray, index, value, timeout) {
@@ -62,14 +66,21 @@ function instrumentAtomics(): void {
     if (!job) return realWait(typedArray as Int32Array, index, value as number, timeout);
     const base = actorBase(job.actor);
     noise.maybeLinger();
+    const blocks = canBlock(typedArray, index, value, timeout);
+    if (blocks === "no time") return realWait(typedArray as Int32Array, index, value as number, timeout);
+    // The word, read just now, differs: "not-equal" is what the wait would say at this instant.
+    if (blocks === "changed") return "not-equal";
     Atomics.store(job.control, base + ActorWord.waitTimeout, timeout === undefined || timeout === Infinity ? -1 : Math.ceil(timeout));
     Atomics.store(job.control, base + ActorWord.asleep, 1);
     Atomics.add(job.control, base + ActorWord.sleeps, 1);
     realNotify(job.control, base + ActorWord.sleeps);
+    let result: ReturnType<typeof Atomics.wait> | undefined;
     try {
-      return realWait(typedArray as Int32Array, index, value as number, timeout);
+      return (result = realWait(typedArray as Int32Array, index, value as number, timeout));
     } finally {
       Atomics.store(job.control, base + ActorWord.asleep, 0);
+      // The word changed between the read above and the wait: it did not sleep after all.
+      if (result === "not-equal") Atomics.sub(job.control, base + ActorWord.sleeps, 1);
     }
   } as typeof Atomics.wait;
   Atomics.notify = function notify(typedArray, index, count) {
@@ -77,6 +88,23 @@ function instrumentAtomics(): void {
     if (current) noise.maybeLinger();
     return woken;
   } as typeof Atomics.notify;
+}
+
+/**
+ * Whether an Atomics.wait with these arguments would block now: "no time" for a timeout of 0 or
+ * less (NaN and undefined mean forever), "changed" when the word does not hold the expected value.
+ * Arguments it cannot judge (another array type, a bad index) go to the real wait as they are.
+ */
+function canBlock(typedArray: unknown, index: unknown, value: unknown, timeout: unknown): "yes" | "no time" | "changed" {
+  const ms = timeout === undefined ? Infinity : Number(timeout);
+  if (ms <= 0) return "no time";
+  if (!(typedArray instanceof Int32Array) || typeof value === "bigint") return "yes";
+  try {
+    // Atomics.wait compares the word with ToInt32(value); `| 0` is ToInt32.
+    return Atomics.load(typedArray, index as number) === (Number(value) | 0) ? "yes" : "changed";
+  } catch {
+    return "yes";
+  }
 }
 
 /**

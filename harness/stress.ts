@@ -379,11 +379,6 @@ class Watch {
   }
 
   /**
-   * The wait-for graph, from what the locks told the harness (lock-observer.ts): who holds which
-   * lock, who waits for which. Each waiting actor points at the holder of its lock; a walk that
-   * comes back to where it started is a deadlock.
-   */
-  /**
    * A deadlock nothing can end: the locks' wait-for graph has a cycle, and every actor still
    * running the scenario is asleep in Atomics.wait with no timeout, so no one is left to release
    * a lock or to wake anyone.
@@ -398,6 +393,11 @@ class Watch {
     return true;
   }
 
+  /**
+   * The wait-for graph, from what the locks told the harness (lock-observer.ts): who holds which
+   * lock, who waits for which. Each waiting actor points at the holder of its lock; a walk that
+   * comes back to where it started is a deadlock.
+   */
   private locks(): { cycles: string[]; cycleActors: number[][]; of(actor: number): string } {
     const waits: number[] = [];
     const holds: number[][] = [];

@@ -1,7 +1,10 @@
 // The self-check: proves the repository about itself. For every kata in the catalogue it runs the
-// suite against the reference (must pass), the stub (must fail for its intended reason) and each
-// known-wrong answer (must fail, as a verdict, never as a load error; known-wrong.ts tells their two
-// forms). Plus the layout, the docs and the type check. Ends with the plain line "N passed, N failed".
+// suite against the reference and each known-right answer (must pass), the stub (must fail for its
+// intended reason) and each known-wrong answer (must fail, as a verdict, never as a load error;
+// known-wrong.ts tells the answers' two forms). Per kata, too, without running anything: the README's
+// contract table names only tests that exist (contract.ts), and the recorded mutation score is
+// current and shows no survivor (mutation-scores.ts; npm run mutate -- NN measures it). Plus the
+// layout, the docs, the type check and a fresh install. Ends with the plain line "N passed, N failed".
 //
 //   npm run verify                       everything once
 //   npm run verify -- --repeat 20        the suite matrix 20 times: nothing may be flaky
@@ -18,7 +21,10 @@ import { catalogue, type Kata } from "../katas/catalogue.ts";
 import { verdictFailures } from "../harness/failures.ts";
 import { repositoryRoot } from "../harness/under-test.ts";
 import { staleDocs } from "./docs.ts";
-import { knownWrongAnswers } from "./known-wrong.ts";
+import { installChecks } from "./install-check.ts";
+import { knownAnswerProblems, knownRightAnswers, knownWrongAnswers } from "./known-wrong.ts";
+import { checkContract } from "./contract.ts";
+import { judgeScore, readScores } from "./mutation-scores.ts";
 
 // Run as a program (npm run verify), or imported for its suite runner (bench/detection.ts).
 const isMain = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
@@ -192,13 +198,7 @@ function layoutProblems(): string[] {
     for (const required of kata.requires) {
       if (slugs.indexOf(required) < 0 || slugs.indexOf(required) >= slugs.indexOf(kata.slug)) problems.push(`${kata.slug} requires ${required}, which must come before it`);
     }
-    const wrong = knownWrongAnswers(kata);
-    if (wrong.length === 0) problems.push(`solutions/${kata.slug}/wrong/ holds no known-wrong answer`);
-    for (const answer of wrong) {
-      if (!kata.files.includes(answer.replaces)) problems.push(`${answer.source}: its name must start with the stem of a kata file (${kata.files.join(", ")})`);
-      if (!readFileSync(path.join(repositoryRoot, answer.source), "utf8").startsWith("// KNOWN WRONG: ")) problems.push(`${answer.source} must open with a "// KNOWN WRONG: <the bug>" comment`);
-      if (answer.problem) problems.push(answer.problem);
-    }
+    problems.push(...knownAnswerProblems(kata, "wrong"), ...knownAnswerProblems(kata, "right"));
     if (kata.kind === "build") {
       for (const file of kata.files) {
         const stub = path.join(kataFolder, file);
@@ -242,10 +242,33 @@ async function benchChecks(): Promise<void> {
   record({ check: "bench", variant: "npm run bench, smoke (no speed asserted)", expected: "all pass", ...judgeReference(run), ms: run.ms });
 }
 
+/** Static, per kata, once: the contract table's tests exist; the mutation score is current and clean. */
+function kataRecordChecks(katas: Kata[]): void {
+  const scores = readScores();
+  for (const kata of katas) {
+    let started = performance.now();
+    const contract = checkContract(kata);
+    record({ check: kata.slug, variant: "contract table", expected: "every test exists", ok: contract.ok, got: contract.got, ms: performance.now() - started });
+    started = performance.now();
+    const score = judgeScore(kata, scores[kata.slug]);
+    record({ check: kata.slug, variant: "mutation score", expected: "current, no survivor", ...score, ms: performance.now() - started });
+  }
+}
+
 async function kataChecks(kata: Kata): Promise<void> {
   const folder = `katas/${kata.slug}/`;
   const reference = await runSuites(folder, { THREADKATA_SOURCE: "solutions" });
   record({ check: kata.slug, variant: "reference", expected: "all pass", ...judgeReference(reference), ms: reference.ms });
+
+  // Another correct design must pass as the reference does: the suite demands the contract, not the reference's way.
+  for (const right of knownRightAnswers(kata)) {
+    if (right.problem) {
+      record({ check: kata.slug, variant: `right: ${right.name}`, expected: "all pass", ok: false, got: right.problem, ms: 0 });
+      continue;
+    }
+    const run = await runSuites(folder, { THREADKATA_SOURCE: "solutions", THREADKATA_SWAP: `${kata.slug}/${right.replaces}=${right.file}` });
+    record({ check: kata.slug, variant: `right: ${right.name}`, expected: "all pass", ...judgeReference(run), ms: run.ms });
+  }
 
   const stub = await runSuites(folder, { THREADKATA_SOURCE: "katas" });
   const expected = kata.kind === "build" ? "all NotImplementedError" : "fails with its bug";
@@ -276,7 +299,9 @@ async function main(): Promise<void> {
     await harnessChecks();
     await kataCommandChecks();
     await benchChecks();
+    for (const verdict of installChecks()) record({ check: "install", ...verdict });
   }
+  kataRecordChecks(katas);
   for (let round = 1; round <= repeat; round++) {
     if (repeat > 1) console.log(`-- round ${round} of ${repeat}`);
     for (const kata of katas) await kataChecks(kata);
@@ -292,7 +317,8 @@ async function main(): Promise<void> {
 function summariseRounds(): void {
   const byVariant = new Map<string, Row[]>();
   for (const row of rows) {
-    if (["layout", "docs", "typecheck", "harness", "kata command", "bench"].includes(row.check)) continue;
+    if (["layout", "docs", "typecheck", "harness", "kata command", "bench", "install"].includes(row.check)) continue;
+    if (["contract table", "mutation score"].includes(row.variant)) continue;
     const key = `${row.check}  ${row.variant}`;
     byVariant.set(key, [...(byVariant.get(key) ?? []), row]);
   }

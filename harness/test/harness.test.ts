@@ -119,6 +119,13 @@ describe("harness", () => {
     expect(error.message).toMatch(/broken\.ts:2:7/);
   });
 
+  test("a wait that cannot block (a timeout of 0, a word that changed) is no sleep; one that blocks is", async () => {
+    const pool = new ActorPool("00-fixture", misbehaving);
+    const report = await pool.run("sleepsAreWaitsThatBlock");
+    await pool.close();
+    expect(report.outcomes).toEqual([{ key: "finished", count: report.repetitions, firstRepetition: 0 }]);
+  });
+
   test("no false alarms: thousands of repetitions of nothing, on four threads, all pass", async () => {
     const pool = new ActorPool("00-fixture", misbehaving);
     const report = await pool.run("nothingAtAll");

@@ -168,20 +168,15 @@ export const waitBlocks = scenario<Shared>({
   reset,
   actors: [
     (shared, ctx) => {
-      ctx.untilAsleep(1);
-      ctx.at("nWaiting with one thread waiting");
-      let waiting = shared.barrier.nWaiting;
-      rule(waiting === 1, `nWaiting must be 1 while one thread waits; it was ${waiting}`);
+      // A wrong nWaiting leaves these stuck, and the failure names what they waited for.
+      untilWaiting(shared, ctx, [1]);
       Atomics.store(shared.flags, Flag.tickets, 1);
-      ctx.untilAsleep(2);
+      untilWaiting(shared, ctx, [1, 2]);
       rule(Atomics.load(shared.passed, 0) === 0, "wait() returned before every party had arrived: it must block");
-      ctx.at("nWaiting with two threads waiting");
-      waiting = shared.barrier.nWaiting;
-      rule(waiting === 2, `nWaiting must be 2 while two threads wait; it was ${waiting}`);
       const index = passOnce(shared, ctx, 0);
       rule(index === 2, `the last of 3 threads to arrive must get index 2 (arrival order, as in Python); it got ${index}`);
       ctx.until(() => Atomics.load(shared.passed, 0) === 3, "all three passed");
-      waiting = shared.barrier.nWaiting;
+      const waiting = shared.barrier.nWaiting;
       rule(waiting === 0, `nWaiting must be 0 once a generation is released; it was ${waiting}`);
     },
     (shared, ctx) => {
@@ -241,19 +236,22 @@ export const actionOncePerGeneration = scenario<Shared>({
   repetitions: 15,
 });
 
-const lineUpRounds = 200;
+// Short repetitions: the harness counts progress by repetitions, and on a crowded machine 200
+// wake-ups in a row can take longer than its deadline. Many of them instead.
+const lineUpRounds = 40;
 
 /**
  * Waits until all `parties` actors have reached the line for `round` (counted in counts[lineUp]),
- * so that they call wait() in the same instant, a few nanoseconds apart. It spins first and then
- * sleeps a millisecond at a time (ctx.until), so on a busy machine a thread waiting here gives its
- * core to the one it waits for, instead of spinning through its time slices.
+ * so that they call wait() in the same instant, a few nanoseconds apart. It spins for up to
+ * `spinMs`, then waits a millisecond at a time without holding a core (ctx.until): two actors on
+ * two cores may spin long (waiting without a core lets the instant slip); more actors than cores
+ * must not.
  */
-function lineUp({ counts }: Shared, ctx: ActorContext, round: number, parties: number): void {
+function lineUp({ counts }: Shared, ctx: ActorContext, round: number, parties: number, spinMs: number): void {
+  ctx.at("lining up with the other thread(s), before wait()");
   const target = parties * (round + 1);
   Atomics.add(counts, Count.lineUp, 1);
-  // Spin for up to 200 µs first: a peer running on the other core arrives within that, nearly always.
-  const spinUntil = performance.now() + 0.2;
+  const spinUntil = performance.now() + spinMs;
   while (Atomics.load(counts, Count.lineUp) < target && performance.now() < spinUntil);
   ctx.until(() => Atomics.load(counts, Count.lineUp) >= target, "the other thread(s) reach the line, before wait()");
   // A random head start of a few hundred nanoseconds at most, so that either thread may be first.
@@ -261,20 +259,20 @@ function lineUp({ counts }: Shared, ctx: ActorContext, round: number, parties: n
 }
 
 /**
- * Two threads call wait() at the same instant, 200 times: one of them counts itself in a moment
- * before the other, who is last and releases at once. The first must still see its release.
+ * Two threads call wait() at the same instant, 40 times a repetition: one of them counts itself in
+ * a moment before the other, who is last and releases at once. The first must still see its release.
  */
 export const simultaneousArrivals = scenario<Shared>({
   state: state(2),
   reset,
   actors: crowd(2, (shared, ctx) => {
     for (let round = 0; round < lineUpRounds; round++) {
-      lineUp(shared, ctx, round, 2);
+      lineUp(shared, ctx, round, 2, 5_000);
       passOnce(shared, ctx, round);
     }
   }),
   arbiter: judgeRounds(lineUpRounds, false),
-  repetitions: 50,
+  repetitions: 250,
 });
 
 const groupWaits = 100;
@@ -321,6 +319,18 @@ function brokenThenAgain(againAtOnce: boolean) {
   };
 }
 
+/**
+ * Waits until `actors` have arrived and sleep inside wait(): all asleep, and counted in nWaiting.
+ * Asleep alone is not enough: a barrier may also sleep on its way in (on a lock of its own, as
+ * Python's does), before it counts itself in.
+ */
+function untilWaiting({ barrier }: Shared, ctx: ActorContext, actors: number[]): void {
+  ctx.until(
+    () => actors.every((actor) => ctx.asleep(actor)) && barrier.nWaiting === actors.length,
+    `actor${actors.length > 1 ? "s" : ""} ${actors.join(" and ")} ${actors.length > 1 ? "are" : "is"} asleep in wait() and nWaiting is ${actors.length}`,
+  );
+}
+
 function untilBothAnswered(shared: Shared, ctx: ActorContext): void {
   ctx.until(() => Atomics.load(shared.answers, 1) !== Answer.none && Atomics.load(shared.answers, 2) !== Answer.none, "actors 1 and 2 got an answer from wait()");
 }
@@ -332,8 +342,7 @@ export const abortBreaks = scenario<Shared>({
   actors: [
     (shared, ctx) => {
       const { barrier } = shared;
-      ctx.untilAsleep(1);
-      ctx.untilAsleep(2);
+      untilWaiting(shared, ctx, [1, 2]);
       ctx.at("abort()");
       barrier.abort();
       rule(barrier.nWaiting === 0, `nWaiting must be 0 once the barrier is broken, even before its waiters have left; it was ${barrier.nWaiting}`);
@@ -368,8 +377,7 @@ export const resetBreaksWaiters = scenario<Shared>({
   actors: [
     (shared, ctx) => {
       const { barrier } = shared;
-      ctx.untilAsleep(1);
-      ctx.untilAsleep(2);
+      untilWaiting(shared, ctx, [1, 2]);
       ctx.at("reset() while two threads wait");
       barrier.reset();
       rule(brokenNow(barrier) === false, "broken must be false after reset()");
@@ -445,8 +453,7 @@ export const actionThrows = scenario<Shared>({
   },
   actors: [
     (shared, ctx) => {
-      ctx.untilAsleep(1);
-      ctx.untilAsleep(2);
+      untilWaiting(shared, ctx, [1, 2]);
       ctx.at("wait() of the last party, whose action throws");
       const result = attempt(() => shared.barrier.wait());
       rule("threw" in result && result.threw instanceof Error && result.threw.message.startsWith("boom"), `the last thread's wait() must throw the action's own error (Python re-raises it); it ${describe(result)}`);
@@ -488,7 +495,7 @@ export const timeoutDuringAction = scenario<Shared>({
   },
   actors: [
     (shared, ctx) => {
-      ctx.untilAsleep(1);
+      untilWaiting(shared, ctx, [1]);
       ctx.at("wait() of the last party, whose action outlasts the other's timeout");
       const result = attempt(() => shared.barrier.wait());
       record(shared, 0, result);
@@ -522,7 +529,7 @@ export const abortAtTheSameInstant = scenario<Shared>({
     (shared, ctx) => {
       const { barrier, answers } = shared;
       for (let round = 0; round < abortRounds; round++) {
-        lineUp(shared, ctx, 2 * round, 3);
+        lineUp(shared, ctx, 2 * round, 3, 0.2);
         ctx.at("abort()");
         barrier.abort();
         untilBothAnswered(shared, ctx);
@@ -531,17 +538,17 @@ export const abortAtTheSameInstant = scenario<Shared>({
         barrier.reset();
         Atomics.store(answers, 1, Answer.none);
         Atomics.store(answers, 2, Answer.none);
-        lineUp(shared, ctx, 2 * round + 1, 3);
+        lineUp(shared, ctx, 2 * round + 1, 3, 0.2);
       }
     },
     ...crowd(2, (shared: Shared, ctx: ActorContext) => {
       for (let round = 0; round < abortRounds; round++) {
-        lineUp(shared, ctx, 2 * round, 3);
+        lineUp(shared, ctx, 2 * round, 3, 0.2);
         ctx.at("wait() at the same instant as abort()");
         const result = attempt(() => shared.barrier.wait());
         record(shared, ctx.actor, result);
         rule("threw" in result && isBroken(result.threw), `wait() at the same instant as abort() (2 of 3 parties) must throw BrokenBarrierError; it ${describe(result)}`);
-        lineUp(shared, ctx, 2 * round + 1, 3);
+        lineUp(shared, ctx, 2 * round + 1, 3, 0.2);
       }
     }),
   ],
