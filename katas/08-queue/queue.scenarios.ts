@@ -56,7 +56,11 @@ function basicsAt(capacity: number): Actor<Shared, undefined> {
     queue.join();
     ctx.at("new BoundedQueue(0) and new BoundedQueue(1.5)");
     for (const bad of [0, 1.5, -1]) rule(throwsRangeError(() => new BoundedQueue(bad)), `new BoundedQueue(${bad}) must throw a RangeError: a queue holds at least 1 item, a whole number of them`);
-    rule(new BoundedQueue(capacity).capacity === capacity, "capacity must be the number given to the constructor");
+    const own = new BoundedQueue(capacity);
+    rule(own.capacity === capacity, "capacity must be the number given to the constructor");
+    ctx.at("put(4), get() on a queue with memory of its own");
+    own.put(4);
+    rule(own.get() === 4 && own.isEmpty(), "a queue made without memory (new BoundedQueue(capacity)) must work as well");
     for (let item = 0; item < capacity; item++) {
       ctx.at(`put(${item}) into a queue of ${capacity}`);
       queue.put(item);
