@@ -589,6 +589,7 @@ export const basics = scenario<Shared>({
 
       ctx.at("wait() of an aborted barrier for one");
       shared.barrier.abort();
+      Atomics.add(shared.arrived, 3, 1); // so that an action run by mistake fails below, saying why
       expectBroken(() => shared.barrier.wait(), "wait() of an aborted barrier for one");
       rule(Atomics.load(counts, Count.actions) === 3, "wait() of a broken barrier ran the action: a broken barrier lets nobody through, and runs no action");
       shared.barrier.reset();
