@@ -11,6 +11,6 @@ describe("09-pipeline: producers, consumers and sentinels", () => {
   test("3 producers, 1 consumer", () => pipeline.stress("threeToOne"));
   test("2 producers, 4 consumers through a queue of one item", () => pipeline.stress("twoToFourSmallQueue"));
   test("a producer with nothing to produce: the consumers stop, having handled nothing", () => pipeline.stress("noWork"));
-  test("one thread: produce(), stopConsumers(queue, n) for n = 0, 1, 3, consume() in order", () => pipeline.stress("oneThread"));
+  test("one thread: produce(), consume() in order up to its sentinel, stopConsumers(queue, n) for n = 0 and 3", () => pipeline.stress("oneThread"));
   test("handle() throws: consume() marks the item done and passes the error on", () => pipeline.stress("handleThrows"));
 });
