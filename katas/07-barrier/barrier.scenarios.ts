@@ -557,6 +557,42 @@ export const abortAtTheSameInstant = scenario<Shared>({
 
 const abortRounds = 20;
 
+/** How many generations the pair in abortWhileGenerationsPass may pass at most. */
+const pairGenerations = 20_000;
+
+/**
+ * abort() while two threads pass a barrier for two over and over, so that the word changes
+ * under abort() all the time: it must never be lost. Both threads must end in
+ * BrokenBarrierError (the one waiting when it came, and the other at its next wait()).
+ */
+export const abortWhileGenerationsPass = scenario<Shared>({
+  state: state(2, { tracked: false }),
+  reset,
+  actors: [
+    (shared, ctx) => {
+      ctx.until(() => Atomics.load(shared.counts, Count.passes) >= 100, "the pair passed 100 generations");
+      ctx.at("abort() while the pair passes");
+      shared.barrier.abort();
+      untilBothAnswered(shared, ctx);
+      rule(brokenNow(shared.barrier) === true, "broken must be true after abort(), however busy the barrier was");
+    },
+    ...crowd(2, (shared: Shared, ctx: ActorContext) => {
+      let result: ReturnType<typeof attempt> = { returned: 0 };
+      for (let i = 0; i < pairGenerations && "returned" in result; i++) {
+        ctx.at("wait() of the pair, until abort()");
+        result = attempt(() => shared.barrier.wait());
+        Atomics.add(shared.counts, Count.passes, 1);
+      }
+      record(shared, ctx.actor, result);
+      rule(
+        "threw" in result && isBroken(result.threw),
+        `abort() was lost: this thread passed ${pairGenerations} generations and never got BrokenBarrierError (its last wait() ${describe(result)}). An abort() that races with arrivals and releases must still break the barrier`,
+      );
+    }),
+  ],
+  repetitions: 10,
+});
+
 // ---------------------------------------------------------------------------------------------
 // One thread
 

@@ -17,5 +17,6 @@ describe("07-barrier: Barrier", () => {
   test("wait(timeout) breaks the barrier when it expires: never before, and soon after (also the default timeout)", () => barrier.stress("timeoutBreaks"));
   test("a timeout during the action: the generation passes whole or not at all", () => barrier.stress("timeoutDuringAction"));
   test("abort() at the same instant as arrivals is never lost", () => barrier.stress("abortAtTheSameInstant"));
+  test("abort() while two threads pass generation after generation is never lost", () => barrier.stress("abortWhileGenerationsPass"));
   test("an action that throws breaks the barrier; after reset() it is usable again", () => barrier.stress("actionThrows"));
 });
