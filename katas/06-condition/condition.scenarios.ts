@@ -122,8 +122,10 @@ const Ledger = {
   line: 28,
   picked: 36,
   timed: 37,
+  /** The actors that are done with their waits (a bit each), in fifoOrder. */
+  finished: 38,
 } as const;
-const ledgerWords = Ledger.timed + 1;
+const ledgerWords = Ledger.finished + 1;
 const lineRing = 8;
 
 function state(memory: SharedMemory): Shared {
@@ -559,8 +561,13 @@ export const basics = scenario<Shared>({
 });
 
 /** Holding the lock: wait(timeout) that nobody notifies; it must return false, the lock taken back. */
-function ledgeredTimedWait({ condition, ledger }: Shared, ctx: ActorContext, timeout: number): boolean {
-  Atomics.store(ledger, Ledger.timed, 1);
+function ledgeredTimedWait({ condition, ledger }: Shared, ctx: ActorContext, timeout: number, exact = false): boolean {
+  // Exact: no notify comes while this wait may be timing out, so a false return takes this
+  // thread out of the test's line. Otherwise whom a notify reached is not the test's to know.
+  if (!exact) Atomics.store(ledger, Ledger.timed, 1);
+  const length = read(ledger, Ledger.lineLength);
+  Atomics.store(ledger, Ledger.line + ((read(ledger, Ledger.lineHead) + length) % lineRing), ctx.actor);
+  add(ledger, Ledger.lineLength, 1);
   add(ledger, Ledger.waiting, 1);
   add(ledger, Ledger.joined, 1);
   ctx.at(`wait(${timeout})`);
@@ -572,9 +579,19 @@ function ledgeredTimedWait({ condition, ledger }: Shared, ctx: ActorContext, tim
     add(ledger, Ledger.woken, 1);
   } else {
     add(ledger, Ledger.timedOut, 1);
+    leaveTheLine(ledger, ctx.actor);
   }
   add(ledger, Ledger.waiting, -1);
   return got;
+}
+
+/** Takes `actor` out of the test's line (it timed out), keeping the others in order. */
+function leaveTheLine(ledger: Int32Array, actor: number): void {
+  const head = read(ledger, Ledger.lineHead);
+  const length = read(ledger, Ledger.lineLength);
+  const rest = Array.from({ length }, (_, i) => read(ledger, Ledger.line + ((head + i) % lineRing))).filter((queued) => queued !== actor);
+  rest.forEach((queued, i) => Atomics.store(ledger, Ledger.line + ((head + i) % lineRing), queued));
+  Atomics.store(ledger, Ledger.lineLength, rest.length);
 }
 
 /** Waits (without the lock) until `count` wait() calls have begun and the last of them sleeps. */
@@ -588,9 +605,11 @@ const fifoTimeout = 25;
 /**
  * notify() picks the longest-waiting thread. Threads 1, 3 and 4 call wait() one after the other
  * (each once the one before sleeps in it); thread 2 calls wait(25) between 1 and 3, times out,
- * and calls wait() again, last. Then notify() four times: the threads must return in the order
- * they called wait() (1, 3, 4, 2): a waiter that timed out leaves the line without disturbing it,
- * and joins again at the back.
+ * and calls wait() again, last. Then notify() once at a time, each time when every thread still
+ * to be woken is back in wait(): 1, 3 and 4 join the line again at the back as soon as they are
+ * woken, once. The threads must return in the order they called wait(): 1, 3, 4, 2, 1, 3, 4. A
+ * waiter that timed out leaves the line without disturbing it, and a slot used again is not
+ * served out of turn.
  */
 export const fifoOrder = scenario<Shared>({
   state,
@@ -599,42 +618,48 @@ export const fifoOrder = scenario<Shared>({
     (shared, ctx) => {
       const { ledger } = shared;
       ctx.until(() => read(ledger, Ledger.timedOut) === 1 && read(ledger, Ledger.queued) === 4, "four wait() calls begun, one wait(25) timed out");
-      const line = [0, 1, 2, 3].map((i) => read(ledger, Ledger.queue + i));
-      for (const actor of line) ctx.untilAsleep(actor);
-      untilAllWaiting(shared, ctx, 4);
-      line.forEach((actor, i) => {
+      for (let i = 0; i < fifoWakes; i++) {
+        const unfinished = [1, 2, 3, 4].filter((actor) => (read(ledger, Ledger.finished) & (1 << actor)) === 0);
+        ctx.until(
+          () =>
+            read(ledger, Ledger.waiting) - read(ledger, Ledger.notified) === 4 - bitCount(read(ledger, Ledger.finished)) &&
+            [1, 2, 3, 4].every((actor) => (read(ledger, Ledger.finished) & (1 << actor)) !== 0 || ctx.asleep(actor)),
+          `the ${unfinished.length} thread(s) still to be woken are in wait()`,
+        );
         locked(shared, ctx, () => ledgeredNotify(shared, ctx, 1));
         untilWoken(shared, ctx, i + 1);
-        const got = read(ledger, Ledger.order + i);
+        const [got, expected] = [read(ledger, Ledger.order + i), read(ledger, Ledger.queue + i)];
+        const line = Array.from({ length: Math.min(8, read(ledger, Ledger.queued)) }, (_, k) => read(ledger, Ledger.queue + k));
         rule(
-          got === actor,
-          `notify() number ${i + 1} woke actor ${got}, but actor ${actor} had waited longest (the threads called wait() in the order ${line.join(", ")}; actor 2 had timed out once before): notify() wakes the longest-waiting thread first`,
+          got === expected,
+          `notify() number ${i + 1} woke actor ${got}, but actor ${expected} had waited longest (the threads called wait() in the order ${line.join(", ")}; actor 2 had timed out once before): notify() wakes the longest-waiting thread first`,
         );
-      });
+      }
     },
-    (shared, ctx) => waiter(shared, ctx),
+    (shared, ctx) => fifoWaiter(shared, ctx, () => undefined),
     (shared, ctx) => {
       const { ledger } = shared;
       untilJoined(shared, ctx, 1, 1);
       locked(shared, ctx, () => {
-        const got = ledgeredTimedWait(shared, ctx, fifoTimeout);
+        const got = ledgeredTimedWait(shared, ctx, fifoTimeout, true);
         rule(got === false, `wait(${fifoTimeout}) returned true, but nobody had called notify() yet`);
       });
       ctx.until(() => read(ledger, Ledger.queued) === 3, "actors 1, 3 and 4 called wait()");
       ctx.untilAsleep(read(ledger, Ledger.queue + 2));
       waiter(shared, ctx);
+      Atomics.or(ledger, Ledger.finished, 1 << ctx.actor);
     },
-    (shared, ctx) => {
-      const { ledger } = shared;
-      ctx.until(() => read(ledger, Ledger.joined) >= 2 && (ctx.asleep(2) || read(ledger, Ledger.timedOut) === 1), "actor 2 called wait(25)");
-      waiter(shared, ctx);
-    },
-    (shared, ctx) => {
-      const { ledger } = shared;
-      ctx.until(() => read(ledger, Ledger.queued) === 2 && read(ledger, Ledger.queue + 1) === 3, "actor 3 called wait()");
-      ctx.untilAsleep(3);
-      waiter(shared, ctx);
-    },
+    (shared, ctx) =>
+      fifoWaiter(shared, ctx, () => {
+        const { ledger } = shared;
+        ctx.until(() => read(ledger, Ledger.joined) >= 2 && (ctx.asleep(2) || read(ledger, Ledger.timedOut) === 1), "actor 2 called wait(25)");
+      }),
+    (shared, ctx) =>
+      fifoWaiter(shared, ctx, () => {
+        const { ledger } = shared;
+        ctx.until(() => read(ledger, Ledger.queued) === 2 && read(ledger, Ledger.queue + 1) === 3, "actor 3 called wait()");
+        ctx.untilAsleep(3);
+      }),
   ],
   arbiter: ({ ledger }) => {
     const line = [0, 1, 2, 3].map((i) => read(ledger, Ledger.queue + i)).join(", ");
@@ -642,6 +667,23 @@ export const fifoOrder = scenario<Shared>({
   },
   repetitions: 15,
 });
+
+/** Wakes in fifoOrder: 1, 3, 4 twice each, 2 once (after its wait(25) timed out). */
+const fifoWakes = 7;
+
+/** A waiter of fifoOrder: waits its turn to join, waits, and once woken waits once more, at once. */
+function fifoWaiter(shared: Shared, ctx: ActorContext, turn: () => void): void {
+  turn();
+  waiter(shared, ctx);
+  waiter(shared, ctx);
+  Atomics.or(shared.ledger, Ledger.finished, 1 << ctx.actor);
+}
+
+function bitCount(mask: number): number {
+  let count = 0;
+  for (let bits = mask; bits !== 0; bits &= bits - 1) count++;
+  return count;
+}
 
 /**
  * notify(1) when the longest waiter's timeout has expired (it is trying to take the lock back, and
