@@ -42,6 +42,7 @@ export class BoundedQueue {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`a BoundedQueue holds at least 1 item, not ${capacity}`);
     this.capacity = capacity;
     this.memory = memory ?? new Int32Array(new SharedArrayBuffer(BoundedQueue.words(capacity) * Int32Array.BYTES_PER_ELEMENT));
+    // Stryker disable next-line ArithmeticOperator: LOCK is 0, so subarray(0, -WORDS) still begins with the lock's words, the only ones the lock reads
     this.mutex = new TicketLock(this.memory.subarray(LOCK, LOCK + TicketLock.WORDS));
     this.notEmpty = new SequenceCondition(this.mutex, this.memory.subarray(NOT_EMPTY, NOT_EMPTY + 1));
     this.notFull = new SequenceCondition(this.mutex, this.memory.subarray(NOT_FULL, NOT_FULL + 1));
