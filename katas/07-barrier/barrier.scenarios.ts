@@ -507,15 +507,33 @@ export const timeoutDuringAction = scenario<Shared>({
         `a generation passed in part: the last thread's wait() ${describe(result)}, while the other's wait(${shortTimeout}), which timed out during the action, ${other > 0 ? `returned ${other - 1}` : other === Answer.broken ? "threw BrokenBarrierError" : "threw another error"}. ` +
           "When a timeout breaks the barrier, nobody passes; if the release wins, everybody does",
       );
+      // Either way the barrier must work again after reset(): nothing left counted in.
+      Atomics.store(shared.flags, Flag.slowAction, 0);
+      ctx.at("reset() after the generation, then wait() again");
+      shared.barrier.reset();
+      Atomics.store(shared.flags, Flag.reset, 1);
+      againAfterReset(shared, ctx);
     },
     (shared, ctx) => {
       ctx.at(`wait(${shortTimeout}), while the last party's action runs long`);
       record(shared, 1, attempt(() => shared.barrier.wait(shortTimeout)));
+      ctx.until(() => Atomics.load(shared.flags, Flag.reset) === 1, "actor 0 reset the barrier");
+      againAfterReset(shared, ctx);
     },
   ],
   arbiter: ({ answers }) => acceptable(Atomics.load(answers, 1) === Answer.broken ? "broken, nobody passed" : "released, both passed"),
   repetitions: 10,
 });
+
+/** After the generation with the slow action and reset(): one more wait(), which must pass. */
+function againAfterReset({ barrier }: Shared, ctx: ActorContext): void {
+  ctx.at("wait() after reset()");
+  const result = attempt(() => barrier.wait(60_000));
+  rule(
+    "returned" in result && (result.returned === 0 || result.returned === 1),
+    `after a generation whose action outlasted a timeout, and reset(), both threads' wait() must pass together; this one ${describe(result)}. Did a thread that left the broken generation stay counted in?`,
+  );
+}
 
 /**
  * abort() at the same instant as two threads call wait() on a barrier for three: it is never
