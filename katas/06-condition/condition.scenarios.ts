@@ -19,7 +19,8 @@ import { threadId } from "node:worker_threads";
 class GatedLock implements OwnedLock {
   private static readonly armedBy = 0;
   private static readonly gate = 1;
-  static readonly WORDS = TicketLock.WORDS + 2;
+  private static readonly acquiring = 2;
+  static readonly WORDS = TicketLock.WORDS + 3;
   private readonly me = threadId + 1;
   private readonly inner: TicketLock;
 
@@ -32,7 +33,17 @@ class GatedLock implements OwnedLock {
   }
 
   acquire(): void {
-    this.inner.acquire();
+    Atomics.add(this.words, GatedLock.acquiring, 1);
+    try {
+      this.inner.acquire();
+    } finally {
+      Atomics.sub(this.words, GatedLock.acquiring, 1);
+    }
+  }
+
+  /** How many threads are inside acquire() right now, not yet holding the lock. */
+  acquiring(): number {
+    return Atomics.load(this.words, GatedLock.acquiring);
   }
 
   release(): void {
@@ -91,11 +102,35 @@ const Ledger = {
   checks: 5,
   /** Whose turn it is, in the ping-pong scenarios. */
   turn: 6,
+  /** wait() calls begun so far (never counted down): the order waiters joined in. */
+  joined: 7,
+  /** wait(timeout) calls that returned false. */
+  timedOut: 8,
+  /** The actors whose wait() returned true, in the order they returned (woken of them). */
+  order: 9,
+  /** wait() calls without a timeout begun so far, and the actors that made them, in that order. */
+  queued: 17,
+  queue: 18,
+  /**
+   * The line as the test sees it: threads in wait(), longest waiting first, a ring of 8 (head,
+   * length, actors). A notify picks from its front, marking the actors it picked in `picked` (a
+   * bit each): a wait() may return only in a thread that was picked. Off once a timed wait() runs
+   * (`timed`): whether a notify reached a waiter whose time ran out is not the test's to know.
+   */
+  lineHead: 26,
+  lineLength: 27,
+  line: 28,
+  picked: 36,
+  timed: 37,
+  /** The actors that are done with their waits (a bit each), in fifoOrder. */
+  finished: 38,
 } as const;
+const ledgerWords = Ledger.finished + 1;
+const lineRing = 8;
 
 function state(memory: SharedMemory): Shared {
   const lock = new GatedLock(memory.int32(GatedLock.WORDS));
-  return { lock, condition: new Condition(lock, memory.int32(Condition.WORDS)), ledger: memory.int32(7) };
+  return { lock, condition: new Condition(lock, memory.int32(Condition.WORDS)), ledger: memory.int32(ledgerWords) };
 }
 
 /** Back to a free lock and a condition nobody waits on: zero-filled memory (the kata's rule). */
@@ -114,6 +149,13 @@ const add = (ledger: Int32Array, word: number, amount: number) => Atomics.add(le
  */
 function ledgeredWait({ condition, ledger }: Shared, ctx: ActorContext): void {
   add(ledger, Ledger.waiting, 1);
+  add(ledger, Ledger.joined, 1);
+  const queued = read(ledger, Ledger.queued);
+  if (queued < 8) Atomics.store(ledger, Ledger.queue + queued, ctx.actor);
+  add(ledger, Ledger.queued, 1);
+  const length = read(ledger, Ledger.lineLength);
+  Atomics.store(ledger, Ledger.line + ((read(ledger, Ledger.lineHead) + length) % lineRing), ctx.actor);
+  add(ledger, Ledger.lineLength, 1);
   ctx.at("wait()");
   const got = condition.wait();
   rule(condition.lock.isOwned(), "wait() returned without taking the lock back");
@@ -123,8 +165,19 @@ function ledgeredWait({ condition, ledger }: Shared, ctx: ActorContext): void {
     `wait() returned, but no notify was left for it: ${read(ledger, Ledger.woken)} waiter(s) had already returned for the notifies so far. ` +
       "A wait() may return only after a notify picked it, and notify(n) picks at most n waiters.",
   );
+  if (read(ledger, Ledger.timed) === 0) {
+    const me = 1 << ctx.actor;
+    rule(
+      (read(ledger, Ledger.picked) & me) !== 0,
+      `wait() returned in actor ${ctx.actor}, but the notifies so far were owed to ${actorsIn(read(ledger, Ledger.picked))}, who had waited longer: notify() wakes the longest-waiting thread first`,
+    );
+    Atomics.and(ledger, Ledger.picked, ~me);
+  }
   add(ledger, Ledger.notified, -1);
   add(ledger, Ledger.waiting, -1);
+  // The order first, the count second: the notifier reads them without the lock.
+  const woken = read(ledger, Ledger.woken);
+  if (woken < 8) Atomics.store(ledger, Ledger.order + woken, ctx.actor);
   add(ledger, Ledger.woken, 1);
 }
 
@@ -135,17 +188,48 @@ function ledgeredNotify({ condition, ledger }: Shared, ctx: ActorContext, n: num
   if (n === Infinity) condition.notifyAll();
   else condition.notify(n);
   add(ledger, Ledger.notified, Math.min(n, unpicked));
+  // The line: the longest waiting are the ones picked.
+  for (let i = 0; i < Math.min(n, unpicked) && read(ledger, Ledger.lineLength) > 0; i++) {
+    const head = read(ledger, Ledger.lineHead);
+    Atomics.or(ledger, Ledger.picked, 1 << read(ledger, Ledger.line + head));
+    Atomics.store(ledger, Ledger.lineHead, (head + 1) % lineRing);
+    add(ledger, Ledger.lineLength, -1);
+  }
 }
 
+function actorsIn(mask: number): string {
+  const actors = [0, 1, 2, 3, 4, 5, 6, 7].filter((actor) => (mask & (1 << actor)) !== 0);
+  return actors.length === 0 ? "nobody" : actors.map((actor) => `actor ${actor}`).join(" and ");
+}
+
+/**
+ * Holding the lock: `body`, then release. If the condition's call inside let the lock go, this
+ * says so, and never hides a failure behind its own release() of a lock it no longer holds.
+ */
 function locked<T>({ lock }: Shared, ctx: ActorContext, body: () => T): T {
   ctx.at("the lock's acquire() (the ready TicketLock)");
   lock.acquire();
+  let result: T;
   try {
-    return body();
-  } finally {
-    lock.release();
+    result = body();
+  } catch (error) {
+    if (lock.isOwned()) lock.release();
+    throw error;
   }
+  rule(lock.isOwned(), "a call on the condition returned without the lock: wait() and waitFor() take the lock back before they return, and notify() never lets it go");
+  lock.release();
+  return result;
 }
+
+/** Waits until `condition()` holds or `ms` have passed; whether it holds. For "must happen soon" checks. */
+function within(ctx: ActorContext, ms: number, condition: () => boolean, what: string): boolean {
+  const until = performance.now() + ms;
+  ctx.until(() => condition() || performance.now() > until, what);
+  return condition();
+}
+
+/** How long after its timeout a call may still return: generous, a bound for a hang, not a speed test. */
+const late = 1_000;
 
 const waiters = 3;
 
@@ -211,6 +295,7 @@ function takeTurns(threads: number, wake: "notify" | "notifyAll") {
           while (read(ledger, Ledger.turn) !== ctx.actor) {
             ctx.at(`wait() for my turn, round ${round}`);
             condition.wait();
+            rule(condition.lock.isOwned(), "wait() returned without taking the lock back");
           }
           Atomics.store(ledger, Ledger.turn, (ctx.actor + 1) % threads);
           ctx.at(`${wake}() for the next thread, round ${round}`);
@@ -365,6 +450,7 @@ export const waitForChecksAgain = scenario<Shared>({
       locked(shared, ctx, () => {
         ctx.at("waitFor(() => value >= 2)");
         const got = condition.waitFor(() => {
+          rule(condition.lock.isOwned(), "waitFor() called the predicate without holding the lock: it checks the shared state, so it must run under the lock");
           add(ledger, Ledger.checks, 1);
           return read(ledger, Ledger.value) >= 2;
         });
@@ -393,6 +479,7 @@ export const timeouts = scenario<Shared>({
         let waited = performance.now() - started;
         rule(got === false, `wait(${shortTimeout}) returned true, but nobody called notify()`);
         rule(waited >= shortTimeout, `wait(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
+        rule(waited < shortTimeout + late, `wait(${shortTimeout}) returned only after ${waited.toFixed(0)} ms: it must give up soon after its timeout`);
         rule(condition.lock.isOwned(), "wait(timeout) returned without taking the lock back");
         ctx.at("wait(0)");
         rule(condition.wait(0) === false, "wait(0) with nobody to notify must return false");
@@ -403,6 +490,7 @@ export const timeouts = scenario<Shared>({
         waited = performance.now() - started;
         rule(result === false, `waitFor(() => false, ${shortTimeout}) returned ${String(result)}: it returns the predicate's last value`);
         rule(waited >= shortTimeout, `waitFor(() => false, ${shortTimeout}) gave up after ${waited.toFixed(2)} ms: the timeout is for the whole call`);
+        rule(waited < shortTimeout + late, `waitFor(() => false, ${shortTimeout}) returned only after ${waited.toFixed(0)} ms: it must give up soon after its timeout`);
         rule(condition.lock.isOwned(), "waitFor(predicate, timeout) returned without taking the lock back");
       });
     },
@@ -455,6 +543,9 @@ export const basics = scenario<Shared>({
       condition.notify();
       condition.notify(5);
       condition.notifyAll();
+      ctx.at("wait(1) on a condition made without memory");
+      rule(condition.wait(1) === false, "wait(1) with nobody to notify must return false");
+      rule(condition.lock.isOwned(), "wait(1) returned without taking the lock back");
       const sleepsBefore = ctx.sleeps();
       ctx.at("waitFor(() => true)");
       rule(condition.waitFor(() => true) === true, "waitFor(() => true) must return true");
@@ -464,6 +555,283 @@ export const basics = scenario<Shared>({
       // With time to wait (a waitFor() may give up without waiting once no time is left, as with 0).
       ctx.at(`waitFor(() => false, ${shortTimeout}) without holding the lock`);
       rule(throws(() => condition.waitFor(() => false, shortTimeout)), `waitFor(() => false, ${shortTimeout}) without holding the lock must throw: its wait() must`);
+    },
+  ],
+  repetitions: 5,
+});
+
+/** Holding the lock: wait(timeout) that nobody notifies; it must return false, the lock taken back. */
+function ledgeredTimedWait({ condition, ledger }: Shared, ctx: ActorContext, timeout: number, exact = false): boolean {
+  // Exact: no notify comes while this wait may be timing out, so a false return takes this
+  // thread out of the test's line. Otherwise whom a notify reached is not the test's to know.
+  if (!exact) Atomics.store(ledger, Ledger.timed, 1);
+  const length = read(ledger, Ledger.lineLength);
+  Atomics.store(ledger, Ledger.line + ((read(ledger, Ledger.lineHead) + length) % lineRing), ctx.actor);
+  add(ledger, Ledger.lineLength, 1);
+  add(ledger, Ledger.waiting, 1);
+  add(ledger, Ledger.joined, 1);
+  ctx.at(`wait(${timeout})`);
+  const got = condition.wait(timeout);
+  rule(condition.lock.isOwned(), `wait(${timeout}) returned without taking the lock back`);
+  if (got) {
+    rule(read(ledger, Ledger.notified) > 0, `wait(${timeout}) returned true, but no notify was left for it`);
+    add(ledger, Ledger.notified, -1);
+    add(ledger, Ledger.woken, 1);
+  } else {
+    add(ledger, Ledger.timedOut, 1);
+    leaveTheLine(ledger, ctx.actor);
+  }
+  add(ledger, Ledger.waiting, -1);
+  return got;
+}
+
+/** Takes `actor` out of the test's line (it timed out), keeping the others in order. */
+function leaveTheLine(ledger: Int32Array, actor: number): void {
+  const head = read(ledger, Ledger.lineHead);
+  const length = read(ledger, Ledger.lineLength);
+  const rest = Array.from({ length }, (_, i) => read(ledger, Ledger.line + ((head + i) % lineRing))).filter((queued) => queued !== actor);
+  rest.forEach((queued, i) => Atomics.store(ledger, Ledger.line + ((head + i) % lineRing), queued));
+  Atomics.store(ledger, Ledger.lineLength, rest.length);
+}
+
+/** Waits (without the lock) until `count` wait() calls have begun and the last of them sleeps. */
+function untilJoined({ ledger }: Shared, ctx: ActorContext, count: number, last: number): void {
+  ctx.until(() => read(ledger, Ledger.joined) === count, `${count} thread(s) called wait()`);
+  ctx.untilAsleep(last);
+}
+
+const fifoTimeout = 25;
+
+/**
+ * notify() picks the longest-waiting thread. Threads 1, 3 and 4 call wait() one after the other
+ * (each once the one before sleeps in it); thread 2 calls wait(25) between 1 and 3, times out,
+ * and calls wait() again, last. Then notify() once at a time, each time when every thread still
+ * to be woken is back in wait(): 1, 3 and 4 join the line again at the back as soon as they are
+ * woken, once. The threads must return in the order they called wait(): 1, 3, 4, 2, 1, 3, 4. A
+ * waiter that timed out leaves the line without disturbing it, and a slot used again is not
+ * served out of turn.
+ */
+export const fifoOrder = scenario<Shared>({
+  state,
+  reset,
+  actors: [
+    (shared, ctx) => {
+      const { ledger } = shared;
+      ctx.until(() => read(ledger, Ledger.timedOut) === 1 && read(ledger, Ledger.queued) === 4, "four wait() calls begun, one wait(25) timed out");
+      for (let i = 0; i < fifoWakes; i++) {
+        const unfinished = [1, 2, 3, 4].filter((actor) => (read(ledger, Ledger.finished) & (1 << actor)) === 0);
+        ctx.until(
+          () =>
+            read(ledger, Ledger.waiting) - read(ledger, Ledger.notified) === 4 - bitCount(read(ledger, Ledger.finished)) &&
+            [1, 2, 3, 4].every((actor) => (read(ledger, Ledger.finished) & (1 << actor)) !== 0 || ctx.asleep(actor)),
+          `the ${unfinished.length} thread(s) still to be woken are in wait()`,
+        );
+        locked(shared, ctx, () => ledgeredNotify(shared, ctx, 1));
+        untilWoken(shared, ctx, i + 1);
+        const [got, expected] = [read(ledger, Ledger.order + i), read(ledger, Ledger.queue + i)];
+        const line = Array.from({ length: Math.min(8, read(ledger, Ledger.queued)) }, (_, k) => read(ledger, Ledger.queue + k));
+        rule(
+          got === expected,
+          `notify() number ${i + 1} woke actor ${got}, but actor ${expected} had waited longest (the threads called wait() in the order ${line.join(", ")}; actor 2 had timed out once before): notify() wakes the longest-waiting thread first`,
+        );
+      }
+    },
+    (shared, ctx) => fifoWaiter(shared, ctx, () => undefined),
+    (shared, ctx) => {
+      const { ledger } = shared;
+      untilJoined(shared, ctx, 1, 1);
+      locked(shared, ctx, () => {
+        const got = ledgeredTimedWait(shared, ctx, fifoTimeout, true);
+        rule(got === false, `wait(${fifoTimeout}) returned true, but nobody had called notify() yet`);
+      });
+      ctx.until(() => read(ledger, Ledger.queued) === 3, "actors 1, 3 and 4 called wait()");
+      ctx.untilAsleep(read(ledger, Ledger.queue + 2));
+      waiter(shared, ctx);
+      Atomics.or(ledger, Ledger.finished, 1 << ctx.actor);
+    },
+    (shared, ctx) =>
+      fifoWaiter(shared, ctx, () => {
+        const { ledger } = shared;
+        ctx.until(() => read(ledger, Ledger.joined) >= 2 && (ctx.asleep(2) || read(ledger, Ledger.timedOut) === 1), "actor 2 called wait(25)");
+      }),
+    (shared, ctx) =>
+      fifoWaiter(shared, ctx, () => {
+        const { ledger } = shared;
+        ctx.until(() => read(ledger, Ledger.queued) === 2 && read(ledger, Ledger.queue + 1) === 3, "actor 3 called wait()");
+        ctx.untilAsleep(3);
+      }),
+  ],
+  arbiter: ({ ledger }) => {
+    const line = [0, 1, 2, 3].map((i) => read(ledger, Ledger.queue + i)).join(", ");
+    return acceptable(line === "1, 3, 4, 2" ? "timed out in the middle, back in line last" : `line ${line}`);
+  },
+  repetitions: 15,
+});
+
+/** Wakes in fifoOrder: 1, 3, 4 twice each, 2 once (after its wait(25) timed out). */
+const fifoWakes = 7;
+
+/** A waiter of fifoOrder: waits its turn to join, waits, and once woken waits once more, at once. */
+function fifoWaiter(shared: Shared, ctx: ActorContext, turn: () => void): void {
+  turn();
+  waiter(shared, ctx);
+  waiter(shared, ctx);
+  Atomics.or(shared.ledger, Ledger.finished, 1 << ctx.actor);
+}
+
+function bitCount(mask: number): number {
+  let count = 0;
+  for (let bits = mask; bits !== 0; bits &= bits - 1) count++;
+  return count;
+}
+
+/**
+ * notify(1) when the longest waiter's timeout has expired (it is trying to take the lock back, and
+ * the notifier holds it): the notify must not be lost on it. Either that waiter's wait() returns
+ * true (the notify reached it first), or it returns false and the notify goes to the next waiter.
+ */
+export const notifySkipsTimedOut = scenario<Shared>({
+  state,
+  reset,
+  actors: [
+    (shared, ctx) => {
+      const { lock, ledger } = shared;
+      untilJoined(shared, ctx, 2, 2);
+      locked(shared, ctx, () => {
+        // Under load actor 1 may have timed out and left before this thread got the lock: then
+        // the notify must go to actor 2 all the same.
+        ctx.until(() => lock.acquiring() > 0 || read(ledger, Ledger.timedOut) === 1, `actor 1's wait(${shortTimeout}) timed out and it wants the lock back`);
+        ledgeredNotify(shared, ctx, 1);
+      });
+      ctx.until(() => read(ledger, Ledger.timedOut) + read(ledger, Ledger.woken) > 0, "a wait() returned");
+      if (read(ledger, Ledger.timedOut) === 1) {
+        const woke = within(ctx, late, () => read(ledger, Ledger.woken) === 1, "actor 2 returns from wait()");
+        rule(
+          woke,
+          `notify(1) reached a waiter whose wait(${shortTimeout}) had timed out, and that wait() returned false: the notify was lost, and the thread still waiting never woke. A notify that finds a waiter gone goes on to the next one`,
+        );
+      } else {
+        untilWoken(shared, ctx, 1);
+        locked(shared, ctx, () => ledgeredNotify(shared, ctx, 1));
+        untilWoken(shared, ctx, 2);
+      }
+    },
+    (shared, ctx) => locked(shared, ctx, () => void ledgeredTimedWait(shared, ctx, shortTimeout)),
+    (shared, ctx) => {
+      // Behind actor 1 in the line; under load actor 1 may have timed out already, and that is fine.
+      const { ledger } = shared;
+      ctx.until(() => read(ledger, Ledger.joined) === 1 && (ctx.asleep(1) || read(ledger, Ledger.timedOut) === 1), "actor 1 called wait(15)");
+      waiter(shared, ctx);
+    },
+  ],
+  arbiter: ({ ledger }) => acceptable(read(ledger, Ledger.timedOut) === 1 ? "timed out, the next one woke" : "the notify won"),
+  repetitions: 15,
+});
+
+/** How long the notifier watches for a thread that notify(0) woke by mistake. */
+const watchMs = 2;
+
+/**
+ * Three threads in wait(). notify(0) wakes nobody: holding the lock, the test watches for a waiter
+ * trying to take it back. Then notify(5) wakes all three: min(n, waiting), no more, no fewer.
+ */
+export const notifyCounts = scenario<Shared>({
+  state,
+  reset,
+  actors: [
+    (shared, ctx) => {
+      untilAllWaiting(shared, ctx, waiters);
+      for (let peer = 1; peer <= waiters; peer++) ctx.untilAsleep(peer);
+      locked(shared, ctx, () => {
+        ledgeredNotify(shared, ctx, 0);
+        const woke = within(ctx, watchMs, () => shared.lock.acquiring() > 0, "a waiter wants the lock back");
+        rule(!woke, "notify(0) woke a waiter: notify(n) wakes at most n, and n = 0 wakes nobody");
+      });
+      locked(shared, ctx, () => ledgeredNotify(shared, ctx, 5));
+      untilWoken(shared, ctx, waiters);
+    },
+    ...Array.from({ length: waiters }, () => waiter),
+  ],
+  repetitions: 20,
+});
+
+/**
+ * A wait(), waitFor() or notify() that threw because the lock was not held leaves no trace: the
+ * thread then waits properly, and one notify() must wake it (not a ghost left in the line).
+ */
+export const misuseLeavesNoTrace = scenario<Shared>({
+  state,
+  reset,
+  actors: [
+    (shared, ctx) => {
+      untilAllWaiting(shared, ctx, 1);
+      ctx.untilAsleep(1);
+      locked(shared, ctx, () => ledgeredNotify(shared, ctx, 1));
+      const woke = within(ctx, late, () => read(shared.ledger, Ledger.woken) === 1, "actor 1 returns from wait()");
+      rule(woke, "notify() did not wake the only thread in wait(): the calls that threw before (wait(), waitFor(), notify() without the lock) left something behind that took the notify");
+    },
+    (shared, ctx) => {
+      const { condition } = shared;
+      ctx.at("wait(5), waitFor(), notify(), notifyAll() without the lock");
+      rule(throws(() => condition.wait(5)), "wait(5) without holding the lock must throw");
+      rule(throws(() => condition.wait()), "wait() without holding the lock must throw");
+      rule(throws(() => condition.waitFor(() => false, 5)), "waitFor() without holding the lock must throw");
+      rule(throws(() => condition.notify(2)), "notify(2) without holding the lock must throw");
+      rule(throws(() => condition.notifyAll()), "notifyAll() without holding the lock must throw");
+      rule(!condition.lock.isOwned(), "a call without the lock that threw left the lock taken");
+      waiter(shared, ctx);
+    },
+  ],
+  repetitions: 20,
+});
+
+const wholeTimeout = 40;
+
+/**
+ * waitFor(predicate, timeout): the timeout is for the whole call, however often a notifyAll()
+ * wakes it with the predicate still false; and with a predicate that comes true in time it
+ * returns true.
+ */
+export const waitForTimeoutIsWhole = scenario<Shared>({
+  state,
+  reset,
+  actors: [
+    (shared, ctx) => {
+      const { ledger } = shared;
+      const stop = performance.now() + wholeTimeout + late + 100;
+      ctx.at("notifyAll() every millisecond, the predicate false");
+      while (read(ledger, Ledger.closing) === 0 && performance.now() < stop) {
+        locked(shared, ctx, () => shared.condition.notifyAll());
+        for (const until = performance.now() + 1; performance.now() < until; );
+      }
+      ctx.until(() => read(ledger, Ledger.checks) > 0, "actor 1 waits for value 1");
+      locked(shared, ctx, () => {
+        Atomics.store(ledger, Ledger.value, 1);
+        shared.condition.notifyAll();
+      });
+    },
+    (shared, ctx) => {
+      const { condition, ledger } = shared;
+      locked(shared, ctx, () => {
+        ctx.at(`waitFor(() => false, ${wholeTimeout}) while notifyAll() comes every millisecond`);
+        const started = performance.now();
+        const result = condition.waitFor(() => false, wholeTimeout);
+        const waited = performance.now() - started;
+        Atomics.store(ledger, Ledger.closing, 1);
+        rule(result === false, `waitFor(() => false, ${wholeTimeout}) returned ${String(result)}: it returns the predicate's last value`);
+        rule(waited >= wholeTimeout, `waitFor(() => false, ${wholeTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
+        rule(
+          waited < wholeTimeout + late,
+          `waitFor(() => false, ${wholeTimeout}) returned only after ${waited.toFixed(0)} ms while notifyAll() woke it again and again: the timeout is for the whole call, not for each wait()`,
+        );
+        ctx.at("waitFor(() => value === 1, 60000)");
+        const got = condition.waitFor(() => {
+          add(ledger, Ledger.checks, 1);
+          return read(ledger, Ledger.value) === 1;
+        }, 60_000);
+        rule(got === true, "waitFor(predicate, 60000) returned false though the predicate came true in time: it returns the predicate's last value");
+        rule(read(ledger, Ledger.value) === 1, "waitFor(predicate, 60000) returned true before the predicate was true");
+      });
     },
   ],
   repetitions: 5,

@@ -30,16 +30,24 @@ interface Shared {
   answers: Int32Array;
 }
 
-const Flag = { reset: 0, actionThrows: 1, tickets: 2 } as const;
+const Flag = { reset: 0, actionThrows: 1, tickets: 2, slowAction: 3 } as const;
 const Count = { actions: 0, passes: 1, lineUp: 2, perIndex: 3 } as const;
 /** 0 not yet; BROKEN threw BrokenBarrierError; OTHER threw something else; index + 1 returned. */
 const Answer = { none: 0, broken: -1, other: -2 } as const;
+
+/** How long the slow action waits for a timeout to expire meanwhile, at most. */
+const slowActionMs = 60;
 
 /** The action the scenarios give: checks it runs after every arrival and before any release. */
 function countingAction(shared: () => Shared): () => void {
   return () => {
     const { arrived, passed, actionBy, counts, flags, parties } = shared();
     if (Atomics.load(flags, Flag.actionThrows) === 1) throw new Error("boom: the action failed");
+    if (Atomics.load(flags, Flag.slowAction) === 1) {
+      // Stays in the action until actor 1's wait(15) has answered (or long after its timeout).
+      const until = performance.now() + slowActionMs;
+      while (Atomics.load(shared().answers, 1) === Answer.none && performance.now() < until);
+    }
     const generation = Atomics.load(counts, Count.actions);
     if (shared().tracked && generation < maxRounds) {
       const got = Atomics.load(arrived, generation);
@@ -63,7 +71,7 @@ function state(parties: number, options: { action?: boolean; tracked?: boolean }
       indices: memory.int32(maxRounds),
       actionBy: memory.int32(maxRounds),
       counts: memory.int32(Count.perIndex + parties),
-      flags: memory.int32(3),
+      flags: memory.int32(4),
       answers: memory.int32(8),
     };
     shared.barrier = new Barrier(parties, { action: options.action ? countingAction(() => shared) : undefined }, words);
@@ -151,21 +159,35 @@ function bits(mask: number): string {
 // ---------------------------------------------------------------------------------------------
 // Passing the barrier
 
-/** Two threads asleep in wait(); the third's wait() releases all three, and it gets index 2. */
+/**
+ * Actor 1 falls asleep in wait() (nWaiting 1), then actor 2 (nWaiting 2); actor 0's wait() releases
+ * all three. Indices follow the order of arrival: 0, 1, 2. Afterwards nWaiting is 0 again.
+ */
 export const waitBlocks = scenario<Shared>({
   state: state(3),
   reset,
   actors: [
     (shared, ctx) => {
-      // A wrong nWaiting leaves this stuck, and the failure names what it waited for.
-      ctx.at("nWaiting with two threads waiting");
-      untilBothWaiting(shared, ctx);
+      // A wrong nWaiting leaves these stuck, and the failure names what they waited for.
+      untilWaiting(shared, ctx, [1]);
+      Atomics.store(shared.flags, Flag.tickets, 1);
+      untilWaiting(shared, ctx, [1, 2]);
       rule(Atomics.load(shared.passed, 0) === 0, "wait() returned before every party had arrived: it must block");
       const index = passOnce(shared, ctx, 0);
       rule(index === 2, `the last of 3 threads to arrive must get index 2 (arrival order, as in Python); it got ${index}`);
+      ctx.until(() => Atomics.load(shared.passed, 0) === 3, "all three passed");
+      const waiting = shared.barrier.nWaiting;
+      rule(waiting === 0, `nWaiting must be 0 once a generation is released; it was ${waiting}`);
     },
-    (shared, ctx) => void passOnce(shared, ctx, 0),
-    (shared, ctx) => void passOnce(shared, ctx, 0, "wait(60000)"),
+    (shared, ctx) => {
+      const index = passOnce(shared, ctx, 0);
+      rule(index === 0, `the first of 3 threads to arrive must get index 0; it got ${index}`);
+    },
+    (shared, ctx) => {
+      ctx.until(() => Atomics.load(shared.flags, Flag.tickets) === 1, "actor 0 saw actor 1 waiting");
+      const index = passOnce(shared, ctx, 0, "wait(60000)");
+      rule(index === 1, `the second of 3 threads to arrive must get index 1; it got ${index}`);
+    },
   ],
   arbiter: judgeRounds(1, false),
   repetitions: 40,
@@ -219,18 +241,19 @@ export const actionOncePerGeneration = scenario<Shared>({
 const lineUpRounds = 40;
 
 /**
- * Busy-waits until every actor has reached the line for `round`, so that they all call wait() in
- * the same instant (a few nanoseconds apart). Spins without sleeping, so use it with at most as
- * many actors as cores. Gives up after 5 s (the harness's deadline reports a stuck peer first).
+ * Waits until all `parties` actors have reached the line for `round` (counted in counts[lineUp]),
+ * so that they call wait() in the same instant, a few nanoseconds apart. It spins for up to
+ * `spinMs`, then waits a millisecond at a time without holding a core (ctx.until): two actors on
+ * two cores may spin long (waiting without a core lets the instant slip); more actors than cores
+ * must not.
  */
-function lineUp({ counts, parties }: Shared, ctx: ActorContext, round: number): void {
-  ctx.at("lining up with the other thread, before wait()");
+function lineUp({ counts }: Shared, ctx: ActorContext, round: number, parties: number, spinMs: number): void {
+  ctx.at("lining up with the other thread(s), before wait()");
   const target = parties * (round + 1);
   Atomics.add(counts, Count.lineUp, 1);
-  const started = performance.now();
-  for (let spins = 1; Atomics.load(counts, Count.lineUp) < target; spins++) {
-    if ((spins & 0xffff) === 0) rule(performance.now() - started < 5_000, `the other thread never reached generation ${round}`);
-  }
+  const spinUntil = performance.now() + spinMs;
+  while (Atomics.load(counts, Count.lineUp) < target && performance.now() < spinUntil);
+  ctx.until(() => Atomics.load(counts, Count.lineUp) >= target, "the other thread(s) reach the line, before wait()");
   // A random head start of a few hundred nanoseconds at most, so that either thread may be first.
   for (let spins = Math.floor(ctx.random() * 64); spins > 0; spins--) Atomics.load(counts, Count.lineUp);
 }
@@ -244,7 +267,7 @@ export const simultaneousArrivals = scenario<Shared>({
   reset,
   actors: crowd(2, (shared, ctx) => {
     for (let round = 0; round < lineUpRounds; round++) {
-      lineUp(shared, ctx, round);
+      lineUp(shared, ctx, round, 2, 5_000);
       passOnce(shared, ctx, round);
     }
   }),
@@ -297,12 +320,15 @@ function brokenThenAgain(againAtOnce: boolean) {
 }
 
 /**
- * Waits until actors 1 and 2 have arrived and sleep inside wait(): both asleep, and counted in
- * nWaiting. Asleep alone is not enough: a barrier may also sleep on its way in (on a lock of its
- * own, as Python's does), before it counts itself in.
+ * Waits until `actors` have arrived and sleep inside wait(): all asleep, and counted in nWaiting.
+ * Asleep alone is not enough: a barrier may also sleep on its way in (on a lock of its own, as
+ * Python's does), before it counts itself in.
  */
-function untilBothWaiting({ barrier }: Shared, ctx: ActorContext): void {
-  ctx.until(() => ctx.asleep(1) && ctx.asleep(2) && barrier.nWaiting === 2, "actors 1 and 2 are asleep in wait() and nWaiting is 2");
+function untilWaiting({ barrier }: Shared, ctx: ActorContext, actors: number[]): void {
+  ctx.until(
+    () => actors.every((actor) => ctx.asleep(actor)) && barrier.nWaiting === actors.length,
+    `actor${actors.length > 1 ? "s" : ""} ${actors.join(" and ")} ${actors.length > 1 ? "are" : "is"} asleep in wait() and nWaiting is ${actors.length}`,
+  );
 }
 
 function untilBothAnswered(shared: Shared, ctx: ActorContext): void {
@@ -316,9 +342,10 @@ export const abortBreaks = scenario<Shared>({
   actors: [
     (shared, ctx) => {
       const { barrier } = shared;
-      untilBothWaiting(shared, ctx);
+      untilWaiting(shared, ctx, [1, 2]);
       ctx.at("abort()");
       barrier.abort();
+      rule(barrier.nWaiting === 0, `nWaiting must be 0 once the barrier is broken, even before its waiters have left; it was ${barrier.nWaiting}`);
       untilBothAnswered(shared, ctx);
       ctx.at("broken after abort()");
       rule(brokenNow(barrier) === true, "broken must be true after abort()");
@@ -350,7 +377,7 @@ export const resetBreaksWaiters = scenario<Shared>({
   actors: [
     (shared, ctx) => {
       const { barrier } = shared;
-      untilBothWaiting(shared, ctx);
+      untilWaiting(shared, ctx, [1, 2]);
       ctx.at("reset() while two threads wait");
       barrier.reset();
       rule(brokenNow(barrier) === false, "broken must be false after reset()");
@@ -364,6 +391,8 @@ export const resetBreaksWaiters = scenario<Shared>({
 });
 
 const shortTimeout = 15;
+/** How long after its timeout a wait() may still end: generous, a bound for a hang, not a speed test. */
+const late = 1_000;
 
 /**
  * Too few parties: wait(15) throws BrokenBarrierError once 15 ms have passed, never before; the
@@ -390,6 +419,7 @@ export const timeoutBreaks = scenario<Shared & { second: Barrier }>({
         const waited = performance.now() - started;
         rule("threw" in result && isBroken(result.threw), `${how} with too few parties must throw BrokenBarrierError when it expires; it ${describe(result)}`);
         rule(waited >= shortTimeout, `${how} gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
+        rule(waited < shortTimeout + late, `${how} threw only after ${waited.toFixed(0)} ms: it must give up soon after its timeout`);
         rule(brokenNow(which) === true, `broken must be true after ${how} expired: a timeout breaks the barrier`);
         ctx.at("wait() of a barrier broken by a timeout");
         expectBroken(() => which.wait(), "wait() of a barrier broken by a timeout");
@@ -411,7 +441,10 @@ export const timeoutBreaks = scenario<Shared & { second: Barrier }>({
   repetitions: 8,
 });
 
-/** The action throws: the last thread's wait() throws that error, the others BrokenBarrierError. */
+/**
+ * The action throws: the last thread's wait() throws that error, the others BrokenBarrierError.
+ * After reset() (and with an action that no longer throws) all three pass together again.
+ */
 export const actionThrows = scenario<Shared>({
   state: state(3, { action: true }),
   reset: (shared) => {
@@ -420,7 +453,7 @@ export const actionThrows = scenario<Shared>({
   },
   actors: [
     (shared, ctx) => {
-      untilBothWaiting(shared, ctx);
+      untilWaiting(shared, ctx, [1, 2]);
       ctx.at("wait() of the last party, whose action throws");
       const result = attempt(() => shared.barrier.wait());
       rule("threw" in result && result.threw instanceof Error && result.threw.message.startsWith("boom"), `the last thread's wait() must throw the action's own error (Python re-raises it); it ${describe(result)}`);
@@ -428,15 +461,154 @@ export const actionThrows = scenario<Shared>({
       rule(brokenNow(shared.barrier) === true, "broken must be true after the action threw");
       ctx.at("wait() of a barrier broken by its action");
       expectBroken(() => shared.barrier.wait(), "wait() of a barrier broken by its action");
+      Atomics.store(shared.flags, Flag.actionThrows, 0);
+      ctx.at("reset() after the action threw");
+      shared.barrier.reset();
+      rule(brokenNow(shared.barrier) === false, "broken must be false after reset()");
+      Atomics.store(shared.flags, Flag.reset, 1);
+      passOnce(shared, ctx, 0);
     },
     ...crowd(2, (shared: Shared, ctx: ActorContext) => {
       ctx.at("wait() while the action fails");
       const result = attempt(() => shared.barrier.wait());
       record(shared, ctx.actor, result);
       rule("threw" in result && isBroken(result.threw), `when the action throws, the other waiters must get BrokenBarrierError; this wait() ${describe(result)}`);
+      ctx.until(() => Atomics.load(shared.flags, Flag.reset) === 1, "actor 0 reset the barrier");
+      passOnce(shared, ctx, 0);
     }),
   ],
+  arbiter: judgeRounds(1, true),
   repetitions: 30,
+});
+
+/**
+ * A timeout that expires while the last thread runs the action: the generation passes whole or
+ * not at all. Either the timed-out wait() breaks the barrier and the last thread's wait() throws
+ * BrokenBarrierError too (the reference), or the action's end releases both (Python, whose
+ * action runs under the barrier's lock, so no timeout can fire during it). Never one of each.
+ */
+export const timeoutDuringAction = scenario<Shared>({
+  state: state(2, { action: true, tracked: false }),
+  reset: (shared) => {
+    reset(shared);
+    Atomics.store(shared.flags, Flag.slowAction, 1);
+  },
+  actors: [
+    (shared, ctx) => {
+      untilWaiting(shared, ctx, [1]);
+      ctx.at("wait() of the last party, whose action outlasts the other's timeout");
+      const result = attempt(() => shared.barrier.wait());
+      record(shared, 0, result);
+      ctx.until(() => Atomics.load(shared.answers, 1) !== Answer.none, "actor 1 got an answer from wait(15)");
+      const [mine, other] = [Atomics.load(shared.answers, 0), Atomics.load(shared.answers, 1)];
+      const passed = (answer: number) => answer > 0;
+      rule(
+        mine !== Answer.other && other !== Answer.other && passed(mine) === passed(other),
+        `a generation passed in part: the last thread's wait() ${describe(result)}, while the other's wait(${shortTimeout}), which timed out during the action, ${other > 0 ? `returned ${other - 1}` : other === Answer.broken ? "threw BrokenBarrierError" : "threw another error"}. ` +
+          "When a timeout breaks the barrier, nobody passes; if the release wins, everybody does",
+      );
+      // Either way the barrier must work again after reset(): nothing left counted in.
+      Atomics.store(shared.flags, Flag.slowAction, 0);
+      ctx.at("reset() after the generation, then wait() again");
+      shared.barrier.reset();
+      Atomics.store(shared.flags, Flag.reset, 1);
+      againAfterReset(shared, ctx);
+    },
+    (shared, ctx) => {
+      ctx.at(`wait(${shortTimeout}), while the last party's action runs long`);
+      record(shared, 1, attempt(() => shared.barrier.wait(shortTimeout)));
+      ctx.until(() => Atomics.load(shared.flags, Flag.reset) === 1, "actor 0 reset the barrier");
+      againAfterReset(shared, ctx);
+    },
+  ],
+  arbiter: ({ answers }) => acceptable(Atomics.load(answers, 1) === Answer.broken ? "broken, nobody passed" : "released, both passed"),
+  repetitions: 10,
+});
+
+/** After the generation with the slow action and reset(): one more wait(), which must pass. */
+function againAfterReset({ barrier }: Shared, ctx: ActorContext): void {
+  ctx.at("wait() after reset()");
+  const result = attempt(() => barrier.wait(60_000));
+  rule(
+    "returned" in result && (result.returned === 0 || result.returned === 1),
+    `after a generation whose action outlasted a timeout, and reset(), both threads' wait() must pass together; this one ${describe(result)}. Did a thread that left the broken generation stay counted in?`,
+  );
+}
+
+/**
+ * abort() at the same instant as two threads call wait() on a barrier for three: it is never
+ * lost, whatever the order: both waits throw BrokenBarrierError and the barrier is broken. Then
+ * reset() and again, 20 times a repetition.
+ */
+export const abortAtTheSameInstant = scenario<Shared>({
+  state: state(3),
+  reset,
+  actors: [
+    (shared, ctx) => {
+      const { barrier, answers } = shared;
+      for (let round = 0; round < abortRounds; round++) {
+        lineUp(shared, ctx, 2 * round, 3, 0.2);
+        ctx.at("abort()");
+        barrier.abort();
+        untilBothAnswered(shared, ctx);
+        rule(brokenNow(barrier) === true, "broken must be true after abort(), whatever arrived at the same time");
+        ctx.at("reset()");
+        barrier.reset();
+        Atomics.store(answers, 1, Answer.none);
+        Atomics.store(answers, 2, Answer.none);
+        lineUp(shared, ctx, 2 * round + 1, 3, 0.2);
+      }
+    },
+    ...crowd(2, (shared: Shared, ctx: ActorContext) => {
+      for (let round = 0; round < abortRounds; round++) {
+        lineUp(shared, ctx, 2 * round, 3, 0.2);
+        ctx.at("wait() at the same instant as abort()");
+        const result = attempt(() => shared.barrier.wait());
+        record(shared, ctx.actor, result);
+        rule("threw" in result && isBroken(result.threw), `wait() at the same instant as abort() (2 of 3 parties) must throw BrokenBarrierError; it ${describe(result)}`);
+        lineUp(shared, ctx, 2 * round + 1, 3, 0.2);
+      }
+    }),
+  ],
+  repetitions: 10,
+});
+
+const abortRounds = 20;
+
+/** How many generations the pair in abortWhileGenerationsPass may pass at most. */
+const pairGenerations = 20_000;
+
+/**
+ * abort() while two threads pass a barrier for two over and over, so that the word changes
+ * under abort() all the time: it must never be lost. Both threads must end in
+ * BrokenBarrierError (the one waiting when it came, and the other at its next wait()).
+ */
+export const abortWhileGenerationsPass = scenario<Shared>({
+  state: state(2, { tracked: false }),
+  reset,
+  actors: [
+    (shared, ctx) => {
+      ctx.until(() => Atomics.load(shared.counts, Count.passes) >= 100, "the pair passed 100 generations");
+      ctx.at("abort() while the pair passes");
+      shared.barrier.abort();
+      untilBothAnswered(shared, ctx);
+      rule(brokenNow(shared.barrier) === true, "broken must be true after abort(), however busy the barrier was");
+    },
+    ...crowd(2, (shared: Shared, ctx: ActorContext) => {
+      let result: ReturnType<typeof attempt> = { returned: 0 };
+      for (let i = 0; i < pairGenerations && "returned" in result; i++) {
+        ctx.at("wait() of the pair, until abort()");
+        result = attempt(() => shared.barrier.wait());
+        Atomics.add(shared.counts, Count.passes, 1);
+      }
+      record(shared, ctx.actor, result);
+      rule(
+        "threw" in result && isBroken(result.threw),
+        `abort() was lost: this thread passed ${pairGenerations} generations and never got BrokenBarrierError (its last wait() ${describe(result)}). An abort() that races with arrivals and releases must still break the barrier`,
+      );
+    }),
+  ],
+  repetitions: 10,
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -450,6 +622,11 @@ export const basics = scenario<Shared>({
     (shared, ctx) => {
       ctx.at("new Barrier(0)");
       rule(attemptConstruct(0), "new Barrier(0) must throw a RangeError (Python: ValueError)");
+      for (const parties of [-1, 1.5, Barrier.MAX_PARTIES + 1, Number.NaN]) {
+        rule(attemptConstruct(parties), `new Barrier(${parties}) must throw a RangeError: parties is an integer from 1 to ${Barrier.MAX_PARTIES}`);
+      }
+      const most = new Barrier(Barrier.MAX_PARTIES, { timeout: 7 });
+      rule(most.parties === Barrier.MAX_PARTIES && most.timeout === 7, `new Barrier(${Barrier.MAX_PARTIES}, { timeout: 7 }) must keep its parties and timeout`);
       ctx.at("new Barrier(2)");
       const two = new Barrier(2);
       rule(two.parties === 2, `parties must be 2 for new Barrier(2); it was ${two.parties}`);
@@ -464,6 +641,13 @@ export const basics = scenario<Shared>({
         rule(actions === round + 1, `the action must run on every wait() of a barrier for one: it ran ${actions} times in ${round + 1} waits`);
       }
 
+      ctx.at("wait() of an aborted barrier for one");
+      shared.barrier.abort();
+      Atomics.add(shared.arrived, 3, 1); // so that an action run by mistake fails below, saying why
+      expectBroken(() => shared.barrier.wait(), "wait() of an aborted barrier for one");
+      rule(Atomics.load(counts, Count.actions) === 3, "wait() of a broken barrier ran the action: a broken barrier lets nobody through, and runs no action");
+      shared.barrier.reset();
+
       ctx.at("wait(0) of a barrier for two");
       expectBroken(() => two.wait(0), "wait(0) with 1 of 2 parties");
       rule(brokenNow(two) === true, "broken must be true after wait(0) timed out");
@@ -477,6 +661,11 @@ export const basics = scenario<Shared>({
       expectBroken(() => two.wait(), "wait() of an aborted barrier");
       two.reset();
       rule(brokenNow(two) === false && two.nWaiting === 0, "after reset() the barrier must be empty and not broken");
+      ctx.at("wait(-1) of a barrier for two");
+      expectBroken(() => two.wait(-1), "wait(-1) with 1 of 2 parties (a timeout already over)");
+      rule(brokenNow(two) === true, "broken must be true after wait(-1)");
+      two.reset();
+      rule(two.nWaiting === 0, `nWaiting must be 0 after a timed-out wait() and reset(); it was ${two.nWaiting}`);
     },
   ],
   repetitions: 5,

@@ -38,15 +38,35 @@ function threwOnly(expected: "Full" | "Empty", call: () => unknown): boolean {
   }
 }
 
+function throwsRangeError(call: () => unknown): boolean {
+  try {
+    call();
+    return false;
+  } catch (error) {
+    return error instanceof RangeError;
+  }
+}
+
 /** One thread: FIFO order, size(), isEmpty(), isFull(), the nowait errors and taskDone()'s count. */
 function basicsAt(capacity: number): Actor<Shared, undefined> {
   return ({ queue }, ctx) => {
     ctx.at(`isEmpty() of a new queue of ${capacity}`);
     rule(queue.isEmpty() && !queue.isFull() && queue.size() === 0, `a new queue of ${capacity} must be empty: isEmpty() true, isFull() false, size() 0`);
+    ctx.at("join() of a new queue");
+    queue.join();
+    ctx.at("new BoundedQueue(0) and new BoundedQueue(1.5)");
+    for (const bad of [0, 1.5, -1]) rule(throwsRangeError(() => new BoundedQueue(bad)), `new BoundedQueue(${bad}) must throw a RangeError: a queue holds at least 1 item, a whole number of them`);
+    const own = new BoundedQueue(capacity);
+    rule(own.capacity === capacity, "capacity must be the number given to the constructor");
+    ctx.at("put(4), get() on a queue with memory of its own");
+    own.put(4);
+    rule(own.get() === 4 && own.isEmpty(), "a queue made without memory (new BoundedQueue(capacity)) must work as well");
     for (let item = 0; item < capacity; item++) {
       ctx.at(`put(${item}) into a queue of ${capacity}`);
       queue.put(item);
       rule(queue.size() === item + 1, `size() after ${item + 1} put() calls returned ${queue.size()}`);
+      rule(!queue.isEmpty(), `isEmpty() must be false with ${item + 1} item(s) in the queue`);
+      if (item + 1 < capacity) rule(!queue.isFull(), `isFull() must be false with ${item + 1} of ${capacity} items`);
     }
     rule(queue.isFull() && !queue.isEmpty(), `after ${capacity} put() calls, a queue of ${capacity} must be full`);
     ctx.at("putNowait() into a full queue");
@@ -60,13 +80,37 @@ function basicsAt(capacity: number): Actor<Shared, undefined> {
     rule(queue.isEmpty(), "after as many get() calls as put() calls, the queue must be empty");
     ctx.at("getNowait() from an empty queue");
     rule(threwOnly("Empty", () => queue.getNowait()), "getNowait() from an empty queue must throw Empty; it returned");
+    rule(queue.size() === 0 && queue.isEmpty(), "getNowait() from an empty queue changed its size");
+    ctx.at("put() and get() around the ring");
+    // With room for two, one item stays waiting, so each get() returns the item put before.
+    const ahead = capacity > 1 ? 1 : 0;
+    if (ahead) queue.put(-1);
+    for (let item = 0; item < capacity + 2; item++) {
+      queue.putNowait(item);
+      const got = queue.getNowait();
+      rule(got === item - ahead, `get() returned ${got}, but ${item - ahead} was put before it: first in, first out, also when the queue wraps around its memory`);
+      rule(queue.size() === ahead, `size() with ${ahead} item(s) waiting returned ${queue.size()}`);
+    }
+    if (ahead) rule(queue.get() === capacity + 1, "the last item put must come out last");
+    ctx.at("any 32-bit integer is an item");
+    for (const item of [0, -2, 2 ** 31 - 1, -(2 ** 31)]) {
+      queue.put(item);
+      const got = queue.get();
+      rule(got === item, `put(${item}) then get() returned ${got}: items are any 32-bit integers`);
+    }
     ctx.at("putNowait() and getNowait() with room");
     queue.putNowait(7);
     rule(queue.getNowait() === 7, "getNowait() must return the item putNowait() put");
     ctx.at("taskDone() for every item");
-    for (let item = 0; item <= capacity; item++) queue.taskDone();
+    const puts = capacity + 1 + (capacity > 1 ? 1 : 0) + (capacity + 2) + 4;
+    for (let item = 0; item < puts; item++) queue.taskDone();
     ctx.at("taskDone() once too often");
-    rule(throws(() => queue.taskDone()), `taskDone() called more times than items were put (${capacity + 1}) must throw`);
+    rule(throws(() => queue.taskDone()), `taskDone() called more times than items were put (${puts}) must throw`);
+    ctx.at("taskDone() again, after a put(), once the one too many threw");
+    queue.put(5);
+    queue.get();
+    rule(!throws(() => queue.taskDone()), "taskDone() for an item put after a taskDone() that threw must not throw: the one that threw must change nothing");
+    rule(throws(() => queue.taskDone()), "taskDone() once too often must throw, every time");
     ctx.at("join() with every task done");
     queue.join();
     rule(new BoundedQueue(capacity, queue.memory).isEmpty(), "new BoundedQueue(capacity, memory) must attach to the same queue");
@@ -77,6 +121,8 @@ export const basicsCapacity1 = scenario<Shared>({ state: withQueue(1), reset, ac
 export const basicsCapacity1024 = scenario<Shared>({ state: withQueue(1024), reset, actors: [basicsAt(1024)], repetitions: 5 });
 
 const shortTimeout = 15;
+/** How long after its timeout a call may still end: generous, a bound for a hang, not a speed test. */
+const late = 1_000;
 
 /** get(timeout) on an empty queue and put(item, timeout) on a full one throw when it expires, never before. */
 export const timeouts = scenario<Shared>({
@@ -90,6 +136,10 @@ export const timeouts = scenario<Shared>({
       let waited = performance.now() - started;
       rule(empty, `get(${shortTimeout}) from a queue nobody fills must throw Empty; it returned`);
       rule(waited >= shortTimeout, `get(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
+      rule(waited < shortTimeout + late, `get(${shortTimeout}) threw only after ${waited.toFixed(0)} ms: it must give up soon after its timeout`);
+      rule(queue.size() === 0, `a get() that timed out must take nothing: size() is ${queue.size()}`);
+      ctx.at("get(0) from an empty queue");
+      rule(threwOnly("Empty", () => queue.get(0)), "get(0) from an empty queue must throw Empty at once; it returned");
       ctx.at("put(1) into the empty queue");
       queue.put(1);
       ctx.at(`put(2, ${shortTimeout}) into a full queue`);
@@ -98,35 +148,59 @@ export const timeouts = scenario<Shared>({
       waited = performance.now() - started;
       rule(full, `put(2, ${shortTimeout}) into a queue nobody empties must throw Full; it returned`);
       rule(waited >= shortTimeout, `put(2, ${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
+      rule(waited < shortTimeout + late, `put(2, ${shortTimeout}) threw only after ${waited.toFixed(0)} ms: it must give up soon after its timeout`);
+      rule(queue.size() === 1, `a put() that timed out must not add its item: size() is ${queue.size()}`);
+      ctx.at("put(3, 0) into a full queue");
+      rule(threwOnly("Full", () => queue.put(3, 0)), "put(3, 0) into a full queue must throw Full at once; it returned");
       ctx.at("get() of the one item, after the put() that timed out");
       rule(queue.get() === 1 && queue.isEmpty(), "a put() that timed out must not add its item");
+      ctx.at(`get(${shortTimeout}) and put(4, ${shortTimeout}) that need not wait`);
+      queue.put(4, shortTimeout);
+      rule(queue.get(shortTimeout) === 4, `get(${shortTimeout}) must return the item waiting in the queue`);
+      ctx.at("taskDone() for the items put");
+      for (let i = 0; i < 2; i++) queue.taskDone();
+      queue.join();
     },
   ],
   repetitions: 10,
 });
 
-/** get() on an empty queue sleeps until an item arrives, and returns that item. */
+/**
+ * get() on an empty queue sleeps until an item arrives, and returns that item; then the same for
+ * get(60000), which must return the item that arrives in time.
+ */
 export const getBlocksWhileEmpty = scenario<Shared>({
   state: withQueue(2),
   reset,
   actors: [
     ({ queue, flags }, ctx) => {
-      ctx.untilAsleep(1);
-      rule(Atomics.load(flags, Flag.returned) === 0, "get() from an empty queue returned: it must block until an item arrives");
-      ctx.at("put(42)");
-      queue.put(42);
+      for (const [item, returned] of [[42, 1], [43, 2]] as const) {
+        ctx.until(() => Atomics.load(flags, Flag.returned) === returned - 1, `actor 1 called get() number ${returned}`);
+        ctx.untilAsleep(1);
+        rule(Atomics.load(flags, Flag.returned) === returned - 1, `${returned === 1 ? "get()" : "get(60000)"} from an empty queue returned: it must block until an item arrives`);
+        ctx.at(`put(${item})`);
+        queue.put(item);
+      }
     },
     ({ queue, flags }, ctx) => {
       ctx.at("get() from an empty queue");
       const got = queue.get();
       Atomics.store(flags, Flag.returned, 1);
       rule(got === 42, `get() returned ${got}; the only item put was 42`);
+      ctx.at("get(60000) from an empty queue");
+      let timed: number | undefined;
+      const empty = threwOnly("Empty", () => (timed = queue.get(60_000)));
+      Atomics.store(flags, Flag.returned, 2);
+      rule(!empty && timed === 43, `get(60000) ${empty ? "threw Empty" : `returned ${timed}`} though 43 was put in time: it must return the item`);
     },
   ],
   repetitions: 30,
 });
 
-/** put() on a full queue sleeps until a get() makes room, then adds its item behind the others. */
+/**
+ * put() on a full queue sleeps until a get() makes room, then adds its item behind the others;
+ * then the same for put(3, 60000), which must add its item once room appears in time.
+ */
 export const putBlocksWhileFull = scenario<Shared>({
   state: withQueue(1),
   reset,
@@ -135,20 +209,56 @@ export const putBlocksWhileFull = scenario<Shared>({
       ctx.at("put(1)");
       queue.put(1);
       Atomics.store(flags, Flag.put, 1);
-      ctx.untilAsleep(1);
-      rule(Atomics.load(flags, Flag.returned) === 0, "put() into a full queue returned: it must block until there is room");
-      ctx.at("get() from a full queue");
-      rule(queue.get() === 1, "get() must return the first item put");
-      ctx.until(() => Atomics.load(flags, Flag.returned) === 1, "actor 1's put(2) returned");
+      for (const [first, then, returned] of [[1, 2, 1], [2, 3, 2]] as const) {
+        ctx.until(() => Atomics.load(flags, Flag.got) === returned - 1, `actor 1 called put() number ${returned}`);
+        ctx.untilAsleep(1);
+        rule(Atomics.load(flags, Flag.returned) === returned - 1, `${returned === 1 ? "put(2)" : "put(3, 60000)"} into a full queue returned: it must block until there is room`);
+        ctx.at("get() from a full queue");
+        rule(queue.get() === first, `get() must return ${first}, the item at the front`);
+        ctx.until(() => Atomics.load(flags, Flag.returned) === returned, `actor 1's put(${then}) returned`);
+      }
       ctx.at("get() after the blocked put()");
-      rule(queue.get() === 2, "get() must return the item the blocked put() added");
+      rule(queue.get() === 3, "get() must return the item the blocked put(3, 60000) added");
     },
     ({ queue, flags }, ctx) => {
       ctx.until(() => Atomics.load(flags, Flag.put) === 1, "actor 0 filled the queue");
       ctx.at("put(2) into a full queue");
       queue.put(2);
       Atomics.store(flags, Flag.returned, 1);
+      Atomics.store(flags, Flag.got, 1);
+      ctx.at("put(3, 60000) into a full queue");
+      const full = threwOnly("Full", () => queue.put(3, 60_000));
+      Atomics.store(flags, Flag.returned, 2);
+      rule(!full, "put(3, 60000) threw Full though room appeared in time: it must add its item");
     },
+  ],
+  repetitions: 30,
+});
+
+/** join() in two threads at once: the last taskDone() wakes both. */
+export const joinWakesEveryJoiner = scenario<Shared>({
+  state: withQueue(2),
+  reset,
+  actors: [
+    ({ queue, flags }, ctx) => {
+      ctx.at("put(1), get()");
+      queue.put(1);
+      queue.get();
+      Atomics.store(flags, Flag.got, 1);
+      ctx.untilAsleep(1);
+      ctx.untilAsleep(2);
+      ctx.at("taskDone() with two threads in join()");
+      queue.taskDone();
+      const until = performance.now() + late;
+      ctx.until(() => Atomics.load(flags, Flag.returned) === 2 || performance.now() > until, "both join() calls returned");
+      rule(Atomics.load(flags, Flag.returned) === 2, "the last taskDone() woke only one of the two threads in join(): it must wake every thread in join()");
+    },
+    ...Array.from({ length: 2 }, () => ({ queue, flags }: Shared, ctx: ActorContext) => {
+      ctx.until(() => Atomics.load(flags, Flag.got) === 1, "actor 0 got the item, its task not done");
+      ctx.at("join() with one task not done");
+      queue.join();
+      Atomics.add(flags, Flag.returned, 1);
+    }),
   ],
   repetitions: 30,
 });
@@ -211,8 +321,13 @@ interface StormShape {
   itemsEach: number;
 }
 
-/** Each item costs at most two recorded calls to put (a putNowait that found it full, then a put) and two to get. */
-const callsPerItem = 4;
+/**
+ * Each item costs at most three recorded calls to put (a putNowait and a put(item, timeout) that
+ * found it full, then a put) and three to get.
+ */
+const callsPerItem = 6;
+/** The storms' timed calls wait up to this long (ms): often long enough to see the other side move. */
+const maxStormTimeout = 0.5;
 
 function storm({ capacity, producers, consumers, itemsEach }: StormShape) {
   const total = producers * itemsEach;
@@ -225,6 +340,14 @@ function storm({ capacity, producers, consumers, itemsEach }: StormShape) {
         ctx.at(`putNowait(${item})`);
         const op = history.call(ctx.actor, QueueKind.putNowait, item);
         const full = threwOnly("Full", () => queue.putNowait(item));
+        history.returned(op, full ? QueueResult.full : QueueResult.none);
+        if (!full) continue;
+      }
+      if (ctx.random() < 0.3) {
+        const timeout = ctx.random() * maxStormTimeout;
+        ctx.at(`put(${item}, ${timeout.toFixed(2)})`);
+        const op = history.call(ctx.actor, QueueKind.put, item);
+        const full = threwOnly("Full", () => queue.put(item, timeout));
         history.returned(op, full ? QueueResult.full : QueueResult.none);
         if (!full) continue;
       }
@@ -244,6 +367,15 @@ function storm({ capacity, producers, consumers, itemsEach }: StormShape) {
         const op = history.call(ctx.actor, QueueKind.getNowait);
         let got = -1;
         const empty = threwOnly("Empty", () => (got = queue.getNowait()));
+        history.returned(op, empty ? QueueResult.empty : got);
+        if (!empty) item = got;
+      }
+      if (item === undefined && ctx.random() < 0.3) {
+        const timeout = ctx.random() * maxStormTimeout;
+        ctx.at(`get(${timeout.toFixed(2)})`);
+        const op = history.call(ctx.actor, QueueKind.get);
+        let got = -1;
+        const empty = threwOnly("Empty", () => (got = queue.get(timeout)));
         history.returned(op, empty ? QueueResult.empty : got);
         if (!empty) item = got;
       }

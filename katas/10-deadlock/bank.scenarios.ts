@@ -268,3 +268,72 @@ export const sharedAccountWaits = scenario<Shared>({
   },
   repetitions: 30,
 });
+
+/**
+ * Three threads in a ring, the dining philosophers' cycle: transfer(0, 1), transfer(1, 2) and
+ * transfer(2, 0) at the same time, over and over. No pair of them runs in opposite directions, and
+ * a cycle of three still closes if each takes the lock of the account it names first.
+ */
+export const ringOfThree = scenario<Shared>({
+  state,
+  reset,
+  actors: crowd(3, ({ bank, asked }, ctx) => {
+    start(ctx);
+    const [from, to] = [ctx.actor, (ctx.actor + 1) % 3];
+    let made = 0;
+    ctx.repeatTogether(300, () => {
+      transfer(bank, ctx, from, to, ctx.actor + 1);
+      Atomics.store(asked, ctx.actor, ++made);
+    });
+  }),
+  arbiter: ({ bank, asked }) => {
+    // Actor a moves a + 1 from account a to account (a + 1) % 3, asked[a] times.
+    const expected = [opening, opening, opening];
+    for (let actor = 0; actor < 3; actor++) {
+      const moved = (actor + 1) * Atomics.load(asked, actor);
+      expected[actor]! -= moved;
+      expected[(actor + 1) % 3]! += moved;
+    }
+    const got = [0, 1, 2].map((account) => bank.balance(account));
+    return got.every((balance, account) => balance === expected[account])
+      ? acceptable("every transfer made")
+      : forbidden(`balances ${got.join("/")}`, `accounts 0, 1, 2 hold ${got.join(", ")}; the transfers made should leave ${expected.join(", ")}`);
+  },
+  repetitions: 30,
+});
+
+/**
+ * One thread, a bank of its own memory (new Bank(3)): deposits, transfers in both directions and
+ * between the first and the last account, balances and total() all add up.
+ */
+export const oneThread = scenario<{ words: Int32Array }>({
+  state: (memory) => ({ words: memory.int32(1) }),
+  actors: [
+    (_, ctx) => {
+      ctx.at("new Bank(3)");
+      const bank = new Bank(3);
+      rule(bank.accounts === 3 && bank.locks.length === 3, "new Bank(3) must have 3 accounts, each with its own lock");
+      rule(bank.memory.length === Bank.words(3), `new Bank(3) must own Bank.words(3) = ${Bank.words(3)} words of shared memory`);
+      rule(bank.total() === 0, "a new bank holds no money");
+      bank.deposit(0, 10);
+      bank.deposit(2, 5);
+      const check = (what: string, expected: number[]) => {
+        const got = [0, 1, 2].map((account) => bank.balance(account));
+        rule(got.join() === expected.join(), `after ${what} the balances are ${got.join(", ")}; they should be ${expected.join(", ")}`);
+        rule(bank.total() === 15, `after ${what} total() counted ${bank.total()}; the bank holds 15`);
+      };
+      check("deposit(0, 10) and deposit(2, 5)", [10, 0, 5]);
+      ctx.at("transfer(0, 2, 4)");
+      bank.transfer(0, 2, 4);
+      check("transfer(0, 2, 4)", [6, 0, 9]);
+      ctx.at("transfer(2, 1, 7)");
+      bank.transfer(2, 1, 7);
+      check("transfer(2, 1, 7)", [6, 7, 2]);
+      ctx.at("transfer(1, 0, 7)");
+      bank.transfer(1, 0, 7);
+      check("transfer(1, 0, 7)", [13, 0, 2]);
+      rule(bank.locks.every((lock) => !lock.locked()), "a transfer left an account's lock taken");
+    },
+  ],
+  repetitions: 3,
+});

@@ -44,36 +44,40 @@ export class Condition {
   }
 
   wait(timeout?: number): boolean {
+    // Stryker disable next-line StringLiteral: the name only goes into the message, which is for people; the promise is that it throws
     this.mustOwn("wait");
     const slot = this.join();
     this.lock.release();
+    // Stryker disable next-line BooleanLiteral: sleep() cannot throw in a worker (Atomics.wait is allowed there), so this value is never read
     let notified = false;
     try {
-      notified = this.sleep(slot, timeout === undefined ? Infinity : performance.now() + timeout);
+      notified = this.sleep(slot, performance.now() + (timeout ?? Infinity));
     } finally {
       this.lock.acquire();
-      if (!notified) this.leave(slot);
+      this.leave(slot); // a timed-out waiter's slot is still in the queue; a notified one's is not
       Atomics.store(this.memory, SLOTS + slot, FREE);
     }
     return notified;
   }
 
   waitFor(predicate: () => boolean, timeout?: number): boolean {
-    const deadline = timeout === undefined ? Infinity : performance.now() + timeout;
+    const deadline = performance.now() + (timeout ?? Infinity);
     let result = predicate();
     let remaining = timeout;
-    // As in Python, the clock is read only after a wait(): even a timeout of 0 waits once.
+    // As in Python, the clock is read only after a wait(): even a timeout of 0 waits once. With no
+    // timeout, what remains is Infinity, and wait(Infinity) is wait().
     while (!result) {
       this.wait(remaining);
       result = predicate();
-      if (timeout === undefined || result) continue;
       remaining = deadline - performance.now();
+      // Stryker disable next-line EqualityOperator: a difference of two clock readings is never exactly 0 on purpose; at 0, wait(0) returns at once and the next pass breaks
       if (remaining <= 0) break;
     }
     return result;
   }
 
   notify(n = 1): void {
+    // Stryker disable next-line StringLiteral: the name only goes into the message, which is for people; the promise is that it throws
     this.mustOwn("notify");
     while (n > 0 && Atomics.load(this.memory, LENGTH) > 0) {
       const slot = this.takeOldest();
@@ -90,11 +94,13 @@ export class Condition {
   }
 
   private mustOwn(what: string): void {
+    // Stryker disable next-line StringLiteral: the message is for people; the promise is that it throws
     if (!this.lock.isOwned()) throw new Error(`cannot ${what} on un-acquired lock`);
   }
 
   /** Under the lock: a free slot, marked WAITING and put at the back of the queue. */
   private join(): number {
+    // Stryker disable next-line EqualityOperator: slot MAX_WAITERS lies past the condition's memory, so Atomics.load throws there: the 65th waiter throws either way
     for (let slot = 0; slot < MAX_WAITERS; slot++) {
       if (Atomics.load(this.memory, SLOTS + slot) === FREE) {
         Atomics.store(this.memory, SLOTS + slot, WAITING);
@@ -104,6 +110,7 @@ export class Condition {
         return slot;
       }
     }
+    // Stryker disable next-line StringLiteral: the message is for people; the promise is that it throws
     throw new Error(`more than ${MAX_WAITERS} threads waiting on one Condition`);
   }
 
@@ -112,10 +119,9 @@ export class Condition {
     const word = SLOTS + slot;
     while (Atomics.load(this.memory, word) === WAITING) {
       const remaining = deadline - performance.now();
-      if (remaining <= 0) {
-        if (Atomics.compareExchange(this.memory, word, WAITING, TIMED_OUT) === WAITING) return false;
-        break; // a notify won the race for this slot
-      }
+      // Time is up, unless a notify has just won the race for this slot: then it was notified.
+      // Stryker disable next-line EqualityOperator: at exactly 0, Atomics.wait(…, 0) returns at once and the next pass finds the time below 0
+      if (remaining <= 0) return Atomics.compareExchange(this.memory, word, WAITING, TIMED_OUT) !== WAITING;
       Atomics.wait(this.memory, word, WAITING, remaining);
     }
     return true;
@@ -129,7 +135,7 @@ export class Condition {
     return Atomics.load(this.memory, QUEUE + head);
   }
 
-  /** Under the lock: takes a timed-out waiter's slot out of the queue, if a notify has not already. */
+  /** Under the lock: takes a waiter's slot out of the queue, if a notify has not already. */
   private leave(slot: number): void {
     const head = Atomics.load(this.memory, HEAD);
     const length = Atomics.load(this.memory, LENGTH);

@@ -41,7 +41,7 @@ export class Barrier {
   }
 
   wait(timeout: number | undefined = this.timeout): number {
-    const deadline = timeout === undefined ? Infinity : performance.now() + Math.max(0, timeout);
+    const deadline = performance.now() + Math.max(0, timeout ?? Infinity);
     const memory = this.memory;
 
     // Join the current generation. Reading the generation and taking an index is ONE step: read the
@@ -68,15 +68,16 @@ export class Barrier {
       try {
         this.action?.();
       } catch (error) {
-        this.leave(true);
+        this.leave();
         throw error;
       }
       // Release: the next generation with nobody in it, unless the barrier broke meanwhile.
       for (let now = Atomics.load(memory, 0); ; ) {
         if ((now & BROKEN) !== 0) {
-          this.leave(false);
+          this.leave();
           throw new BrokenBarrierError();
         }
+        // Stryker disable next-line ArithmeticOperator: the generation only has to change; counting down serves as well as counting up
         const seen = Atomics.compareExchange(memory, 0, now, (generation + GENERATION_UNIT) & GENERATION);
         if (seen === now) break;
         now = seen;
@@ -91,14 +92,14 @@ export class Barrier {
       // has broken since. Check it before the broken flag.
       if ((now & GENERATION) !== generation) return index;
       if ((now & BROKEN) !== 0) {
-        this.leave(false);
+        this.leave();
         throw new BrokenBarrierError();
       }
       const remaining = deadline - performance.now();
-      if (remaining <= 0) {
-        if (this.leave(true, now)) throw new BrokenBarrierError();
-        continue; // the state changed under us: look again
-      }
+      // Out of time: break the barrier and leave, unless the word changed under us (then the wait
+      // below returns at once, and we look again).
+      // Stryker disable next-line EqualityOperator: at exactly 0, Atomics.wait(…, 0) returns at once and the next pass finds the time below 0
+      if (remaining <= 0 && this.tryLeave(now)) throw new BrokenBarrierError();
       // Sleeps only while the word still holds `now`: any release, break or arrival wakes us or
       // makes this return at once.
       Atomics.wait(memory, 0, now, remaining);
@@ -106,23 +107,21 @@ export class Barrier {
   }
 
   /**
-   * Leaves the current generation without passing: counts this thread out, breaking the barrier
-   * if `breaking`. The last to leave a draining reset makes the barrier usable again. With
-   * `expected`, only if the word still holds it (returns false if not).
+   * Leaves the current generation without passing, in one compare-exchange from `now`: counts this
+   * thread out and breaks the barrier (if it is not broken already). The last to leave a draining
+   * reset makes the barrier usable again. False if the word no longer holds `now`.
    */
-  private leave(breaking: boolean, expected?: number): boolean {
-    const memory = this.memory;
-    for (let now = expected ?? Atomics.load(memory, 0); ; ) {
-      let next = (now - 1) | (breaking ? BROKEN : 0);
-      if ((next & COUNT) === 0 && (next & RESETTING) !== 0) next &= GENERATION;
-      const seen = Atomics.compareExchange(memory, 0, now, next);
-      if (seen === now) {
-        if (next !== now - 1) Atomics.notify(memory, 0); // broke it, or finished a reset
-        return true;
-      }
-      if (expected !== undefined) return false;
-      now = seen;
-    }
+  private tryLeave(now: number): boolean {
+    let next = (now - 1) | BROKEN;
+    if ((next & COUNT) === 0 && (next & RESETTING) !== 0) next &= GENERATION;
+    if (Atomics.compareExchange(this.memory, 0, now, next) !== now) return false;
+    Atomics.notify(this.memory, 0); // it broke the barrier, or finished a reset: the sleepers look again
+    return true;
+  }
+
+  /** Leaves the current generation without passing, whatever the word holds. */
+  private leave(): void {
+    while (!this.tryLeave(Atomics.load(this.memory, 0)));
   }
 
   abort(): void {
