@@ -34,6 +34,7 @@ export class RWLock {
   }
 
   acquireRead(timeout?: number): boolean {
+    if (this.tryAcquireRead()) return true;
     const deadline = deadlineOf(timeout);
     let state = Atomics.load(this.memory, STATE);
     for (;;) {
