@@ -144,8 +144,8 @@ function judgeWrites(shared: Shared) {
 const InsideNow = 0;
 
 /**
- * Three readers, entering through acquireRead(), tryAcquireRead() and acquireRead(timeout), are
- * inside together: none of them waits for another.
+ * Three readers, entering one after the other through acquireRead(), tryAcquireRead() and
+ * acquireRead(timeout), are inside together: none of them waits for the ones already inside.
  */
 export const readersShare = scenario<Shared>({
   state,
@@ -153,6 +153,9 @@ export const readersShare = scenario<Shared>({
   actors: crowd(3, (shared, ctx) => {
     const { lock, flags } = shared;
     const others = [0, 1, 2].filter((actor) => actor !== ctx.actor);
+    // One after the other, so that each comes in while the others are inside and none is busy in
+    // the lock: a design with a lock of its own inside may then not sleep either.
+    ctx.until(() => Atomics.load(flags, InsideNow) === ctx.actor, `the ${ctx.actor} reader(s) before this one are inside`);
     if (ctx.actor === 0) {
       ctx.at("acquireRead() while only readers are inside");
       rule(lock.acquireRead() === true, "acquireRead() without a timeout must return true once it is in");
@@ -193,7 +196,7 @@ export const readerCountRace = scenario<Shared>({
     });
   }),
   arbiter: (shared) => judgeFree(shared, "count kept"),
-  repetitions: 40,
+  repetitions: 30,
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -204,6 +207,7 @@ const ReaderIn = 1;
 const WriterIn = 2;
 const WriterDone = 3;
 const SecondReaderIn = 4;
+const Tried = 5;
 
 /**
  * While a writer is inside, a reader and another writer are refused by the try-variants without
@@ -232,6 +236,7 @@ export const writerIsAlone = scenario<Shared>({
       until(shared, ctx, Held, "actor 0 holds the write lock");
       ctx.at("tryAcquireRead() while a writer is inside");
       rule(!withoutSleeping(ctx, "tryAcquireRead()", () => lock.tryAcquireRead()), "tryAcquireRead() returned true while a writer was inside: a writer must be alone");
+      raise(shared, Tried);
       ctx.at("acquireRead() while a writer is inside");
       rule(lock.acquireRead() === true, "acquireRead() without a timeout must return true once it is in");
       raise(shared, ReaderIn);
@@ -242,6 +247,7 @@ export const writerIsAlone = scenario<Shared>({
     (shared, ctx) => {
       const { lock } = shared;
       until(shared, ctx, Held, "actor 0 holds the write lock");
+      until(shared, ctx, Tried, "actor 1 tried to read");
       ctx.at("tryAcquireWrite() while another writer is inside");
       rule(!withoutSleeping(ctx, "tryAcquireWrite()", () => lock.tryAcquireWrite()), "tryAcquireWrite() returned true while another writer was inside: a writer must be alone");
       ctx.at("acquireWrite() while another writer is inside");
@@ -527,9 +533,9 @@ export const writerGivesUp = scenario<Shared>({
       const waited = performance.now() - started;
       rule(got === false, `acquireWrite(${writerTimeout}) returned true while a reader was inside`);
       rule(waited >= writerTimeout, `acquireWrite(${writerTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
-      raise(shared, WriterDone);
       ctx.at(`releaseWrite() after acquireWrite(${writerTimeout}) timed out`);
       rule(throws(() => lock.releaseWrite()), "releaseWrite() after acquireWrite(timeout) timed out must throw: a writer that gave up holds nothing");
+      raise(shared, WriterDone);
     },
     (shared, ctx) => {
       const { lock } = shared;
@@ -540,6 +546,7 @@ export const writerGivesUp = scenario<Shared>({
       ctx.at("acquireRead() behind a waiting writer that will give up (its giving up must let this reader in)");
       rule(lock.acquireRead() === true, "acquireRead() without a timeout must return true once it is in");
       raise(shared, SecondReaderIn);
+      until(shared, ctx, WriterDone, "actor 1 gave up");
       ctx.at("tryAcquireRead() by a reader after the writer gave up");
       rule(withoutSleeping(ctx, "tryAcquireRead()", () => lock.tryAcquireRead()), "tryAcquireRead() returned false after a waiting writer gave up, with only readers inside: the writer's timeout left it counted as waiting");
       lock.releaseRead();
