@@ -1,7 +1,7 @@
 // The self-check: proves the repository about itself. For every kata in the catalogue it runs the
-// suite against the reference (must pass), the stub (must fail for its intended reason) and each
-// known-wrong answer (must fail, as a verdict, never as a load error; known-wrong.ts tells their two
-// forms). Plus the layout, the docs and the type check. Ends with the plain line "N passed, N failed".
+// suite against the reference and each known-right answer (must pass), the stub (must fail for its
+// intended reason) and each known-wrong answer (must fail, as a verdict, never as a load error;
+// known-wrong.ts tells the answers' two forms). Plus the layout, the docs and the type check. Ends with the plain line "N passed, N failed".
 //
 //   npm run verify                       everything once
 //   npm run verify -- --repeat 20        the suite matrix 20 times: nothing may be flaky
@@ -18,7 +18,7 @@ import { catalogue, type Kata } from "../katas/catalogue.ts";
 import { verdictFailures } from "../harness/failures.ts";
 import { repositoryRoot } from "../harness/under-test.ts";
 import { staleDocs } from "./docs.ts";
-import { knownWrongAnswers } from "./known-wrong.ts";
+import { knownAnswerProblems, knownRightAnswers, knownWrongAnswers } from "./known-wrong.ts";
 
 // Run as a program (npm run verify), or imported for its suite runner (bench/detection.ts).
 const isMain = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
@@ -192,13 +192,7 @@ function layoutProblems(): string[] {
     for (const required of kata.requires) {
       if (slugs.indexOf(required) < 0 || slugs.indexOf(required) >= slugs.indexOf(kata.slug)) problems.push(`${kata.slug} requires ${required}, which must come before it`);
     }
-    const wrong = knownWrongAnswers(kata);
-    if (wrong.length === 0) problems.push(`solutions/${kata.slug}/wrong/ holds no known-wrong answer`);
-    for (const answer of wrong) {
-      if (!kata.files.includes(answer.replaces)) problems.push(`${answer.source}: its name must start with the stem of a kata file (${kata.files.join(", ")})`);
-      if (!readFileSync(path.join(repositoryRoot, answer.source), "utf8").startsWith("// KNOWN WRONG: ")) problems.push(`${answer.source} must open with a "// KNOWN WRONG: <the bug>" comment`);
-      if (answer.problem) problems.push(answer.problem);
-    }
+    problems.push(...knownAnswerProblems(kata, "wrong"), ...knownAnswerProblems(kata, "right"));
     if (kata.kind === "build") {
       for (const file of kata.files) {
         const stub = path.join(kataFolder, file);
@@ -246,6 +240,16 @@ async function kataChecks(kata: Kata): Promise<void> {
   const folder = `katas/${kata.slug}/`;
   const reference = await runSuites(folder, { THREADKATA_SOURCE: "solutions" });
   record({ check: kata.slug, variant: "reference", expected: "all pass", ...judgeReference(reference), ms: reference.ms });
+
+  // Another correct design must pass as the reference does: the suite demands the contract, not the reference's way.
+  for (const right of knownRightAnswers(kata)) {
+    if (right.problem) {
+      record({ check: kata.slug, variant: `right: ${right.name}`, expected: "all pass", ok: false, got: right.problem, ms: 0 });
+      continue;
+    }
+    const run = await runSuites(folder, { THREADKATA_SOURCE: "solutions", THREADKATA_SWAP: `${kata.slug}/${right.replaces}=${right.file}` });
+    record({ check: kata.slug, variant: `right: ${right.name}`, expected: "all pass", ...judgeReference(run), ms: run.ms });
+  }
 
   const stub = await runSuites(folder, { THREADKATA_SOURCE: "katas" });
   const expected = kata.kind === "build" ? "all NotImplementedError" : "fails with its bug";
