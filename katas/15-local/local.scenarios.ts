@@ -141,7 +141,17 @@ export const logLinesCarryTheirFlow = scenario({
   actors: crowd(2, async (_, ctx) => {
     fresh();
     await Promise.all(Array.from({ length: flowsPerThread }, (_, i) => request(`request-${i}`, `user-${i}`, ctx)));
-    log.info("all done");
+    const returned = log.info("all done");
+    rule(returned === "[MainThread] all done", `info() must return the line it wrote, "[MainThread] all done"; it returned ${JSON.stringify(returned)}`);
+    const printed: string[] = [];
+    const consoleLog = console.log;
+    console.log = (line: string) => void printed.push(line);
+    try {
+      logger().info("to the console");
+    } finally {
+      console.log = consoleLog;
+    }
+    rule(printed.length === 1 && printed[0] === "[MainThread] to the console", `logger() without a write function must write with console.log; console.log got ${JSON.stringify(printed)}`);
     const expected = flowsPerThread * (hops.length + 1) + 1;
     rule(lines.length === expected, `${expected} log lines were written, and the logger passed on ${lines.length}`);
     for (const line of lines) {

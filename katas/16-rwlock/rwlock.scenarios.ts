@@ -463,9 +463,18 @@ export const waitingWriterGoesFirst = scenario<Shared>({
   repetitions: 40,
 });
 
+const Overtook = 6;
 /**
- * Two readers come and go, overlapping, while a writer waits: no reader that starts after the
- * writer is seen waiting gets in before the writer.
+ * Readers that may start after the writer is seen asleep and still get in before it. 0 for a lock
+ * whose writer announces itself before it sleeps (the reference); a design with a lock of its own
+ * inside may see its writer asleep on that lock, not yet announced, for a reader or two. A stream
+ * of readers that starves the writer overtakes it without end.
+ */
+const overtakesAllowed = 2;
+
+/**
+ * Two readers come and go, overlapping, while a writer waits: the readers that start after the
+ * writer is seen waiting do not keep getting in before it.
  */
 export const readerStreamDoesNotStarveWriter = scenario<Shared>({
   state,
@@ -478,7 +487,10 @@ export const readerStreamDoesNotStarveWriter = scenario<Shared>({
         ctx.at("acquireRead() in a stream of readers, a writer waiting");
         lock.acquireRead();
         raise(shared, ReaderIn);
-        rule(!writerWaiting || flag(shared, WriterIn) === 1, "a stream of readers kept a waiting writer out: a reader that came after the writer began to wait got in before it");
+        if (writerWaiting && flag(shared, WriterIn) === 0) {
+          const overtakes = Atomics.add(shared.flags, Overtook, 1) + 1;
+          rule(overtakes <= overtakesAllowed, `a stream of readers kept a waiting writer out: ${overtakes} readers that came after the writer began to wait got in before it`);
+        }
         ctx.pause(20);
         ctx.at("releaseRead() in a stream of readers");
         lock.releaseRead();
