@@ -118,6 +118,19 @@ function withoutSleeping<T>(ctx: ActorContext, what: string, call: () => T): T {
   return result;
 }
 
+/**
+ * `call(timeout)` on a lock it cannot get must return false, and not before `timeout` ms: the
+ * other side of the bound is the harness's deadline.
+ */
+function givesUp(ctx: ActorContext, what: string, timeout: number, where: string, call: (timeout: number) => boolean): void {
+  ctx.at(`${what}(${timeout}) ${where}`);
+  const started = performance.now();
+  const got = call(timeout);
+  const waited = performance.now() - started;
+  rule(got === false, `${what}(${timeout}) returned true ${where}`);
+  rule(waited >= timeout, `${what}(${timeout}) gave up after ${waited.toFixed(2)} ms ${where}: it must wait the whole timeout`);
+}
+
 /** At the end of a repetition the lock is free: a writer gets in at once. Runs on actor 0's thread. */
 function judgeFree(shared: Shared, key = "free at the end") {
   const { lock } = shared;
@@ -539,12 +552,7 @@ export const writerGivesUp = scenario<Shared>({
     (shared, ctx) => {
       const { lock } = shared;
       until(shared, ctx, Held, "actor 0 is inside as a reader");
-      ctx.at(`acquireWrite(${writerTimeout}) while a reader is inside`);
-      const started = performance.now();
-      const got = lock.acquireWrite(writerTimeout);
-      const waited = performance.now() - started;
-      rule(got === false, `acquireWrite(${writerTimeout}) returned true while a reader was inside`);
-      rule(waited >= writerTimeout, `acquireWrite(${writerTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
+      givesUp(ctx, "acquireWrite", writerTimeout, "while a reader is inside", (timeout) => lock.acquireWrite(timeout));
       ctx.at(`releaseWrite() after acquireWrite(${writerTimeout}) timed out`);
       rule(throws(() => lock.releaseWrite()), "releaseWrite() after acquireWrite(timeout) timed out must throw: a writer that gave up holds nothing");
       raise(shared, WriterDone);
@@ -587,12 +595,7 @@ export const writerGivesUpBehindWriter = scenario<Shared>({
     (shared, ctx) => {
       const { lock } = shared;
       until(shared, ctx, Held, "actor 0 holds the write lock");
-      ctx.at(`acquireWrite(${shortTimeout}) while another writer is inside`);
-      const started = performance.now();
-      const got = lock.acquireWrite(shortTimeout);
-      const waited = performance.now() - started;
-      rule(got === false, `acquireWrite(${shortTimeout}) returned true while another writer was inside`);
-      rule(waited >= shortTimeout, `acquireWrite(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
+      givesUp(ctx, "acquireWrite", shortTimeout, "while another writer is inside", (timeout) => lock.acquireWrite(timeout));
       raise(shared, WriterDone);
     },
   ],
@@ -637,12 +640,7 @@ export const readerGivesUp = scenario<Shared>({
       until(shared, ctx, Held, "actor 0 is inside");
       if (behindWaiting) ctx.untilAsleep(1);
       const where = behindWaiting ? "while a writer waits" : "while a writer is inside";
-      ctx.at(`acquireRead(${shortTimeout}) ${where}`);
-      const started = performance.now();
-      const got = lock.acquireRead(shortTimeout);
-      const waited = performance.now() - started;
-      rule(got === false, `acquireRead(${shortTimeout}) returned true ${where}`);
-      rule(waited >= shortTimeout, `acquireRead(${shortTimeout}) gave up after ${waited.toFixed(2)} ms ${where}: it must wait the whole timeout`);
+      givesUp(ctx, "acquireRead", shortTimeout, where, (timeout) => lock.acquireRead(timeout));
       if (!behindWaiting) {
         ctx.at(`releaseRead() after acquireRead(${shortTimeout}) timed out`);
         rule(throws(() => lock.releaseRead()), "releaseRead() after acquireRead(timeout) timed out, with no reader inside, must throw: a reader that gave up holds nothing");
