@@ -7,7 +7,7 @@
 // Everyone sleeps on word 0, expecting the value it last saw: any change in between makes the wait
 // return at once, so a wakeup cannot be lost as long as every change that may let someone in is
 // followed by Atomics.notify. Those changes are three: the last reader leaving while writers wait,
-// a writer leaving, and the last waiting writer giving up.
+// a writer leaving, and a waiting writer giving up.
 
 import { threadId } from "node:worker_threads";
 
@@ -34,8 +34,7 @@ export class RWLock {
   }
 
   acquireRead(timeout?: number): boolean {
-    if (this.tryAcquireRead()) return true;
-    const deadline = deadlineOf(timeout);
+    let deadline: number | undefined;
     let state = Atomics.load(this.memory, STATE);
     for (;;) {
       // Writer preference: a waiting writer shuts the door on readers that come after it.
@@ -43,12 +42,13 @@ export class RWLock {
         const seen = Atomics.compareExchange(this.memory, STATE, state, state + READER);
         if (seen === state) return true;
         state = seen;
-        continue;
+      } else {
+        deadline ??= deadlineOf(timeout);
+        const remaining = deadline - performance.now();
+        if (remaining <= 0) return false;
+        Atomics.wait(this.memory, STATE, state, remaining);
+        state = Atomics.load(this.memory, STATE);
       }
-      const remaining = deadline - performance.now();
-      if (remaining <= 0) return false;
-      Atomics.wait(this.memory, STATE, state, remaining);
-      state = Atomics.load(this.memory, STATE);
     }
   }
 
@@ -77,28 +77,29 @@ export class RWLock {
   }
 
   acquireWrite(timeout?: number): boolean {
-    if (this.tryAcquireWrite()) return true;
-    const deadline = deadlineOf(timeout);
+    let deadline: number | undefined;
     // Announce ourselves first: from here on no new reader gets in, so the readers inside drain.
-    let state = Atomics.add(this.memory, STATE, WAITING_WRITER) + WAITING_WRITER;
+    Atomics.add(this.memory, STATE, WAITING_WRITER);
+    let state = Atomics.load(this.memory, STATE);
     for (;;) {
       if ((state & (WRITER | READERS)) === 0) {
         // From waiting to inside in one step.
         const seen = Atomics.compareExchange(this.memory, STATE, state, state - WAITING_WRITER + WRITER);
         if (seen === state) break;
         state = seen;
-        continue;
+      } else {
+        deadline ??= deadlineOf(timeout);
+        const remaining = deadline - performance.now();
+        if (remaining <= 0) {
+          // Giving up must take the announcement back and wake the readers it held back: they
+          // sleep waiting for exactly this change (if another writer still waits, they sleep again).
+          Atomics.sub(this.memory, STATE, WAITING_WRITER);
+          Atomics.notify(this.memory, STATE);
+          return false;
+        }
+        Atomics.wait(this.memory, STATE, state, remaining);
+        state = Atomics.load(this.memory, STATE);
       }
-      const remaining = deadline - performance.now();
-      if (remaining <= 0) {
-        // Giving up must take the announcement back, and if it was the last one, let in the
-        // readers it held back: they sleep waiting for exactly this change.
-        state = Atomics.sub(this.memory, STATE, WAITING_WRITER) - WAITING_WRITER;
-        if ((state & (WRITER | WAITING_WRITERS)) === 0) Atomics.notify(this.memory, STATE);
-        return false;
-      }
-      Atomics.wait(this.memory, STATE, state, remaining);
-      state = Atomics.load(this.memory, STATE);
     }
     Atomics.store(this.memory, OWNER, me);
     return true;
