@@ -260,7 +260,9 @@ export const writerIsAlone = scenario<Shared>({
     (shared, ctx) => {
       const { lock } = shared;
       until(shared, ctx, Held, "actor 0 holds the write lock");
+      // Once actor 1 sleeps, nobody is busy in the lock: not even a lock of its own inside.
       until(shared, ctx, Tried, "actor 1 tried to read");
+      ctx.untilAsleep(1);
       ctx.at("tryAcquireWrite() while another writer is inside");
       rule(!withoutSleeping(ctx, "tryAcquireWrite()", () => lock.tryAcquireWrite()), "tryAcquireWrite() returned true while another writer was inside: a writer must be alone");
       ctx.at("acquireWrite() while another writer is inside");
