@@ -1,7 +1,10 @@
 // The self-check: proves the repository about itself. For every kata in the catalogue it runs the
 // suite against the reference and each known-right answer (must pass), the stub (must fail for its
 // intended reason) and each known-wrong answer (must fail, as a verdict, never as a load error;
-// known-wrong.ts tells the answers' two forms). Plus the layout, the docs and the type check. Ends with the plain line "N passed, N failed".
+// known-wrong.ts tells the answers' two forms). Per kata, too, without running anything: the
+// README's contract table names only tests that exist (contract.ts), and the recorded mutation
+// score is current and shows no survivor (mutation-scores.ts; npm run mutate -- NN measures it).
+// Plus the layout, the docs and the type check. Ends with the plain line "N passed, N failed".
 //
 //   npm run verify                       everything once
 //   npm run verify -- --repeat 20        the suite matrix 20 times: nothing may be flaky
@@ -19,6 +22,8 @@ import { verdictFailures } from "../harness/failures.ts";
 import { repositoryRoot } from "../harness/under-test.ts";
 import { staleDocs } from "./docs.ts";
 import { knownAnswerProblems, knownRightAnswers, knownWrongAnswers } from "./known-wrong.ts";
+import { checkContract } from "./contract.ts";
+import { judgeScore, readScores } from "./mutation-scores.ts";
 
 // Run as a program (npm run verify), or imported for its suite runner (bench/detection.ts).
 const isMain = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
@@ -236,6 +241,19 @@ async function benchChecks(): Promise<void> {
   record({ check: "bench", variant: "npm run bench, smoke (no speed asserted)", expected: "all pass", ...judgeReference(run), ms: run.ms });
 }
 
+/** Static, per kata, once: the contract table's tests exist; the mutation score is current and clean. */
+function kataRecordChecks(katas: Kata[]): void {
+  const scores = readScores();
+  for (const kata of katas) {
+    let started = performance.now();
+    const contract = checkContract(kata);
+    record({ check: kata.slug, variant: "contract table", expected: "every test exists", ok: contract.ok, got: contract.got, ms: performance.now() - started });
+    started = performance.now();
+    const score = judgeScore(kata, scores[kata.slug]);
+    record({ check: kata.slug, variant: "mutation score", expected: "current, no survivor", ...score, ms: performance.now() - started });
+  }
+}
+
 async function kataChecks(kata: Kata): Promise<void> {
   const folder = `katas/${kata.slug}/`;
   const reference = await runSuites(folder, { THREADKATA_SOURCE: "solutions" });
@@ -281,6 +299,7 @@ async function main(): Promise<void> {
     await kataCommandChecks();
     await benchChecks();
   }
+  kataRecordChecks(katas);
   for (let round = 1; round <= repeat; round++) {
     if (repeat > 1) console.log(`-- round ${round} of ${repeat}`);
     for (const kata of katas) await kataChecks(kata);
@@ -297,6 +316,7 @@ function summariseRounds(): void {
   const byVariant = new Map<string, Row[]>();
   for (const row of rows) {
     if (["layout", "docs", "typecheck", "harness", "kata command", "bench"].includes(row.check)) continue;
+    if (["contract table", "mutation score"].includes(row.variant)) continue;
     const key = `${row.check}  ${row.variant}`;
     byVariant.set(key, [...(byVariant.get(key) ?? []), row]);
   }
