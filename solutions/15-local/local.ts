@@ -2,14 +2,14 @@
 // its values); storage.run() makes it the current one for fn and for everything fn starts (awaits,
 // timers, promise callbacks), and restores the caller's when fn returns, so interleaved flows on one
 // event loop never see each other's. A local() is a Proxy whose properties live in the current
-// flow, one Map per local() per flow, as Python's threading.local keeps one __dict__ per thread.
+// flow, one object per local() per flow, as Python's threading.local keeps one __dict__ per thread.
 
 import { AsyncLocalStorage } from "node:async_hooks";
 
 interface Flow {
   readonly name: string;
   /** Each local()'s properties in this flow, by the local's own key. */
-  readonly values: WeakMap<object, Map<string | symbol, unknown>>;
+  readonly values: WeakMap<object, Record<string | symbol, unknown>>;
 }
 
 const storage = new AsyncLocalStorage<Flow>();
@@ -32,23 +32,23 @@ export function currentFlowName(): string {
 
 export function local<T extends object>(): Partial<T> {
   const key = {};
-  const own = (): Map<string | symbol, unknown> => {
+  const own = (): Record<string | symbol, unknown> => {
     const { values } = current();
     let properties = values.get(key);
-    if (!properties) values.set(key, (properties = new Map()));
+    if (!properties) {
+      properties = Object.create(null) as Record<string | symbol, unknown>;
+      values.set(key, properties);
+    }
     return properties;
   };
+  // Every trap works on the current flow's object for this local, never on the proxy's own target.
   return new Proxy({} as Partial<T>, {
-    get: (_, property) => own().get(property),
-    set: (_, property, value) => (own().set(property, value), true),
-    has: (_, property) => own().has(property),
-    deleteProperty: (_, property) => (own().delete(property), true),
-    ownKeys: () => [...own().keys()],
-    getOwnPropertyDescriptor: (_, property) => {
-      const properties = own();
-      if (!properties.has(property)) return undefined;
-      return { value: properties.get(property), writable: true, enumerable: true, configurable: true };
-    },
+    get: (_, property) => Reflect.get(own(), property),
+    set: (_, property, value) => Reflect.set(own(), property, value),
+    has: (_, property) => Reflect.has(own(), property),
+    deleteProperty: (_, property) => Reflect.deleteProperty(own(), property),
+    ownKeys: () => Reflect.ownKeys(own()),
+    getOwnPropertyDescriptor: (_, property) => Reflect.getOwnPropertyDescriptor(own(), property),
   });
 }
 
