@@ -1,6 +1,14 @@
 import { defineConfig } from "vitest/config";
 import { KataSequencer } from "./harness/sequencer.ts";
 import { kataWatchTrigger } from "./harness/watch-trigger.ts";
+import { exitOnBadSettings } from "./harness/settings.ts";
+import { cleanLeftovers, cleanLeftoversAtExit } from "./harness/temp.ts";
+
+// Before any test: a bad THREADKATA_* value stops the run with one line (exit code 2), and the
+// temporary files of a run that was killed are removed; at the end (Ctrl-C too), this run's.
+exitOnBadSettings();
+cleanLeftovers();
+cleanLeftoversAtExit();
 
 export default defineConfig({
   test: {

@@ -1,4 +1,5 @@
-// Kata 13's ThreadPoolExecutor against piscina, a minimal postMessage pool and Python's own
+// Kata 13's ThreadPoolExecutor (the reference, the simple model answer, and the fast design beside
+// it in solutions/13-executor/right/) against piscina, a minimal postMessage pool and Python's own
 // concurrent.futures.ThreadPoolExecutor (python3, where present). Each subject runs in a child
 // process of its own (bench/executor.child.ts), one after the other, with the same worker count.
 //   npx tsx bench/13-executor.bench.ts [--quick] [--json]
@@ -16,6 +17,7 @@ import { isMain, measurement, ratio, runAlone, skipNote, type Measurement, type 
 import type { ExecutorChildInput, ExecutorFigures } from "./executor.child.ts";
 
 const REFERENCE = "reference";
+const FAST = "fast design";
 const LEARNER = "yours";
 const PISCINA = "piscina";
 const POST = "postMessage";
@@ -25,9 +27,18 @@ const THROUGHPUT = "tiny tasks, all submitted at once";
 const LATENCY = "one task in flight, round trip";
 const STARTUP = "start-up, to the first results";
 
-/** The child program, bundled with "#kata/" meaning the reference or the learner's tree. */
-async function bundleChild(source: Source): Promise<string> {
-  const env = source === "reference" ? { ...process.env, THREADKATA_SOURCE: "solutions", THREADKATA_SWAP: "" } : process.env;
+/** Whose executor "#kata/" means in the child: the reference, the fast design beside it, or the learner's. */
+type ChildSource = Source | "fast";
+
+function childEnvironment(source: ChildSource): NodeJS.ProcessEnv {
+  if (source === "learner") return process.env;
+  const swap = source === "fast" ? "13-executor/executor.ts=solutions/13-executor/right/executor.fast-shared-memory.ts" : "";
+  return { ...process.env, THREADKATA_SOURCE: "solutions", THREADKATA_SWAP: swap };
+}
+
+/** The child program, bundled with "#kata/" meaning the code `source` names. */
+async function bundleChild(source: ChildSource): Promise<string> {
+  const env = childEnvironment(source);
   const result = await build({
     ...workerBundleOptions({ contents: `import ${JSON.stringify(path.join(repositoryRoot, "bench", "executor.child.ts"))};`, resolveDir: repositoryRoot, sourcefile: "executor-child.entry.ts" }, path.join(bundleCache, "bench", "executor-child.mjs")),
     packages: "external",
@@ -72,7 +83,7 @@ export async function benchExecutor(options: Options): Promise<SectionResult> {
     rounds: options.profile === "smoke" ? 50 : quick ? 500 : 2_000,
     tinyTaskFile: path.join(repositoryRoot, "bench", "workers", "subjects", "tiny-task.ts"),
   };
-  const subjects = [REFERENCE, LEARNER, PISCINA, POST, PYTHON];
+  const subjects = [REFERENCE, FAST, LEARNER, PISCINA, POST, PYTHON];
   const measurements: Measurement[] = [];
   const notes: string[] = [];
   const timeoutMs = 120_000;
@@ -85,9 +96,9 @@ export async function benchExecutor(options: Options): Promise<SectionResult> {
           throw error.code === "ENOENT" ? Object.assign(new Error("python3 is not installed here"), { name: "Absent" }) : error;
         });
       } else {
-        const source: Source = subject === LEARNER ? "learner" : "reference";
+        const source: ChildSource = subject === LEARNER ? "learner" : subject === FAST ? "fast" : "reference";
         const child = fileURLToPath(await bundleChild(source));
-        const env = source === "reference" ? { ...process.env, THREADKATA_SOURCE: "solutions", THREADKATA_SWAP: "" } : process.env;
+        const env = childEnvironment(source);
         const childSubject = subject === PISCINA || subject === POST ? subject : "executor";
         figures = await run(process.execPath, [child, JSON.stringify({ ...input, subject: childSubject } satisfies ExecutorChildInput)], env, timeoutMs);
       }
@@ -107,8 +118,12 @@ export async function benchExecutor(options: Options): Promise<SectionResult> {
     return r && wanted ? { ...r, target: { wanted: wanted.text, met: r.ratio >= wanted.factor } } : r;
   };
   section.ratios = [
-    against(THROUGHPUT, REFERENCE, PISCINA, { factor: 10, text: "≥ 10×" }),
+    against(THROUGHPUT, REFERENCE, PISCINA, { factor: 1, text: "≥ 1×" }),
     against(LATENCY, REFERENCE, PISCINA, { factor: 1, text: "≥ 1× (no worse)" }),
+    against(STARTUP, REFERENCE, PISCINA, { factor: 1, text: "≥ 1× (no slower)" }),
+    against(THROUGHPUT, FAST, PISCINA, { factor: 10, text: "≥ 10×" }),
+    against(LATENCY, FAST, PISCINA, { factor: 1, text: "≥ 1× (no worse)" }),
+    against(THROUGHPUT, FAST, REFERENCE),
     against(THROUGHPUT, REFERENCE, POST),
     against(THROUGHPUT, REFERENCE, PYTHON),
     against(THROUGHPUT, LEARNER, REFERENCE),

@@ -5,8 +5,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { repositoryRoot, shortenPaths } from "../harness/under-test.ts";
+import { commandLine, usageExit } from "../scripts/cli.ts";
 
 export interface Options {
   profile: "smoke" | "quick" | "default";
@@ -224,20 +224,40 @@ export function save(result: BenchResult): string {
 
 // ---- one bench file on its own: npx tsx bench/02-lock.bench.ts [--quick] [--json] ----
 
-export function optionsFromArgs(args: string[]): { options: Options; json: boolean; save: boolean; positionals: string[]; values: Record<string, string | boolean | undefined> } {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      quick: { type: "boolean", default: false },
-      smoke: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      "no-save": { type: "boolean", default: false },
-      runs: { type: "string" },
-      kata: { type: "string" },
-      duration: { type: "string" },
-    },
-  });
+/** The command line of `npm run bench` (and of one bench file run alone, which takes no words). */
+export const benchLine = {
+  usage: "npm run bench -- [--quick] [--json] [--no-save] [katas...] | compare a.json b.json | detection [--runs N] [--kata NN]",
+  help: `
+Measures the references against your answers and against baselines, side by side in one run,
+prints a table of medians per kata and saves the run as .threadkata/bench/<timestamp>.json.
+
+  katas...                 only these katas' sections (02, 02-lock, lock)
+  --quick                  short runs: a smoke test, noisy figures
+  --json                   print the JSON instead of the table
+  --no-save                do not save the run
+  --duration MS            how long each measured run lasts
+  compare a.json b.json    the ratios between two saved runs
+  detection [--runs N] [--kata NN]   how fast the suites catch the known-wrong answers (see bench/README.md)`,
+  options: {
+    quick: { type: "boolean", default: false },
+    smoke: { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    "no-save": { type: "boolean", default: false },
+    runs: { type: "string" },
+    kata: { type: "string" },
+    duration: { type: "string" },
+  },
+} as const;
+
+export function optionsFromArgs(
+  args: string[],
+  words?: (words: string[]) => string | undefined,
+): { options: Options; json: boolean; save: boolean; positionals: string[]; values: Record<string, string | boolean | undefined> } {
+  const { values, positionals } = commandLine(args, { ...benchLine, words });
+  for (const name of ["duration", "runs"] as const) {
+    const value = values[name];
+    if (value !== undefined && !(Number(value) > 0)) usageExit(benchLine, `--${name} wants a number above 0; got "${value}"`);
+  }
   const options = { ...profiles[values.smoke ? "smoke" : values.quick ? "quick" : "default"] };
   if (values.duration) options.durationMs = Number(values.duration);
   return { options, json: values.json === true, save: values["no-save"] !== true, positionals, values };

@@ -5,10 +5,10 @@
 // this file is bundled, and THREADKATA_SOURCE/SWAP say the same to the pool's workers), "piscina",
 // and "postMessage": the least a pool can do, one message per task each way, round robin.
 
-import { writeFileSync, mkdirSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
+import { temporaryFolder } from "../harness/temp.ts";
 import { ThreadPoolExecutor } from "#kata/13-executor/executor.ts";
 
 export interface ExecutorChildInput {
@@ -37,8 +37,8 @@ interface Pool {
 async function makePool(input: ExecutorChildInput): Promise<Pool> {
   if (input.subject === "piscina") {
     const { Piscina } = await import("piscina");
-    const directory = path.join(os.tmpdir(), "threadkata-bench");
-    mkdirSync(directory, { recursive: true });
+    // In the run's own temporary folder (harness/temp.ts), never the system's.
+    const directory = temporaryFolder("bench-");
     const filename = path.join(directory, "plus-one.mjs");
     writeFileSync(filename, "export default function plusOne(n) { return n + 1; }\n");
     const pool = new Piscina({ filename, minThreads: input.workers, maxThreads: input.workers, idleTimeout: 60_000 });

@@ -7,7 +7,7 @@
 //   npm run bench -- compare a.json b.json the ratios between two saved runs
 //   npm run bench -- detection [--runs N] [--kata 06]   how fast the suites catch the known-wrong answers
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { benchLock } from "./02-lock.bench.ts";
 import { benchEvent } from "./05-event.bench.ts";
@@ -16,7 +16,9 @@ import { benchQueue } from "./08-queue.bench.ts";
 import { benchExecutor } from "./13-executor.bench.ts";
 import { benchEventLoop } from "./14-event-loop.bench.ts";
 import { benchRWLock } from "./16-rwlock.bench.ts";
-import { formatMachine, formatSection, isMain, newResult, optionsFromArgs, save, type Bench, type BenchResult, type SectionResult } from "./core.ts";
+import { usageExit } from "../scripts/cli.ts";
+import { exitOnBadSettings } from "../harness/settings.ts";
+import { benchLine, formatMachine, formatSection, isMain, newResult, optionsFromArgs, save, type Bench, type BenchResult, type SectionResult } from "./core.ts";
 import { benchDetection } from "./detection.ts";
 
 export const benches: { slug: string; bench: Bench }[] = [
@@ -34,11 +36,21 @@ function matches(slug: string, wanted: string[]): boolean {
 }
 
 async function main(): Promise<void> {
-  const { options, json, save: keep, positionals, values } = optionsFromArgs(process.argv.slice(2));
+  exitOnBadSettings();
+  const { options, json, save: keep, positionals, values } = optionsFromArgs(process.argv.slice(2), (words) => {
+    const [verb, ...rest] = words;
+    if (verb === "compare") {
+      if (rest.length !== 2) return "compare wants two saved runs";
+      const missing = rest.find((file) => !existsSync(file));
+      return missing ? `compare: there is no file ${missing}` : undefined;
+    }
+    if (verb === "detection") return rest.length > 0 ? `detection takes no words (it has --runs N and --kata NN); got '${rest[0]}'` : undefined;
+    const unknown = words.find((word) => !benches.some(({ slug }) => matches(slug, [word])));
+    return unknown ? `no benchmark matches '${unknown}': there are ${benches.map(({ slug }) => slug).join(", ")}` : undefined;
+  });
   const [verb, ...rest] = positionals;
 
   if (verb === "compare") {
-    if (rest.length !== 2) throw new Error("compare wants two files: npm run bench -- compare a.json b.json");
     console.log(compare(load(rest[0]!), load(rest[1]!)));
     return;
   }
@@ -72,8 +84,13 @@ async function main(): Promise<void> {
 }
 
 function load(file: string): BenchResult {
-  const result = JSON.parse(readFileSync(file, "utf8")) as BenchResult;
-  if (result.kind !== "threadkata-bench") throw new Error(`${file} is not a threadkata bench result`);
+  let result: BenchResult | undefined;
+  try {
+    result = JSON.parse(readFileSync(file, "utf8")) as BenchResult;
+  } catch {
+    // not JSON: said below
+  }
+  if (result?.kind !== "threadkata-bench") usageExit(benchLine, `compare: ${file} is not a saved bench run (.threadkata/bench/*.json)`);
   return result;
 }
 

@@ -4,6 +4,7 @@
 import { Worker, type Transferable } from "node:worker_threads";
 import { GO, READY } from "./workers/control.ts";
 import type { Reply } from "./workers/serve.ts";
+import { threadResourceLimits } from "../harness/limits.ts";
 
 // Source maps on before the bundle is compiled, as the harness's loader does.
 const loader = `
@@ -33,7 +34,8 @@ export class Team {
 
   constructor(bundleUrl: string, size: number) {
     this.workers = Array.from({ length: size }, () => {
-      const worker = new Worker(loader, { eval: true, workerData: { bundle: bundleUrl } });
+      // Your answers run here too: the harness's heap limit keeps a leak in its thread (limits.ts).
+      const worker = new Worker(loader, { eval: true, workerData: { bundle: bundleUrl }, resourceLimits: threadResourceLimits });
       worker.on("message", (reply: Reply) => {
         const waiting = this.pending.get(reply.id);
         if (!waiting) return;

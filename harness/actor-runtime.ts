@@ -2,6 +2,7 @@
 // waits at the start line, runs its actor, and (on actor 0) resets and judges each repetition.
 // It is bundled together with a scenario file and the code under test (see bundle.ts).
 
+import { AsyncLocalStorage } from "node:async_hooks";
 import { parentPort } from "node:worker_threads";
 import {
   ActorWord,
@@ -44,6 +45,8 @@ interface Assignment {
   memory: SharedArrayBuffer;
   /** Lock ids this actor has named → their slot in the lock-name table. */
   lockNames: Map<number, number>;
+  /** The run (test) this assignment belongs to: every message about it carries it. */
+  run: number;
 }
 
 let current: Assignment | undefined;
@@ -55,6 +58,10 @@ let noise = new Noise(0);
  * (2) seeded noise widens the windows where a wrong answer loses a wakeup: a thread may linger
  * a few microseconds after a notify (before its next store) and before it goes to sleep.
  * The semantics of both calls are unchanged.
+ *
+ * A wait that cannot block is no sleep (ctx.sleeps(), ctx.asleep(), ctx.untilAsleep() judge what a
+ * call did, not how): one with a timeout of 0 or less returns at once, and one on a word that no
+ * longer holds the expected value returns "not-equal" at once.
  */
 function instrumentAtomics(): void {
   Atomics.wait = function wait(typedArray, index, value, timeout) {
@@ -62,14 +69,21 @@ function instrumentAtomics(): void {
     if (!job) return realWait(typedArray as Int32Array, index, value as number, timeout);
     const base = actorBase(job.actor);
     noise.maybeLinger();
+    const blocks = canBlock(typedArray, index, value, timeout);
+    if (blocks === "no time") return realWait(typedArray as Int32Array, index, value as number, timeout);
+    // The word, read just now, differs: "not-equal" is what the wait would say at this instant.
+    if (blocks === "changed") return "not-equal";
     Atomics.store(job.control, base + ActorWord.waitTimeout, timeout === undefined || timeout === Infinity ? -1 : Math.ceil(timeout));
     Atomics.store(job.control, base + ActorWord.asleep, 1);
     Atomics.add(job.control, base + ActorWord.sleeps, 1);
     realNotify(job.control, base + ActorWord.sleeps);
+    let result: ReturnType<typeof Atomics.wait> | undefined;
     try {
-      return realWait(typedArray as Int32Array, index, value as number, timeout);
+      return (result = realWait(typedArray as Int32Array, index, value as number, timeout));
     } finally {
       Atomics.store(job.control, base + ActorWord.asleep, 0);
+      // The word changed between the read above and the wait: it did not sleep after all.
+      if (result === "not-equal") Atomics.sub(job.control, base + ActorWord.sleeps, 1);
     }
   } as typeof Atomics.wait;
   Atomics.notify = function notify(typedArray, index, count) {
@@ -77,6 +91,23 @@ function instrumentAtomics(): void {
     if (current) noise.maybeLinger();
     return woken;
   } as typeof Atomics.notify;
+}
+
+/**
+ * Whether an Atomics.wait with these arguments would block now: "no time" for a timeout of 0 or
+ * less (NaN and undefined mean forever), "changed" when the word does not hold the expected value.
+ * Arguments it cannot judge (another array type, a bad index) go to the real wait as they are.
+ */
+function canBlock(typedArray: unknown, index: unknown, value: unknown, timeout: unknown): "yes" | "no time" | "changed" {
+  const ms = timeout === undefined ? Infinity : Number(timeout);
+  if (ms <= 0) return "no time";
+  if (!(typedArray instanceof Int32Array) || typeof value === "bigint") return "yes";
+  try {
+    // Atomics.wait compares the word with ToInt32(value); `| 0` is ToInt32.
+    return Atomics.load(typedArray, index as number) === (Number(value) | 0) ? "yes" : "changed";
+  } catch {
+    return "yes";
+  }
 }
 
 /**
@@ -361,7 +392,7 @@ async function runBatch(job: Assignment, context: Context, from: number, count: 
   }
   setPhase(Phase.finished);
   if (actor === 0) {
-    post({ type: "batch", solo, outcomes: [...histogram].map(([key, entry]) => ({ key, ...entry })) });
+    post({ type: "batch", solo, outcomes: [...histogram].map(([key, entry]) => ({ key, ...entry })), run: job.run });
   }
 }
 
@@ -381,6 +412,16 @@ function post(message: ActorMessage): void {
   parentPort!.postMessage(message);
 }
 
+/** Which assignment the code running now works for (each message is handled in its own async context). */
+const handling = new AsyncLocalStorage<{ assigned: Assignment | undefined }>();
+
+/** Tells the other actors of a run to give up their harness waits: this one failed. */
+function abortRun(job: Assignment): void {
+  Atomics.store(job.control, Word.abort, 1);
+  realNotify(job.control, Word.startLine);
+  realNotify(job.control, Word.endLine);
+}
+
 /** Starts serving the scenarios of one scenario file in this worker thread. */
 export function serve(scenarios: Record<string, unknown>): void {
   instrumentAtomics();
@@ -388,7 +429,24 @@ export function serve(scenarios: Record<string, unknown>): void {
   let context: Context | undefined;
   let job: Assignment | undefined;
 
-  parentPort!.on("message", async (message: ConductorMessage) => {
+  // An error nothing caught (a timer or a promise the code under test left behind) belongs to the
+  // run whose code made it: the async context says which, so that a late one is never blamed on a
+  // later run (the conductor drops it). The thread reports it rather than die of it.
+  const uncaught = (error: unknown) => {
+    if (error instanceof Aborted) return; // a harness wait given up after the run failed: nothing to say
+    const owner = handling.getStore()?.assigned ?? job;
+    if (!owner) throw error;
+    abortRun(owner);
+    post({ type: "error", actor: owner.actor, error: serialize(error), run: owner.run });
+  };
+  process.on("uncaughtException", uncaught);
+  process.on("unhandledRejection", uncaught);
+
+  parentPort!.on("message", (message: ConductorMessage) => handling.run({ assigned: message.type === "setup" ? undefined : job }, async () => {
+    // The assignment this message is about, kept for the catch below: by the time an awaited actor
+    // throws, a later setup may have replaced `job`, and its error must not be taken for the new run's.
+    const scope = handling.getStore()!;
+    let assigned = scope.assigned;
     try {
       if (message.type === "setup") {
         const scenario = scenarios[message.scenario] as Scenario | undefined;
@@ -413,29 +471,28 @@ export function serve(scenarios: Record<string, unknown>): void {
           seed: message.seed,
           memory: message.memory,
           lockNames: new Map(),
+          run: message.run,
         };
+        assigned = scope.assigned = job;
         noise = new Noise(mix(message.seed, -1, message.actor));
         current = job;
         job.state = scenario.state(new SharedMemory(message.memory), message.params);
         current = undefined;
         context = new Context(job);
         Atomics.store(control, actorBase(message.actor) + ActorWord.phase, Phase.idle);
-        post({ type: "ready", actors: scenario.actors.length, repetitions: scenario.repetitions });
+        post({ type: "ready", actors: scenario.actors.length, repetitions: scenario.repetitions, run: job.run });
       } else if (message.type === "run") {
         await runBatch(job!, context!, message.from, message.count);
       }
     } catch (error) {
       current = undefined;
       // Either way this thread is now back to waiting for work: the conductor may keep it.
-      if (job) Atomics.store(job.control, actorBase(job.actor) + ActorWord.settled, 1);
+      if (assigned) Atomics.store(assigned.control, actorBase(assigned.actor) + ActorWord.settled, 1);
       if (error instanceof Aborted) return;
-      if (job) {
-        Atomics.store(job.control, Word.abort, 1);
-        realNotify(job.control, Word.startLine);
-        realNotify(job.control, Word.endLine);
-      }
-      post({ type: "error", actor: job?.actor ?? -1, error: serialize(error) });
+      if (assigned) abortRun(assigned);
+      const run = assigned?.run ?? (message.type === "setup" ? message.run : 0);
+      post({ type: "error", actor: assigned?.actor ?? (message.type === "setup" ? message.actor : -1), error: serialize(error), run });
     }
-  });
+  }));
   post({ type: "loaded" });
 }

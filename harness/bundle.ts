@@ -7,7 +7,7 @@ import { build, formatMessages, stop, type Message, type Plugin } from "esbuild"
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { bundleCache, workerBundleOptions, writeBundle } from "./worker-bundle.ts";
+import { bundleCache, rememberBundle, rememberedBundle, workerBundleOptions, writeBundle } from "./worker-bundle.ts";
 import { relativeToRepository, repositoryRoot, resolveKataFile, underTest, type UnderTest } from "./under-test.ts";
 
 export class ScenarioLoadError extends Error {
@@ -63,25 +63,30 @@ export async function bundleScenarios(scenarioFile: string): Promise<Bundle> {
     `import { serve } from ${JSON.stringify(runtime)};`,
     `serve(scenarios);`,
   ].join("\n");
-  const result = await build({
-    ...workerBundleOptions(
-      { contents: entry, resolveDir: path.dirname(scenarioFile), sourcefile: "threadkata-entry.ts" },
-      path.join(cacheDirectory, "bundle.mjs"),
-    ),
-    metafile: true,
-    plugins: [resolution(target)],
-  }).catch(async (failure: { errors?: Message[] }) => {
-    const text = failure.errors
-      ? (await formatMessages(failure.errors, { kind: "error", color: false })).join("\n")
-      : String(failure);
-    throw new ScenarioLoadError(`the code could not be loaded:\n${text.trim()}`);
-  });
-  const url = writeBundle(result.outputFiles[0]!.contents, cacheDirectory, path.basename(scenarioFile, ".ts"));
-  const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(repositoryRoot, input));
+  const key = JSON.stringify({ entry, source: target.source, swaps: [...target.swaps] });
+  let bundle = rememberedBundle(cacheDirectory, key);
+  if (!bundle) {
+    const result = await build({
+      ...workerBundleOptions(
+        { contents: entry, resolveDir: path.dirname(scenarioFile), sourcefile: "threadkata-entry.ts" },
+        path.join(cacheDirectory, "bundle.mjs"),
+      ),
+      metafile: true,
+      plugins: [resolution(target)],
+    }).catch(async (failure: { errors?: Message[] }) => {
+      const text = failure.errors
+        ? (await formatMessages(failure.errors, { kind: "error", color: false })).join("\n")
+        : String(failure);
+      throw new ScenarioLoadError(`the code could not be loaded:\n${text.trim()}`);
+    });
+    const url = writeBundle(result.outputFiles[0]!.contents, cacheDirectory, path.basename(scenarioFile, ".ts"));
+    bundle = { url, inputs: Object.keys(result.metafile.inputs).map((input) => path.resolve(repositoryRoot, input)) };
+    rememberBundle(cacheDirectory, key, url, bundle.inputs);
+  }
   const codeUnderTest = [...target.swaps.values(), target.source];
   return {
-    url,
-    underTest: inputs
+    url: bundle.url,
+    underTest: bundle.inputs
       .filter((input) => codeUnderTest.some((root) => input === root || input.startsWith(root + path.sep)))
       .map(relativeToRepository),
   };

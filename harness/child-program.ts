@@ -19,16 +19,16 @@
 
 import { build, formatMessages, type Message } from "esbuild";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach } from "vitest";
 import { resolution, stopBundler } from "./bundle.ts";
-import { DeadlineExceeded, ExceptionInThread, LoadFailure, NotImplemented, RuleBroken, type KataFailure } from "./failures.ts";
+import { DeadlineExceeded, ExceptionInThread, LoadFailure, NotImplemented, RuleBroken, WorkerCrashed, type KataFailure } from "./failures.ts";
 import { deadlineMs } from "./stress-level.ts";
 import { shortenPaths, underTest } from "./under-test.ts";
 import { bundleCache, workerBundleOptions, writeBundle } from "./worker-bundle.ts";
+import { atTermination, removeTemporaryFolder, temporaryFolder } from "./temp.ts";
+import { outOfMemoryMessage, programHeapFlag, programOutOfMemory } from "./limits.ts";
 
 /** How long a program may take to print a line it owes, or to exit when it should: generous, never a speed test. */
 export function patienceMs(): number {
@@ -157,6 +157,7 @@ export class RunningProgram {
     const errors = this.stderr.join("\n");
     const stub = /NotImplementedError: (not implemented yet: [^\n]*)/.exec(errors);
     if (stub) return new NotImplemented(shortenPaths(stub[1]!));
+    if (programOutOfMemory.test(errors)) return new WorkerCrashed(`${outOfMemoryMessage("in the program")}\n${message}${this.transcript(running)}`);
     const crash = errors.search(/^(Exception in thread |(\w*Error|Error)( \[\w+\])?: )/m);
     const lines = this.transcript(running);
     if (crash >= 0 && kind !== NotImplemented) {
@@ -176,8 +177,8 @@ export class RunningProgram {
     return `${heading}\n${body}${err.length ? `\nand on stderr:\n${indent(err.map(shortenPaths))}` : ""}`;
   }
 
-  /** Kills the whole process group (SIGKILL) and waits until the process is gone; removes the scratch folder. */
-  async kill(): Promise<void> {
+  /** Kills the whole process group (SIGKILL) at once, without waiting. */
+  killNow(): void {
     if (!this.killed) {
       this.killed = true;
       if (!this.exited && this.child.pid) {
@@ -188,6 +189,11 @@ export class RunningProgram {
         }
       }
     }
+  }
+
+  /** Kills the whole process group (SIGKILL) and waits until the process is gone; removes the scratch folder. */
+  async kill(): Promise<void> {
+    this.killNow();
     // A process group whose leader has ended may still hold others: kill the group in any case.
     if (this.child.pid) {
       try {
@@ -197,7 +203,7 @@ export class RunningProgram {
       }
     }
     await Promise.race([this.ended, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-    rmSync(this.directory, { recursive: true, force: true });
+    removeTemporaryFolder(this.directory);
   }
 
   private until<T>(check: () => T | undefined, withinMs: number): Promise<T | "deadline"> {
@@ -233,6 +239,8 @@ export function kataProgram(kata: string, entry: URL): KataProgram {
     runs.clear();
   };
   afterEach(killAll);
+  // Ctrl-C or a kill of the test run: no hook runs then, so the programs go at once.
+  atTermination(() => runs.forEach((run) => run.killNow()));
   afterAll(async () => {
     await killAll();
     await stopBundler();
@@ -241,8 +249,8 @@ export function kataProgram(kata: string, entry: URL): KataProgram {
     async start(options = {}) {
       bundle ??= bundleProgram(kata, entryFile);
       const file = await bundle;
-      const directory = mkdtempSync(path.join(os.tmpdir(), `threadkata-${kata}-`));
-      const child = spawn(process.execPath, ["--enable-source-maps", file, JSON.stringify({ ...options, directory })], {
+      const directory = temporaryFolder(`${kata}-`);
+      const child = spawn(process.execPath, ["--enable-source-maps", programHeapFlag, file, JSON.stringify({ ...options, directory })], {
         cwd: directory,
         detached: true,
         stdio: ["ignore", "pipe", "pipe", "ipc"],

@@ -11,6 +11,8 @@ export type ConductorMessage =
       labels: SharedArrayBuffer;
       actor: number;
       seed: number;
+      /** Which run (test) this setup starts; the thread's messages carry it back. */
+      run: number;
     }
   | { type: "run"; from: number; count: number };
 
@@ -29,8 +31,9 @@ export interface OutcomeCount {
   firstRepetition: number;
 }
 
-export type ActorMessage =
-  | { type: "loaded" }
+export type ActorMessage = { type: "loaded"; run?: undefined } | (RunMessage & { /** The run the message belongs to. */ run: number });
+
+export type RunMessage =
   | { type: "ready"; actors: number; repetitions: number | undefined }
   | {
       type: "batch";

@@ -7,6 +7,7 @@ import type { Reporter, TestModule } from "vitest/node";
 import { palette } from "./colour.ts";
 import { fingerprint, kataStates, learnerCourse, recordResults, resultsOfRun, type Course, type ModuleSummary } from "./progress.ts";
 import { renderSummary } from "./summary.ts";
+import { withTypeCheck } from "./typecheck.ts";
 import { underTest } from "./under-test.ts";
 
 /** Only a result about the learner's own files is progress; a teacher's run on solutions/ is not. */
@@ -53,7 +54,8 @@ export default class KataReporter implements Reporter {
     if (kataModules.length === 0) return;
     const results = reason === "interrupted" ? {} : resultsOfRun(this.course, kataModules.map(summarise), this.fingerprints, new Date().toISOString());
     const learners = testsLearnersCode(this.course);
-    const progress = learners ? recordResults(this.course, results) : results;
+    // The learner's own files must type-check too (typecheck.ts); a teacher's run is about behaviour.
+    const progress = learners ? recordResults(this.course, withTypeCheck(this.course, results)) : results;
     // `npm run kata` prints its own, shorter, account of the run.
     if (process.env.THREADKATA_SUMMARY === "off") return;
     const states = kataStates(this.course, progress, learners ? undefined : new Map(Object.entries(progress).map(([slug, record]) => [slug, record.fingerprint])));

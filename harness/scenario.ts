@@ -208,7 +208,11 @@ export interface ActorContext<P = unknown> {
    * does 10,000 in a few microseconds); a shared stretch of time cannot.
    */
   repeatTogether(micros: number, body: () => void): number;
-  /** How many times this actor's code has gone to sleep in Atomics.wait so far in the test. */
+  /**
+   * How many times this actor's code has gone to sleep in Atomics.wait so far in the test. A wait
+   * that cannot block is no sleep: one with a timeout of 0 (it returns "timed-out" at once) or on a
+   * word that no longer holds the expected value (it returns "not-equal" at once).
+   */
   sleeps(): number;
 }
 

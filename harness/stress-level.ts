@@ -3,6 +3,10 @@
 //   THREADKATA_STRESS=quick|default|heavy|soak   repetitions and time budget per test
 //   THREADKATA_DEADLINE_MS=2000                  how long without progress counts as stuck
 //   THREADKATA_SEED=0x1234abcd                   the seed for the harness's random choices
+//
+// settings.ts checks the values (a run checks them all before its first test).
+
+import { checkSetting, parseSeed } from "./settings.ts";
 
 export interface StressLevel {
   name: string;
@@ -20,26 +24,16 @@ const levels: Record<string, StressLevel> = {
 };
 
 export function stressLevel(env: NodeJS.ProcessEnv = process.env): StressLevel {
-  const name = env.THREADKATA_STRESS || "default";
-  const level = levels[name];
-  if (!level) throw new Error(`THREADKATA_STRESS must be one of ${Object.keys(levels).join(", ")}; got "${name}"`);
-  return level;
+  return levels[checkSetting("THREADKATA_STRESS", env) ?? "default"]!;
 }
 
 export function deadlineMs(env: NodeJS.ProcessEnv = process.env): number {
-  const value = Number(env.THREADKATA_DEADLINE_MS || 2_000);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`THREADKATA_DEADLINE_MS must be a positive number`);
-  return value;
+  return Number(checkSetting("THREADKATA_DEADLINE_MS", env) ?? 2_000);
 }
 
 export function seedFor(env: NodeJS.ProcessEnv = process.env): number {
-  const given = env.THREADKATA_SEED;
-  if (given) {
-    const seed = Number(given);
-    if (!Number.isInteger(seed)) throw new Error(`THREADKATA_SEED must be an integer (0x... or decimal); got "${given}"`);
-    return seed >>> 0;
-  }
-  return (Math.random() * 2 ** 32) >>> 0;
+  const given = checkSetting("THREADKATA_SEED", env);
+  return given === undefined ? (Math.random() * 2 ** 32) >>> 0 : parseSeed(given)!;
 }
 
 export function formatSeed(seed: number): string {

@@ -27,6 +27,7 @@ import {
 } from "./failures.ts";
 import type { ActorMessage, ConductorMessage, OutcomeCount, SerializedError } from "./protocol.ts";
 import { deadlineMs, formatSeed, seedFor, stressLevel } from "./stress-level.ts";
+import { isOutOfMemory, outOfMemoryMessage, threadResourceLimits } from "./limits.ts";
 import { relativeToRepository, shortenPaths } from "./under-test.ts";
 
 const sharedMemoryBytes = 64 * 1024;
@@ -34,6 +35,8 @@ const sharedMemoryBytes = 64 * 1024;
 const certainDeadlockMs = 100;
 /** How long, after a failure, the other threads have to come back from their harness waits. */
 const settleMs = 250;
+/** How long a new thread may take to load its code before it counts as stuck. */
+const startupBoundMs = (deadline: number) => Math.max(5 * deadline, 5_000);
 
 // Source maps must be on before the bundle is compiled, so a tiny loader turns them on first.
 const loader = `
@@ -42,19 +45,37 @@ Error.stackTraceLimit = 30;
 import(require("node:worker_threads").workerData.bundle);
 `;
 
-type Event = ActorMessage | { type: "exit"; code: number } | { type: "crash"; error: SerializedError };
+type Event = ActorMessage | { type: "exit"; code: number } | { type: "crash"; error: SerializedError } | { type: "out of memory" };
+
+/** Each run (one test's scenario) has a number; a thread's messages carry the run they belong to. */
+let runs = 0;
 
 class ActorThread {
   readonly worker: Worker;
   private listener: ((event: Event) => void) | undefined;
   private backlog: Event[] = [];
   exited = false;
+  /** The run this thread serves now: a message from an earlier run (a late error) is dropped. */
+  run = runs;
+  /** Whether its code (the bundle) has loaded: until then, a busy machine's slowness is not the answer's. */
+  loaded = false;
 
   constructor(bundle: Bundle) {
-    this.worker = new Worker(loader, { eval: true, workerData: { bundle: bundle.url }, stdout: false, stderr: false });
+    this.worker = new Worker(loader, {
+      eval: true,
+      workerData: { bundle: bundle.url },
+      stdout: false,
+      stderr: false,
+      resourceLimits: threadResourceLimits,
+    });
     this.worker.unref();
-    this.worker.on("message", (message: ActorMessage) => this.deliver(message));
-    this.worker.on("error", (error) => this.deliver({ type: "crash", error: serializeError(error) }));
+    this.worker.on("message", (message: ActorMessage) => {
+      if (message.type === "loaded") this.loaded = true;
+      if (message.type === "loaded" || message.run === this.run) this.deliver(message);
+    });
+    this.worker.on("error", (error) =>
+      this.deliver(isOutOfMemory(error) ? { type: "out of memory" } : { type: "crash", error: serializeError(error) }),
+    );
     this.worker.on("exit", (code) => {
       this.exited = true;
       this.deliver({ type: "exit", code });
@@ -167,7 +188,12 @@ export class ActorPool {
     const control = new Int32Array(new SharedArrayBuffer(controlWords * 4));
     const labels = new Uint8Array(new SharedArrayBuffer(labelBufferBytes));
     const memory = new SharedArrayBuffer(sharedMemoryBytes);
+    // A thread that died (out of memory, say) between runs is not handed the next one.
+    this.threads = this.threads.filter((thread) => !thread.exited);
     const watch = new Watch(control, labels, place, this.threads);
+    // From here on, every thread of the pool serves this run: what comes from an earlier one is dropped.
+    const run = ++runs;
+    for (const thread of this.threads) thread.run = run;
 
     // Actor 0 is set up first: its answer says how many actors the scenario has.
     const setup = (actor: number): ConductorMessage => ({
@@ -180,6 +206,7 @@ export class ActorPool {
       labels: labels.buffer as SharedArrayBuffer,
       actor,
       seed: place.seed,
+      run,
     });
     this.grow(1, bundle);
     const first = await watch.expect([this.threads[0]!], "ready", () => this.threads[0]!.send(setup(0)));
@@ -257,9 +284,16 @@ class Watch {
         outcome();
       };
       let deadlockedSince: number | undefined;
+      const began = performance.now();
       const timer = setInterval(() => {
         const now = Atomics.load(this.control, Word.completed);
-        if (now !== progress) {
+        if (from.some((thread) => !thread.loaded)) {
+          // A new thread still loading its code: on a loaded machine that alone can outlast a short
+          // deadline. The deadline starts once it has loaded; loading itself gets a generous bound
+          // (top-level code of the answer that never ends is still caught).
+          if (performance.now() - began > startupBoundMs(this.deadline)) finish(() => reject(this.stuck(type, performance.now() - began)));
+          lastProgress = performance.now();
+        } else if (now !== progress) {
           progress = now;
           lastProgress = performance.now();
           deadlockedSince = undefined;
@@ -283,6 +317,8 @@ class Watch {
             if (answers.size === from.length) finish(() => resolve(from.map((t) => answers.get(t)!)));
           } else if (event.type === "error" || event.type === "crash") {
             finish(() => reject(this.thrown(event.type === "error" ? event.actor : actor, event.error)));
+          } else if (event.type === "out of memory") {
+            finish(() => reject(this.outOfMemory(actor)));
           } else if (event.type === "exit") {
             finish(() => reject(this.exited(actor, event.code)));
           }
@@ -308,6 +344,26 @@ class Watch {
     return new WorkerCrashed(
       `the thread of actor ${actor} ended by itself (exit code ${code}) during ${this.place.scenario}: ` +
         `did the code call process.exit()?\n${this.footer(`repetition ${this.repetitionOf(actor)}`)}`,
+    );
+  }
+
+  private outOfMemory(actor: number): KataFailure {
+    const read = (word: number) => Atomics.load(this.control, actorBase(actor) + word);
+    const label = readLabel(this.labels, actor, read(ActorWord.label));
+    const phase = read(ActorWord.phase) as Phase;
+    const where =
+      phase === Phase.setup
+        ? `while building the shared state${label ? ` (inside ${label})` : ""}`
+        : label
+          ? `inside ${label}`
+          : `in actor ${actor}'s part of ${this.place.scenario}`;
+    return new WorkerCrashed(
+      `${outOfMemoryMessage(where)}
+` +
+        `  The thread of actor ${actor} kept more and more memory until it was ended: a collection that grows on every call ` +
+        `(an array, a Map, a string) and is never emptied, or a loop that adds without end.
+` +
+        this.footer(`${this.place.scenario}, actor ${actor}, repetition ${this.repetitionOf(actor)}`),
     );
   }
 
@@ -364,7 +420,10 @@ class Watch {
           state = `finished its repetitions`;
           break;
         default:
-          state = waitingFor === "ready" ? "starting up" : "idle";
+          if (this.threads[actor]?.loaded === false) {
+            state = "still loading its code (the scenario file and the code under test, their top-level statements too)";
+            advice.add(adviceFor.running);
+          } else state = waitingFor === "ready" ? "starting up" : "idle";
       }
       lines.push(`  actor ${actor} (thread ${threadId ?? "?"}): ${state}${locks.of(actor)}`);
     }
@@ -378,11 +437,6 @@ class Watch {
     );
   }
 
-  /**
-   * The wait-for graph, from what the locks told the harness (lock-observer.ts): who holds which
-   * lock, who waits for which. Each waiting actor points at the holder of its lock; a walk that
-   * comes back to where it started is a deadlock.
-   */
   /**
    * A deadlock nothing can end: the locks' wait-for graph has a cycle, and every actor still
    * running the scenario is asleep in Atomics.wait with no timeout, so no one is left to release
@@ -398,6 +452,11 @@ class Watch {
     return true;
   }
 
+  /**
+   * The wait-for graph, from what the locks told the harness (lock-observer.ts): who holds which
+   * lock, who waits for which. Each waiting actor points at the holder of its lock; a walk that
+   * comes back to where it started is a deadlock.
+   */
   private locks(): { cycles: string[]; cycleActors: number[][]; of(actor: number): string } {
     const waits: number[] = [];
     const holds: number[][] = [];

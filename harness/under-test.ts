@@ -9,9 +9,9 @@
 // answer is one swapped file.
 
 import { existsSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkSetting, expandHome } from "./settings.ts";
 
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -22,16 +22,11 @@ export interface UnderTest {
   swaps: Map<string, string>;
 }
 
-function expandHome(file: string): string {
-  return file.startsWith("~/") ? path.join(os.homedir(), file.slice(2)) : file;
-}
-
 export function underTest(env: NodeJS.ProcessEnv = process.env): UnderTest {
-  const source = path.resolve(repositoryRoot, expandHome(env.THREADKATA_SOURCE || "katas"));
+  const source = path.resolve(repositoryRoot, expandHome(checkSetting("THREADKATA_SOURCE", env) ?? "katas"));
   const swaps = new Map<string, string>();
-  for (const pair of (env.THREADKATA_SWAP ?? "").split(",").filter(Boolean)) {
-    const [kataPath, file] = pair.split("=");
-    if (!kataPath || !file) throw new Error(`THREADKATA_SWAP wants kata/file.ts=path pairs, got "${pair}"`);
+  for (const pair of (checkSetting("THREADKATA_SWAP", env) ?? "").split(",").filter(Boolean)) {
+    const [kataPath, file] = pair.split("=") as [string, string];
     swaps.set(path.normalize(kataPath), path.resolve(repositoryRoot, expandHome(file)));
   }
   return { source, swaps };

@@ -1,6 +1,7 @@
 // npm run kata -- <verb> [kata]: see scripts/kata/help.ts, or `npm run kata -- help`.
 
 import { learnerCourse } from "../harness/progress.ts";
+import { exitOnBadSettings } from "../harness/settings.ts";
 import { kataCommand } from "./kata/command.ts";
 import { terminalEnvironment } from "./kata/environment.ts";
 
@@ -10,4 +11,6 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   process.exit(0);
 });
 
+// A bad THREADKATA_* value: one line before anything runs (vitest would say the same, later).
+exitOnBadSettings();
 process.exitCode = await kataCommand(process.argv.slice(2), terminalEnvironment(learnerCourse));

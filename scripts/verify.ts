@@ -1,10 +1,10 @@
 // The self-check: proves the repository about itself. For every kata in the catalogue it runs the
 // suite against the reference and each known-right answer (must pass), the stub (must fail for its
 // intended reason) and each known-wrong answer (must fail, as a verdict, never as a load error;
-// known-wrong.ts tells the answers' two forms). Per kata, too, without running anything: the
-// README's contract table names only tests that exist (contract.ts), and the recorded mutation
-// score is current and shows no survivor (mutation-scores.ts; npm run mutate -- NN measures it).
-// Plus the layout, the docs and the type check. Ends with the plain line "N passed, N failed".
+// known-wrong.ts tells the answers' two forms). Per kata, too, without running anything: the README's
+// contract table names only tests that exist (contract.ts), and the recorded mutation score is
+// current and shows no survivor (mutation-scores.ts; npm run mutate -- NN measures it). Plus the
+// layout, the docs, the type check and a fresh install. Ends with the plain line "N passed, N failed".
 //
 //   npm run verify                       everything once
 //   npm run verify -- --repeat 20        the suite matrix 20 times: nothing may be flaky
@@ -14,29 +14,48 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { createVitest } from "vitest/node";
 import type { Reporter, TestModule } from "vitest/node";
 import { catalogue, type Kata } from "../katas/catalogue.ts";
 import { verdictFailures } from "../harness/failures.ts";
 import { repositoryRoot } from "../harness/under-test.ts";
 import { staleDocs } from "./docs.ts";
+import { installChecks } from "./install-check.ts";
 import { knownAnswerProblems, knownRightAnswers, knownWrongAnswers } from "./known-wrong.ts";
 import { checkContract } from "./contract.ts";
 import { judgeScore, readScores } from "./mutation-scores.ts";
+import { commandLine, usageExit } from "./cli.ts";
+import { reliabilityChecks, type ReliabilityRow as Row } from "./reliability.ts";
 
 // Run as a program (npm run verify), or imported for its suite runner (bench/detection.ts).
 const isMain = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
 
-const { values: options } = parseArgs({
-  args: isMain ? process.argv.slice(2) : [],
+const verifyLine = {
+  usage: "npm run verify -- [--kata NN] [--repeat N] [--skip-static] [--reliability]",
+  help: `
+Proves the repository about itself: the layout and the catalogue, the generated docs, the types,
+the harness's and the kata command's own tests, a fresh install, the reliability checks, each
+kata's contract table and mutation score, then every kata's suite against its reference and its
+known-right answers (must pass), its stub (must fail for its intended reason) and its known-wrong
+answers (must fail).
+Ends with "N passed, N failed"; exit code 0 only when nothing failed.
+
+  --kata NN        only the katas whose slug starts with NN (02, 02-lock)
+  --repeat N       the kata checks N times, with each variant's score at the end (N/N is the only good one)
+  --skip-static    leave out everything but the kata checks
+  --reliability    only the reliability checks: bad answers that must not take the run down`,
   options: {
     repeat: { type: "string", default: "1" },
     kata: { type: "string" },
     "skip-static": { type: "boolean", default: false },
+    reliability: { type: "boolean", default: false },
   },
-});
+} as const;
+const { values: options } = isMain
+  ? commandLine(process.argv.slice(2), verifyLine)
+  : { values: { repeat: "1", kata: undefined, "skip-static": false } as Record<string, string | boolean | undefined> };
 const repeat = Number(options.repeat);
+if (isMain && !(Number.isInteger(repeat) && repeat >= 1)) usageExit(verifyLine, `--repeat wants a whole number of rounds, 1 or more; got "${options.repeat}"`);
 
 export interface TestOutcome {
   name: string;
@@ -152,15 +171,6 @@ function judgeWrong(run: SuiteRun): Verdict {
   if (names.length === 0) return { ok: false, got: `passed all ${run.tests.length} tests: the suite missed the bug` };
   const ok = names.every((n) => verdictFailures.includes(n));
   return { ok, got: `${names.length}/${run.tests.length} failed: ${countNames(names)}` };
-}
-
-interface Row {
-  check: string;
-  variant: string;
-  expected: string;
-  ok: boolean;
-  got: string;
-  ms: number;
 }
 
 const rows: Row[] = [];
@@ -290,17 +300,22 @@ async function kataChecks(kata: Kata): Promise<void> {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const katas = catalogue.filter((k) => !options.kata || k.slug.startsWith(options.kata));
-  if (katas.length === 0) throw new Error(`no kata matches "${options.kata}"`);
+  const wanted = options.kata as string | undefined;
+  const katas = catalogue.filter((k) => !wanted || k.slug.startsWith(wanted));
+  if (katas.length === 0) usageExit(verifyLine, `no kata matches --kata ${wanted}: the katas are ${catalogue[0]!.slug} to ${catalogue.at(-1)!.slug}`);
   console.log(`${"".padEnd(4)} ${"check".padEnd(16)} ${"variant".padEnd(34)} ${"expected".padEnd(22)} ${"time".padStart(6)}  got`);
-  if (!options["skip-static"]) {
+  if (options.reliability) {
+    await reliabilityChecks(runSuites, record);
+  } else if (!options["skip-static"]) {
     staticChecks();
     await harnessChecks();
     await kataCommandChecks();
     await benchChecks();
+    for (const verdict of installChecks()) record({ check: "install", ...verdict });
+    await reliabilityChecks(runSuites, record);
   }
-  kataRecordChecks(katas);
-  for (let round = 1; round <= repeat; round++) {
+  if (!options.reliability) kataRecordChecks(katas);
+  for (let round = 1; round <= (options.reliability ? 0 : repeat); round++) {
     if (repeat > 1) console.log(`-- round ${round} of ${repeat}`);
     for (const kata of katas) await kataChecks(kata);
   }
@@ -315,7 +330,7 @@ async function main(): Promise<void> {
 function summariseRounds(): void {
   const byVariant = new Map<string, Row[]>();
   for (const row of rows) {
-    if (["layout", "docs", "typecheck", "harness", "kata command", "bench"].includes(row.check)) continue;
+    if (["layout", "docs", "typecheck", "harness", "kata command", "bench", "install", "reliability"].includes(row.check)) continue;
     if (["contract table", "mutation score"].includes(row.variant)) continue;
     const key = `${row.check}  ${row.variant}`;
     byVariant.set(key, [...(byVariant.get(key) ?? []), row]);

@@ -9,8 +9,8 @@
 // esbuild into one file with an inline source map, so stacks name the .ts files and lines; on Node 20
 // a worker cannot load TypeScript by itself (`--import tsx` does not reach workers, and tsx's
 // register() costs ~260 ms per worker). The bundle is built synchronously (esbuild's buildSync, about
-// 90 ms the first time in a thread, a few ms after) and kept, so startWorker returns the Worker at
-// once and `worker.threadId` is known at once, like Python's `thread.ident` after `start()`.
+// 90 ms) and kept, in this thread and on disk for the next process while its files are unchanged
+// (harness/worker-bundle.ts), so startWorker returns the Worker at once and `worker.threadId` is known at once, like Python's `thread.ident` after `start()`.
 //
 // Modules are file: URLs, absolute paths, or "#kata/...", "#toolkit/...", "#threadkata/..." specifiers,
 // resolved as the harness does (THREADKATA_SOURCE and THREADKATA_SWAP apply to #kata/). Inside the
@@ -22,7 +22,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { repositoryRoot, resolveKataFile, underTest } from "../harness/under-test.ts";
-import { bundleCache, workerBundleOptions, writeBundle } from "../harness/worker-bundle.ts";
+import { bundleCache, rememberBundle, rememberedBundle, workerBundleOptions, writeBundle } from "../harness/worker-bundle.ts";
+import { threadResourceLimits } from "../harness/limits.ts";
 
 /** A function exported by a module: what a thread runs. */
 export type Target = readonly [module: string | URL, exportName: string];
@@ -37,7 +38,7 @@ export interface StartWorkerOptions {
 }
 
 const cacheDirectory = path.join(bundleCache, "threads");
-/** Bundles made by this thread: entry text → the bundle's file: URL. */
+/** Bundles made or found by this thread: what a bundle depends on (entry, #kata/ aliases) → its file: URL. */
 const bundles = new Map<string, string>();
 
 /** Starts a worker thread that calls `bootstrap(target)`; the Worker's events are yours to listen to. */
@@ -45,7 +46,8 @@ export function startWorker(target: Target, options: StartWorkerOptions): Worker
   const url = bundleFor(target, options.bootstrap);
   // Source maps must be on before the bundle is compiled: a tiny loader turns them on, then imports it.
   const loader = `process.setSourceMapsEnabled(true);\nimport(${JSON.stringify(url)});`;
-  return new Worker(loader, { eval: true, workerData: options.workerData, name: options.name });
+  // The harness's heap limit: an answer that allocates without end ends its thread, not the process.
+  return new Worker(loader, { eval: true, workerData: options.workerData, name: options.name, resourceLimits: threadResourceLimits });
 }
 
 export function modulePath(module: string | URL): string {
@@ -77,21 +79,26 @@ function bundleFor(target: Target, bootstrap: Target): string {
  * harness's bundles), once per thread and entry. Returns the bundle's file: URL.
  */
 export function bundleSync(stdin: { contents: string; resolveDir: string; sourcefile: string }, directory: string, stem: string, what: string): string {
-  const known = bundles.get(stdin.contents);
-  if (known) return known;
   const under = underTest();
   const alias: Record<string, string> = { "#kata": under.source };
   for (const [kataPath, file] of under.swaps) alias[`#kata/${kataPath}`] = file;
+  const key = JSON.stringify({ stdin, alias, stem });
+  const known = bundles.get(key) ?? rememberedBundle(directory, key)?.url;
+  if (known) {
+    bundles.set(key, known);
+    return known;
+  }
   const esbuild = createRequire(path.join(repositoryRoot, "package.json"))("esbuild") as typeof import("esbuild");
   let result;
   try {
-    result = esbuild.buildSync({ ...workerBundleOptions(stdin, path.join(directory, `${stem}.mjs`)), alias });
+    result = esbuild.buildSync({ ...workerBundleOptions(stdin, path.join(directory, `${stem}.mjs`)), alias, metafile: true });
   } catch (failure) {
     const errors = (failure as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors;
     const text = errors?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)).join("\n");
     throw new Error(`could not load ${what}:\n${text ?? String(failure)}`);
   }
   const url = writeBundle(result.outputFiles[0]!.contents, directory, stem);
-  bundles.set(stdin.contents, url);
+  rememberBundle(directory, key, url, Object.keys(result.metafile!.inputs).map((input) => path.resolve(repositoryRoot, input)));
+  bundles.set(key, url);
   return url;
 }

@@ -24,6 +24,7 @@ import path from "node:path";
 import { Worker, workerData, type ResourceLimits } from "node:worker_threads";
 import { repositoryRoot } from "../harness/under-test.ts";
 import { bundleCache } from "../harness/worker-bundle.ts";
+import { threadResourceLimits } from "../harness/limits.ts";
 import { bundleSync, modulePath } from "./start-worker.ts";
 
 /** A function exported by a module: [module, export name]. */
@@ -34,7 +35,7 @@ export interface StartTaskWorkerOptions {
   workerData?: unknown;
   /** The thread's name: threadName() in the worker, and in debuggers. */
   name?: string;
-  /** Node's per-worker limits (heap sizes, stack): a worker that exceeds them dies. */
+  /** Node's per-worker limits (heap sizes, stack): a worker that exceeds them dies. The harness's (limits.ts) by default. */
   resourceLimits?: ResourceLimits;
 }
 
@@ -61,7 +62,7 @@ export function startTaskWorker(main: Task, options: StartTaskWorkerOptions = {}
     eval: true,
     workerData: { name: options.name ?? "", data: options.workerData },
     name: options.name,
-    resourceLimits: options.resourceLimits,
+    resourceLimits: options.resourceLimits ?? threadResourceLimits,
   });
   live++;
   worker.once("exit", () => live--);

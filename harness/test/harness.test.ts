@@ -1,28 +1,20 @@
 // The harness proves its own reports: each way code under test can go wrong ends in the right
 // classified failure, quickly, with nothing left running.
 
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
 import { stopBundler } from "../bundle.ts";
 import { ActorPool } from "../stress.ts";
+import { failure } from "./failure.ts";
+import { temporaryFolder } from "../temp.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const misbehaving = path.join(here, "misbehaving.scenarios.ts");
 
 function threadCount(): number {
   return readdirSync("/proc/self/task").length;
-}
-
-async function failure(pool: ActorPool, scenario: string): Promise<Error> {
-  try {
-    await pool.run(scenario);
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error(`${scenario} passed; it should have failed`);
 }
 
 describe("harness", () => {
@@ -110,13 +102,20 @@ describe("harness", () => {
   });
 
   test("a syntax error in the code under test is a load failure with file and line", async () => {
-    const folder = mkdtempSync(path.join(os.tmpdir(), "threadkata-"));
+    const folder = temporaryFolder("broken-");
     writeFileSync(path.join(folder, "broken.ts"), "export const nothing = {\n  oops oops\n};\n");
     process.env.THREADKATA_SWAP = `00-fixture/broken.ts=${path.join(folder, "broken.ts")}`;
     const error = await failure(new ActorPool("00-fixture", path.join(here, "broken.scenarios.ts")), "loadsBrokenCode");
     expect(error.name).toBe("ScenarioLoadError");
     expect(error.message).toMatch(/Expected "}" but found "oops"/);
     expect(error.message).toMatch(/broken\.ts:2:7/);
+  });
+
+  test("a wait that cannot block (a timeout of 0, a word that changed) is no sleep; one that blocks is", async () => {
+    const pool = new ActorPool("00-fixture", misbehaving);
+    const report = await pool.run("sleepsAreWaitsThatBlock");
+    await pool.close();
+    expect(report.outcomes).toEqual([{ key: "finished", count: report.repetitions, firstRepetition: 0 }]);
   });
 
   test("no false alarms: thousands of repetitions of nothing, on four threads, all pass", async () => {

@@ -1,7 +1,7 @@
 // Scenarios that misbehave on purpose, so the harness can prove how it reports each failure.
 
 import { NotImplementedError } from "#threadkata/errors.ts";
-import { acceptable, crowd, forbidden, nameLock, scenario, type ActorContext } from "#threadkata/scenario.ts";
+import { acceptable, crowd, forbidden, nameLock, rule, scenario, type ActorContext } from "#threadkata/scenario.ts";
 import { TicketLock } from "#toolkit/ticket-lock.ts";
 
 const nothing = () => ({});
@@ -129,4 +129,22 @@ export const heldByFinished = scenario<TwoLocks>({
       a.acquire();
     },
   ],
+});
+
+/** One that behaves: only a wait that can block counts as a sleep (ctx.sleeps(), ctx.asleep()). */
+export const sleepsAreWaitsThatBlock = scenario({
+  state: (memory) => memory.int32(1),
+  actors: [
+    (word, ctx) => {
+      const before = ctx.sleeps();
+      rule(Atomics.wait(word, 0, 0, 0) === "timed-out", "a wait with a timeout of 0 must time out");
+      rule(Atomics.wait(word, 0, 0, -1) === "timed-out", "a wait with a negative timeout must time out");
+      rule(Atomics.wait(word, 0, 7, 10_000) === "not-equal", "a wait on a word that holds another value must return not-equal");
+      rule(Atomics.wait(word, 0, 7, 0) === "not-equal", "a wait of 0 on a word that holds another value must return not-equal");
+      rule(ctx.sleeps() === before, `waits that could not block were counted as ${ctx.sleeps() - before} sleep(s)`);
+      rule(Atomics.wait(word, 0, 0, 1) === "timed-out", "a wait of 1 ms nobody notifies must time out");
+      rule(ctx.sleeps() === before + 1, "a wait that blocked for 1 ms must count as one sleep");
+    },
+  ],
+  repetitions: 3,
 });

@@ -157,12 +157,10 @@ export const waitBlocks = scenario<Shared>({
   reset,
   actors: [
     (shared, ctx) => {
-      ctx.untilAsleep(1);
-      ctx.untilAsleep(2);
-      rule(Atomics.load(shared.passed, 0) === 0, "wait() returned before every party had arrived: it must block");
+      // A wrong nWaiting leaves this stuck, and the failure names what it waited for.
       ctx.at("nWaiting with two threads waiting");
-      const waiting = shared.barrier.nWaiting;
-      rule(waiting === 2, `nWaiting must be 2 while two threads wait; it was ${waiting}`);
+      untilBothWaiting(shared, ctx);
+      rule(Atomics.load(shared.passed, 0) === 0, "wait() returned before every party had arrived: it must block");
       const index = passOnce(shared, ctx, 0);
       rule(index === 2, `the last of 3 threads to arrive must get index 2 (arrival order, as in Python); it got ${index}`);
     },
@@ -216,7 +214,9 @@ export const actionOncePerGeneration = scenario<Shared>({
   repetitions: 15,
 });
 
-const lineUpRounds = 200;
+// Short repetitions: the harness counts progress by repetitions, and on a crowded machine 200
+// wake-ups in a row can take longer than its deadline. Many of them instead.
+const lineUpRounds = 40;
 
 /**
  * Busy-waits until every actor has reached the line for `round`, so that they all call wait() in
@@ -236,8 +236,8 @@ function lineUp({ counts, parties }: Shared, ctx: ActorContext, round: number): 
 }
 
 /**
- * Two threads call wait() at the same instant, 200 times: one of them counts itself in a moment
- * before the other, who is last and releases at once. The first must still see its release.
+ * Two threads call wait() at the same instant, 40 times a repetition: one of them counts itself in
+ * a moment before the other, who is last and releases at once. The first must still see its release.
  */
 export const simultaneousArrivals = scenario<Shared>({
   state: state(2),
@@ -249,7 +249,7 @@ export const simultaneousArrivals = scenario<Shared>({
     }
   }),
   arbiter: judgeRounds(lineUpRounds, false),
-  repetitions: 50,
+  repetitions: 250,
 });
 
 const groupWaits = 100;
@@ -296,6 +296,15 @@ function brokenThenAgain(againAtOnce: boolean) {
   };
 }
 
+/**
+ * Waits until actors 1 and 2 have arrived and sleep inside wait(): both asleep, and counted in
+ * nWaiting. Asleep alone is not enough: a barrier may also sleep on its way in (on a lock of its
+ * own, as Python's does), before it counts itself in.
+ */
+function untilBothWaiting({ barrier }: Shared, ctx: ActorContext): void {
+  ctx.until(() => ctx.asleep(1) && ctx.asleep(2) && barrier.nWaiting === 2, "actors 1 and 2 are asleep in wait() and nWaiting is 2");
+}
+
 function untilBothAnswered(shared: Shared, ctx: ActorContext): void {
   ctx.until(() => Atomics.load(shared.answers, 1) !== Answer.none && Atomics.load(shared.answers, 2) !== Answer.none, "actors 1 and 2 got an answer from wait()");
 }
@@ -307,8 +316,7 @@ export const abortBreaks = scenario<Shared>({
   actors: [
     (shared, ctx) => {
       const { barrier } = shared;
-      ctx.untilAsleep(1);
-      ctx.untilAsleep(2);
+      untilBothWaiting(shared, ctx);
       ctx.at("abort()");
       barrier.abort();
       untilBothAnswered(shared, ctx);
@@ -342,8 +350,7 @@ export const resetBreaksWaiters = scenario<Shared>({
   actors: [
     (shared, ctx) => {
       const { barrier } = shared;
-      ctx.untilAsleep(1);
-      ctx.untilAsleep(2);
+      untilBothWaiting(shared, ctx);
       ctx.at("reset() while two threads wait");
       barrier.reset();
       rule(brokenNow(barrier) === false, "broken must be false after reset()");
@@ -413,8 +420,7 @@ export const actionThrows = scenario<Shared>({
   },
   actors: [
     (shared, ctx) => {
-      ctx.untilAsleep(1);
-      ctx.untilAsleep(2);
+      untilBothWaiting(shared, ctx);
       ctx.at("wait() of the last party, whose action throws");
       const result = attempt(() => shared.barrier.wait());
       rule("threw" in result && result.threw instanceof Error && result.threw.message.startsWith("boom"), `the last thread's wait() must throw the action's own error (Python re-raises it); it ${describe(result)}`);

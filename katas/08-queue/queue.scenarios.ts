@@ -90,6 +90,7 @@ export const timeouts = scenario<Shared>({
       let waited = performance.now() - started;
       rule(empty, `get(${shortTimeout}) from a queue nobody fills must throw Empty; it returned`);
       rule(waited >= shortTimeout, `get(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
+      ctx.at("put(1) into the empty queue");
       queue.put(1);
       ctx.at(`put(2, ${shortTimeout}) into a full queue`);
       started = performance.now();
@@ -97,6 +98,7 @@ export const timeouts = scenario<Shared>({
       waited = performance.now() - started;
       rule(full, `put(2, ${shortTimeout}) into a queue nobody empties must throw Full; it returned`);
       rule(waited >= shortTimeout, `put(2, ${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
+      ctx.at("get() of the one item, after the put() that timed out");
       rule(queue.get() === 1 && queue.isEmpty(), "a put() that timed out must not add its item");
     },
   ],

@@ -83,12 +83,16 @@ const filler = "x".repeat(40);
 
 /**
  * Marks sleeping[index] while this thread sleeps in Atomics.wait on the stop event's memory, so that
- * the tests can send a signal once a writer is really asleep, not after a guessed while.
+ * the tests can send a signal once a writer is really asleep, not after a guessed while. A wait that
+ * cannot block (a timeout of 0 or less, or a word that no longer holds the value) is no sleep: a
+ * writer polling with Atomics.wait(..., 0) spins, and must not pass for asleep.
  */
 function watchSleeps(stopMemory: Int32Array, sleeping: Int32Array, index: number): void {
   const wait = Atomics.wait;
   Atomics.wait = ((array: Int32Array, at: number, value: number, timeout?: number) => {
     if (array.buffer !== stopMemory.buffer) return wait(array, at, value, timeout);
+    const canBlock = Atomics.load(array, at) === value && !(timeout !== undefined && timeout <= 0);
+    if (!canBlock) return wait(array, at, value, timeout);
     Atomics.store(sleeping, index, 1);
     try {
       return wait(array, at, value, timeout);

@@ -1,4 +1,4 @@
-// Benchmarks come in a later version; a kata may bring one as bench/<kata>.bench.ts.
+// `npm run kata -- bench NN`: a kata's benchmark is bench/<slug>.bench.ts, run as a script (npm run bench runs them all).
 
 import { existsSync } from "node:fs";
 import path from "node:path";

@@ -16,6 +16,8 @@ import { runKata, runNext, watchKata } from "./run.ts";
 
 /** Exit codes: 0 done, 1 refused or failed, 2 not understood. */
 const USAGE = 2;
+/** After a word or an option the command does not know: one line, not the whole overview. */
+const usageLine = "usage: npm run kata -- <verb> [kata]   (npm run kata -- help lists the verbs)\n";
 
 function list(env: KataEnvironment): number {
   const { course } = env;
@@ -36,7 +38,7 @@ export async function kataCommand(args: string[], env: KataEnvironment): Promise
     });
   } catch (error) {
     // node's message goes on to explain "--" for positionals; the first sentence is what matters here.
-    env.write(`${(error as Error).message.split(". ")[0]}.\n\n${overview()}`);
+    env.write(`${(error as Error).message.split(". ")[0]}.\n${usageLine}`);
     return USAGE;
   }
   const { values: options, positionals } = parsed;
@@ -46,7 +48,7 @@ export async function kataCommand(args: string[], env: KataEnvironment): Promise
     const guess = closest(verb, Object.keys(verbs))[0];
     const kata = findKata(env.course.catalogue, verb);
     const suggestion = guess ? ` Did you mean ${guess}?` : "kata" in kata ? ` To run ${kata.kata.slug}: npm run kata -- run ${verb}` : "";
-    env.write(`There is no verb "${verb}".${suggestion}\n\n${overview()}`);
+    env.write(`There is no verb "${verb}".${suggestion}\n${usageLine}`);
     return USAGE;
   }
   if (options.help) {
