@@ -87,7 +87,7 @@ export class RWLock {
     for (;;) {
       if ((state & (WRITER | READERS)) === 0) {
         // From waiting to inside in one step.
-        const seen = Atomics.compareExchange(this.memory, STATE, state, state - WAITING_WRITER + WRITER);
+        const seen = Atomics.compareExchange(this.memory, STATE, state, (state - WAITING_WRITER) | WRITER);
         if (seen === state) break;
         state = seen;
       } else {
@@ -112,7 +112,7 @@ export class RWLock {
   tryAcquireWrite(): boolean {
     let state = Atomics.load(this.memory, STATE);
     while ((state & (WRITER | READERS)) === 0) {
-      const seen = Atomics.compareExchange(this.memory, STATE, state, state + WRITER);
+      const seen = Atomics.compareExchange(this.memory, STATE, state, state | WRITER);
       if (seen === state) {
         Atomics.store(this.memory, OWNER, me);
         return true;
