@@ -9,6 +9,7 @@ import { benchCondition } from "./06-condition.bench.ts";
 import { benchQueue } from "./08-queue.bench.ts";
 import { benchExecutor } from "./13-executor.bench.ts";
 import { benchEventLoop } from "./14-event-loop.bench.ts";
+import { benchRWLock } from "./16-rwlock.bench.ts";
 import { formatSection, newResult, profiles, type Bench, type Options, type SectionResult } from "./core.ts";
 import { compare } from "./run.ts";
 
@@ -23,6 +24,7 @@ const required: [string, Bench, string[]][] = [
   ["08-queue", benchQueue, ["reference", "MessageChannel"]],
   ["13-executor", benchExecutor, ["reference", "piscina", "postMessage"]],
   ["14-event-loop", benchEventLoop, ["inline (the event loop's thread)", "reference"]],
+  ["16-rwlock", benchRWLock, ["reference", "TicketLock (toolkit)", "Lock (kata 02 reference)"]],
 ];
 
 function expectShape(section: SectionResult, subjects: string[]): void {

@@ -15,6 +15,7 @@ import { benchCondition } from "./06-condition.bench.ts";
 import { benchQueue } from "./08-queue.bench.ts";
 import { benchExecutor } from "./13-executor.bench.ts";
 import { benchEventLoop } from "./14-event-loop.bench.ts";
+import { benchRWLock } from "./16-rwlock.bench.ts";
 import { usageExit } from "../scripts/cli.ts";
 import { exitOnBadSettings } from "../harness/settings.ts";
 import { benchLine, formatMachine, formatSection, isMain, newResult, optionsFromArgs, save, type Bench, type BenchResult, type SectionResult } from "./core.ts";
@@ -27,6 +28,7 @@ export const benches: { slug: string; bench: Bench }[] = [
   { slug: "08-queue", bench: benchQueue },
   { slug: "13-executor", bench: benchExecutor },
   { slug: "14-event-loop", bench: benchEventLoop },
+  { slug: "16-rwlock", bench: benchRWLock },
 ];
 
 function matches(slug: string, wanted: string[]): boolean {
