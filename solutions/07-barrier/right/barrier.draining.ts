@@ -43,8 +43,9 @@ export class Barrier {
     const deadline = timeout === undefined ? Infinity : performance.now() + timeout;
     let state = Atomics.load(this.memory, 0);
     for (;;) {
-      if ((state & (DRAINING | RESETTING)) !== 0) {
-        // The last generation is still leaving, or a reset is: wait until it has (as Python does).
+      if ((state & (DRAINING | RESETTING)) !== 0 || (state & COUNT) >= this.parties) {
+        // The last generation is still leaving, or a reset is, or this generation is full (its last
+        // arrival runs the action): wait until it has gone (as Python does).
         Atomics.wait(this.memory, 0, state);
         state = Atomics.load(this.memory, 0);
         continue;
