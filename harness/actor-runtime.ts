@@ -23,14 +23,17 @@ import { lockObserverKey, type LockObserver } from "./lock-observer.ts";
 import { SharedMemory, type ActorContext, type Outcome, type Scenario } from "./scenario.ts";
 import { Noise, mix } from "./noise.ts";
 import type { ConductorMessage, ActorMessage, SerializedError } from "./protocol.ts";
+import { Aborted } from "./aborted.ts";
+import { ExploreContext, exploreBatch, stageFor } from "./explore/actor.ts";
+import { nameWords } from "./explore/names.ts";
+import { Scheduler, type Stage } from "./explore/scheduler.ts";
+import { enterWorld, harnessNow, leaveWorld } from "./explore/world.ts";
 
 /** Looks at which another actor had moved on, for a repeatTogether() repetition to count as run at once (fewer for a slow body). */
 const minimumInterleavings = 4;
 
 const realWait = Atomics.wait;
 const realNotify = Atomics.notify;
-
-class Aborted extends Error {}
 
 interface Assignment {
   scenario: Scenario;
@@ -47,6 +50,8 @@ interface Assignment {
   lockNames: Map<number, number>;
   /** The run (test) this assignment belongs to: every message about it carries it. */
   run: number;
+  /** An explored run's scheduler and its view of the schedule block. */
+  explored?: { scheduler: Scheduler; stage: Stage; context: ExploreContext };
 }
 
 let current: Assignment | undefined;
@@ -177,7 +182,7 @@ function forgetLocks(job: Assignment): void {
   for (let slot = 0; slot < heldLockSlots; slot++) Atomics.store(job.control, base + ActorWord.heldLocks + slot, 0);
 }
 
-class Context implements ActorContext {
+export class Context implements ActorContext {
   repetition = 0;
   private meetings = 0;
   private readonly base: number;
@@ -273,7 +278,7 @@ class Context implements ActorContext {
     const stamp = this.repetition + 1;
     const published = this.base + ActorWord.togetherCalls;
     Atomics.store(control, Word.togetherUsed, stamp);
-    const until = performance.now() + micros / 1000;
+    const until = harnessNow() + micros / 1000;
     let calls = 0;
     // How often, looking every 8 calls, another actor had made calls since the last look. Running
     // at once, that is nearly every look; taking turns (a busy machine, the threads on one core in
@@ -289,7 +294,7 @@ class Context implements ActorContext {
         const now = this.peersTogetherCalls();
         if (now !== peers) interleaved++;
         peers = now;
-        if ((calls & 31) === 0 && performance.now() >= until) Atomics.store(control, Word.togetherEnds, stamp);
+        if ((calls & 31) === 0 && harnessNow() >= until) Atomics.store(control, Word.togetherEnds, stamp);
       }
     }
     // A slow body (one that sleeps on a lock, say) gives few looks in the stretch: then half of them.
@@ -329,13 +334,13 @@ function checkAbort(control: Int32Array): void {
  */
 function awaitCount(control: Int32Array, word: number, target: number): boolean {
   // Spin for up to 200 µs first: a peer that lost its core for a moment still meets us at one instant.
-  const spinUntil = performance.now() + 0.2;
+  const spinUntil = harnessNow() + 0.2;
   let slept = false;
   for (;;) {
     const seen = Atomics.load(control, word);
     if (seen >= target) return slept;
     checkAbort(control);
-    if (performance.now() > spinUntil && realWait(control, word, seen, 50) !== "not-equal") slept = true;
+    if (harnessNow() > spinUntil && realWait(control, word, seen, 50) !== "not-equal") slept = true;
   }
 }
 
@@ -394,6 +399,10 @@ async function runBatch(job: Assignment, context: Context, from: number, count: 
   if (actor === 0) {
     post({ type: "batch", solo, outcomes: [...histogram].map(([key, entry]) => ({ key, ...entry })), run: job.run });
   }
+}
+
+function setPhaseOf(job: Assignment, phase: Phase): void {
+  Atomics.store(job.control, actorBase(job.actor) + ActorWord.phase, phase);
 }
 
 function serialize(error: unknown): SerializedError {
@@ -475,14 +484,47 @@ export function serve(scenarios: Record<string, unknown>): void {
         };
         assigned = scope.assigned = job;
         noise = new Noise(mix(message.seed, -1, message.actor));
+        // An explored run steps through the views the state makes: the world goes in first.
+        if (message.explore) {
+          const stage = stageFor(message.explore, control, message.memory, message.actor, scenario.actors.length);
+          const explored = job;
+          const scheduler = new Scheduler(stage, (halt) => {
+            post({ type: "explored", outcomes: [], failedAt: explored.explored!.context.repetition, schedules: 0, steps: 0, preemptions: 0, verdict: halt.verdict, run: explored.run });
+          });
+          enterWorld(scheduler);
+          job.explored = { scheduler, stage, context: undefined! };
+        } else leaveWorld();
         current = job;
         job.state = scenario.state(new SharedMemory(message.memory), message.params);
         current = undefined;
         context = new Context(job);
+        if (job.explored) job.explored.context = new ExploreContext(job, context, job.explored.scheduler);
         Atomics.store(control, actorBase(message.actor) + ActorWord.phase, Phase.idle);
-        post({ type: "ready", actors: scenario.actors.length, repetitions: scenario.repetitions, run: job.run });
+        post({
+          type: "ready",
+          actors: scenario.actors.length,
+          repetitions: scenario.repetitions,
+          ...(job.explored && message.actor === 0
+            ? {
+                words: nameWords(job.state, message.memory),
+                // One actor has one schedule: the stress run covers it.
+                explore: scenario.explore === false || scenario.actors.length < 2 ? (false as const) : (scenario.explore?.schedules ?? 0),
+              }
+            : {}),
+          run: job.run,
+        });
       } else if (message.type === "run") {
         await runBatch(job!, context!, message.from, message.count);
+      } else if (message.type === "explore") {
+        const { scheduler, stage, context: explored } = job!.explored!;
+        setPhaseOf(job!, Phase.running);
+        current = job;
+        try {
+          exploreBatch(job!, explored, scheduler, stage, message.order);
+        } finally {
+          current = undefined;
+        }
+        setPhaseOf(job!, Phase.finished);
       }
     } catch (error) {
       current = undefined;

@@ -24,6 +24,16 @@ export class DeadlineExceeded extends KataFailure {
   override name = "DeadlineExceeded";
 }
 
+/** Explore mode: every thread still running is parked for good (a deadlock or a lost wakeup), known at once. */
+export class Deadlock extends KataFailure {
+  override name = "Deadlock";
+}
+
+/** Explore mode: a schedule ran past its bound of steps (an endless loop, or a livelock). */
+export class EndlessLoop extends KataFailure {
+  override name = "EndlessLoop";
+}
+
 /** Code under test threw an exception the kata does not expect. */
 export class ExceptionInThread extends KataFailure {
   override name = "ExceptionInThread";
@@ -45,4 +55,4 @@ export class LoadFailure extends KataFailure {
 }
 
 /** Failure names that mean "the code was tested and found wrong". */
-export const verdictFailures = ["ForbiddenOutcome", "RuleBroken", "DeadlineExceeded", "ExceptionInThread", "WorkerCrashed"];
+export const verdictFailures = ["ForbiddenOutcome", "RuleBroken", "DeadlineExceeded", "Deadlock", "EndlessLoop", "ExceptionInThread", "WorkerCrashed"];

@@ -1,5 +1,7 @@
 // Messages between the conductor (the test's main thread) and the actor runtime in each worker.
 
+import type { ExploreBlocks, ExploreOrder } from "./explore/actor.ts";
+
 export type ConductorMessage =
   | {
       type: "setup";
@@ -13,8 +15,11 @@ export type ConductorMessage =
       seed: number;
       /** Which run (test) this setup starts; the thread's messages carry it back. */
       run: number;
+      /** Set for an explored run: the schedule block its threads share (explore/layout.ts). */
+      explore?: ExploreBlocks;
     }
-  | { type: "run"; from: number; count: number };
+  | { type: "run"; from: number; count: number }
+  | { type: "explore"; order: ExploreOrder };
 
 export interface SerializedError {
   name: string;
@@ -34,7 +39,29 @@ export interface OutcomeCount {
 export type ActorMessage = { type: "loaded"; run?: undefined } | (RunMessage & { /** The run the message belongs to. */ run: number });
 
 export type RunMessage =
-  | { type: "ready"; actors: number; repetitions: number | undefined }
+  | {
+      type: "ready";
+      actors: number;
+      repetitions: number | undefined;
+      /** Explored runs: names of the shared words the state holds (`balance[0]`), by word index. */
+      words?: Array<[number, string]>;
+      /** Explored runs: how many schedules the scenario asks for, or false if it cannot be explored. */
+      explore?: number | false;
+    }
+  | {
+      type: "explored";
+      outcomes: OutcomeCount[];
+      /** The schedule (from 0 in the batch) whose outcome was forbidden, or that the scheduler halted. */
+      failedAt?: number;
+      schedules: number;
+      /** Of the last schedule run. */
+      steps: number;
+      /** Of every schedule of the batch. */
+      totalSteps?: number;
+      preemptions: number;
+      /** Set when the scheduler ended the schedule: explore/layout.ts Verdict. */
+      verdict?: number;
+    }
   | {
       type: "batch";
       outcomes: OutcomeCount[];

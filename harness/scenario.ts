@@ -298,6 +298,12 @@ export interface ScenarioSpec<S, P = unknown> {
   arbiter?(state: S, params: P): Outcome;
   /** Repetitions at the default stress level. */
   readonly repetitions?: number;
+  /**
+   * The explore mode (harness/explore/): how many schedules to try, one step at a time, before the
+   * stress run; false for a scenario that cannot run step by step (its actors await, or it is
+   * about real parallel hardware). The kata's catalogue entry says whether its suite explores.
+   */
+  readonly explore?: false | { schedules?: number };
 }
 
 export type Scenario<S = any, P = any> = ScenarioSpec<S, P> & { readonly kind: "scenario" };

@@ -29,6 +29,8 @@ import type { ActorMessage, ConductorMessage, OutcomeCount, SerializedError } fr
 import { deadlineMs, formatSeed, seedFor, stressLevel } from "./stress-level.ts";
 import { isOutOfMemory, outOfMemoryMessage, threadResourceLimits } from "./limits.ts";
 import { relativeToRepository, shortenPaths } from "./under-test.ts";
+import type { ExploreBlocks } from "./explore/actor.ts";
+import { Explorer, type ExploreReport } from "./explore/conductor.ts";
 
 const sharedMemoryBytes = 64 * 1024;
 /** How long a certain deadlock (see Watch.certainDeadlock) must be seen before it is reported. */
@@ -50,7 +52,7 @@ type Event = ActorMessage | { type: "exit"; code: number } | { type: "crash"; er
 /** Each run (one test's scenario) has a number; a thread's messages carry the run they belong to. */
 let runs = 0;
 
-class ActorThread {
+export class ActorThread {
   readonly worker: Worker;
   private listener: ((event: Event) => void) | undefined;
   private backlog: Event[] = [];
@@ -110,6 +112,15 @@ export interface RunReport {
   outcomes: OutcomeCount[];
 }
 
+export interface RunSetup {
+  actors: ActorThread[];
+  control: Int32Array;
+  labels: Uint8Array;
+  watch: Watch;
+  /** Actor 0's answer: how many actors, the scenario's repetitions, the names of its words. */
+  ready: Extract<ActorMessage, { type: "ready" }>;
+}
+
 export interface RunOptions {
   params?: unknown;
   /** Overrides the scenario's default repetitions (before the stress factor). */
@@ -117,7 +128,7 @@ export interface RunOptions {
 }
 
 /** Where a failure came from, for the lines under every failure message. */
-interface Place {
+export interface Place {
   kata: string;
   scenario: string;
   seed: number;
@@ -149,13 +160,27 @@ export class ActorPool {
   }
 
   /**
+   * Explores a scenario one step at a time (explore/conductor.ts) on the same threads; resolves
+   * with what it tried, or rejects with the failing schedule's timeline.
+   */
+  async explore(scenario: string, options: RunOptions = {}): Promise<ExploreReport> {
+    const place: Place = { kata: this.kata, scenario, seed: seedFor() };
+    try {
+      return await new Explorer(this, scenario, options, place).run();
+    } catch (error) {
+      if (error instanceof ScenarioLoadError) throw new LoadFailure(shortenPaths(error.message));
+      throw error;
+    }
+  }
+
+  /**
    * After a failure, threads stuck in learner code must go, but ending and restarting every thread
    * after every failing test made a fresh clone's `npm test` (all stubs) twice as slow. A forbidden
    * outcome is judged after a whole batch, with every thread idle; after an exception or a broken
    * rule the others give up their harness waits (the abort word) and say so: keep those, for a
    * short while, and end only the threads that did not come back.
    */
-  private async settle(error: unknown): Promise<void> {
+  async settle(error: unknown): Promise<void> {
     const run = this.running;
     this.running = undefined;
     if (error instanceof ForbiddenOutcome) return;
@@ -180,43 +205,8 @@ export class ActorPool {
 
   private async conduct(scenario: string, options: RunOptions, place: Place): Promise<RunReport> {
     const started = performance.now();
-    this.bundle ??= bundleScenarios(this.scenarioFile);
-    const bundle = await this.bundle.catch((error: unknown) => {
-      this.bundle = undefined;
-      throw error;
-    });
-    const control = new Int32Array(new SharedArrayBuffer(controlWords * 4));
-    const labels = new Uint8Array(new SharedArrayBuffer(labelBufferBytes));
-    const memory = new SharedArrayBuffer(sharedMemoryBytes);
-    // A thread that died (out of memory, say) between runs is not handed the next one.
-    this.threads = this.threads.filter((thread) => !thread.exited);
-    const watch = new Watch(control, labels, place, this.threads);
-    // From here on, every thread of the pool serves this run: what comes from an earlier one is dropped.
-    const run = ++runs;
-    for (const thread of this.threads) thread.run = run;
-
-    // Actor 0 is set up first: its answer says how many actors the scenario has.
-    const setup = (actor: number): ConductorMessage => ({
-      type: "setup",
-      file: relativeToRepository(this.scenarioFile),
-      scenario,
-      params: options.params,
-      memory,
-      control: control.buffer as SharedArrayBuffer,
-      labels: labels.buffer as SharedArrayBuffer,
-      actor,
-      seed: place.seed,
-      run,
-    });
-    this.grow(1, bundle);
-    const first = await watch.expect([this.threads[0]!], "ready", () => this.threads[0]!.send(setup(0)));
-    const { actors: parties, repetitions } = first[0] as { actors: number; repetitions: number | undefined };
-    this.grow(parties, bundle);
-    const actors = this.threads.slice(0, parties);
-    this.running = { control, actors };
-    watch.parties = parties;
-    await watch.expect(actors.slice(1), "ready", () => actors.slice(1).forEach((thread, i) => thread.send(setup(i + 1))));
-
+    const { actors, watch, ready } = await this.setUp(scenario, options, place);
+    const { repetitions } = ready;
     const level = stressLevel();
     const wanted = Math.max(1, Math.round((options.repetitions ?? repetitions ?? 100) * level.factor));
     const outcomes = new Map<string, OutcomeCount>();
@@ -251,6 +241,51 @@ export class ActorPool {
     return { repetitions: done, solo, elapsedMs: performance.now() - started, outcomes: [...outcomes.values()] };
   }
 
+  /**
+   * Starts a run: bundles (once), gives every actor thread its part of `scenario` and waits until
+   * each has built its state. An explored run (`explore`) shares the schedule block too.
+   */
+  async setUp(scenario: string, options: RunOptions, place: Place, explore?: ExploreBlocks): Promise<RunSetup> {
+    this.bundle ??= bundleScenarios(this.scenarioFile);
+    const bundle = await this.bundle.catch((error: unknown) => {
+      this.bundle = undefined;
+      throw error;
+    });
+    const control = new Int32Array(new SharedArrayBuffer(controlWords * 4));
+    const labels = new Uint8Array(new SharedArrayBuffer(labelBufferBytes));
+    const memory = new SharedArrayBuffer(sharedMemoryBytes);
+    // A thread that died (out of memory, say) between runs is not handed the next one.
+    this.threads = this.threads.filter((thread) => !thread.exited);
+    const watch = new Watch(control, labels, place, this.threads);
+    // From here on, every thread of the pool serves this run: what comes from an earlier one is dropped.
+    const run = ++runs;
+    for (const thread of this.threads) thread.run = run;
+
+    // Actor 0 is set up first: its answer says how many actors the scenario has.
+    const setup = (actor: number): ConductorMessage => ({
+      type: "setup",
+      file: relativeToRepository(this.scenarioFile),
+      scenario,
+      params: options.params,
+      memory,
+      control: control.buffer as SharedArrayBuffer,
+      labels: labels.buffer as SharedArrayBuffer,
+      actor,
+      seed: place.seed,
+      run,
+      ...(explore ? { explore } : {}),
+    });
+    this.grow(1, bundle);
+    const first = await watch.expect([this.threads[0]!], "ready", () => this.threads[0]!.send(setup(0)));
+    const ready = first[0] as Extract<ActorMessage, { type: "ready" }>;
+    this.grow(ready.actors, bundle);
+    const actors = this.threads.slice(0, ready.actors);
+    this.running = { control, actors };
+    watch.parties = ready.actors;
+    await watch.expect(actors.slice(1), "ready", () => actors.slice(1).forEach((thread, i) => thread.send(setup(i + 1))));
+    return { actors, control, labels, watch, ready };
+  }
+
   private grow(size: number, bundle: Bundle): void {
     while (this.threads.length < size) this.threads.push(new ActorThread(bundle));
   }
@@ -260,7 +295,7 @@ export class ActorPool {
  * Waits for the actors' messages while a watchdog looks at their progress. Nothing here blocks the
  * main thread: it listens, and checks the control block on a timer.
  */
-class Watch {
+export class Watch {
   parties = 1;
   private readonly deadline = deadlineMs();
 
@@ -272,7 +307,7 @@ class Watch {
   ) {}
 
   /** Sends, then waits for `type` from each of `from`; any error, exit or stall rejects. */
-  expect(from: ActorThread[], type: "ready" | "batch", send: () => void): Promise<ActorMessage[]> {
+  expect(from: ActorThread[], type: "ready" | "batch" | "explored", send: () => void, needed = from.length): Promise<ActorMessage[]> {
     if (from.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       const answers = new Map<ActorThread, ActorMessage>();
@@ -314,7 +349,7 @@ class Watch {
         thread.listen((event) => {
           if (event.type === type && from.includes(thread)) {
             answers.set(thread, event);
-            if (answers.size === from.length) finish(() => resolve(from.map((t) => answers.get(t)!)));
+            if (answers.size === needed) finish(() => resolve([...answers.values()]));
           } else if (event.type === "error" || event.type === "crash") {
             finish(() => reject(this.thrown(event.type === "error" ? event.actor : actor, event.error)));
           } else if (event.type === "out of memory") {
@@ -375,7 +410,7 @@ class Watch {
     return Atomics.load(this.control, actorBase(actor) + ActorWord.repetition);
   }
 
-  private stuck(waitingFor: "ready" | "batch", quietMs = this.deadline): KataFailure {
+  private stuck(waitingFor: "ready" | "batch" | "explored", quietMs = this.deadline): KataFailure {
     const lines: string[] = [];
     const advice = new Set<string>();
     const locks = this.locks();
@@ -461,7 +496,7 @@ class Watch {
    * lock, who waits for which. Each waiting actor points at the holder of its lock; a walk that
    * comes back to where it started is a deadlock.
    */
-  private locks(): { cycles: string[]; cycleActors: number[][]; of(actor: number): string } {
+  locks(): { cycles: string[]; cycleActors: number[][]; of(actor: number): string } {
     const waits: number[] = [];
     const holds: number[][] = [];
     const uncounted: number[] = [];

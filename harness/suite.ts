@@ -11,6 +11,8 @@ import { afterAll, TestRunner } from "vitest";
 import type { Scenario } from "./scenario.ts";
 import { stopBundler } from "./bundle.ts";
 import { ActorPool, type RunOptions, type RunReport } from "./stress.ts";
+import { catalogue } from "../katas/catalogue.ts";
+import { checkSetting } from "./settings.ts";
 
 declare module "vitest" {
   interface TaskMeta {
@@ -18,6 +20,8 @@ declare module "vitest" {
     repetitions?: number;
     /** Of those, repetitions whose actors never ran at the same time (not counted as proof). */
     solo?: number;
+    /** Schedules the explore mode tried before the stress run. */
+    schedules?: number;
   }
 }
 
@@ -38,10 +42,18 @@ export function kataSuite<M>(kata: string, scenarioFile: URL): KataSuite<M> {
     await pool.close();
     await stopBundler();
   });
+  const explores = catalogue.find((entry) => entry.slug === kata)?.explore === true;
   return {
     async stress(name, options) {
-      const report = await pool.run(name, options);
+      // Explore first: a failure found step by step comes with the interleaving that caused it.
+      const mode = checkSetting("THREADKATA_EXPLORE") ?? "on";
       const test = TestRunner.getCurrentTest();
+      if (explores && mode !== "off") {
+        const explored = await pool.explore(name, options);
+        if (test) test.meta.schedules = explored.schedules;
+        if (mode === "only") return { repetitions: 0, solo: 0, elapsedMs: 0, outcomes: [] };
+      }
+      const report = await pool.run(name, options);
       if (test) {
         test.meta.repetitions = report.repetitions;
         test.meta.solo = report.solo;

@@ -19,11 +19,15 @@ export interface Kata {
   /** For a "fix" kata: the failures its stub's bug may show (the self-check accepts only these);
    *  default ["ForbiddenOutcome", "RuleBroken"]. A deadlock is ["DeadlineExceeded"]. */
   stubFailsWith?: string[];
+  /** Its scenarios are also explored one step at a time before the stress run (harness/explore/):
+   *  true for the katas whose threads share memory and run synchronous code. */
+  explore?: boolean;
 }
 
 export const catalogue: Kata[] = [
   {
     slug: "01-racy-counter",
+    explore: true,
     title: "Fix a racy counter",
     kind: "fix",
     files: ["counter.ts"],
@@ -39,6 +43,7 @@ export const catalogue: Kata[] = [
   },
   {
     slug: "02-lock",
+    explore: true,
     title: "Build a Lock",
     kind: "build",
     files: ["lock.ts"],
@@ -55,6 +60,7 @@ export const catalogue: Kata[] = [
   },
 {
     slug: "03-rlock",
+    explore: true,
     title: "Build an RLock",
     kind: "build",
     files: ["rlock.ts"],
@@ -71,6 +77,7 @@ export const catalogue: Kata[] = [
   },
   {
     slug: "04-semaphore",
+    explore: true,
     title: "Build a Semaphore",
     kind: "build",
     files: ["semaphore.ts"],
@@ -87,6 +94,7 @@ export const catalogue: Kata[] = [
   },
   {
     slug: "05-event",
+    explore: true,
     title: "Build an Event",
     kind: "build",
     files: ["event.ts"],
@@ -103,6 +111,7 @@ export const catalogue: Kata[] = [
   },
   {
     slug: "06-condition",
+    explore: true,
     title: "Build a Condition",
     kind: "build",
     files: ["condition.ts"],
@@ -119,6 +128,7 @@ export const catalogue: Kata[] = [
   },
   {
     slug: "07-barrier",
+    explore: true,
     title: "Build a Barrier",
     kind: "build",
     files: ["barrier.ts"],
@@ -135,6 +145,7 @@ export const catalogue: Kata[] = [
   },
   {
     slug: "08-queue",
+    explore: true,
     title: "Build a blocking queue",
     kind: "build",
     files: ["queue.ts"],
@@ -164,6 +175,7 @@ export const catalogue: Kata[] = [
   },
   {
     slug: "10-deadlock",
+    explore: true,
     title: "Fix a deadlocking bank",
     kind: "fix",
     files: ["bank.ts"],
@@ -258,6 +270,7 @@ export const catalogue: Kata[] = [
   },
   {
     slug: "16-rwlock",
+    explore: true,
     title: "Build a readers-writer lock",
     kind: "build",
     files: ["rwlock.ts"],

@@ -1,0 +1,175 @@
+// A schedule as the learner reads it: a timeline with a column per thread and a line per step (the
+// operation, the named shared word, the value read or written, the source line), the preemptions
+// marked; and as a string that replays it exactly (THREADKATA_REPLAY).
+
+import { readLabel } from "../control.ts";
+import { Op, Record, Wake, lineBytes, methodNames, stepWords, wordsPerStep } from "./layout.ts";
+
+export interface Step {
+  actor: number;
+  op: number;
+  word: number;
+  value: number;
+  extra: number;
+  /** The actors that could have gone at this decision (0 for a step no decision picked). */
+  ready: number;
+  label: string | undefined;
+  /** Virtual microseconds since the schedule began. */
+  clock: number;
+  decided: boolean;
+  line: string;
+  /** A switch away from an actor that could have gone on. */
+  preempts?: number;
+}
+
+/** The steps of the schedule the block holds now, with their labels and source lines. */
+export function readTrace(block: Int32Array, lines: Uint8Array, labels: Uint8Array, count: number): Step[] {
+  const steps: Step[] = [];
+  let previous = -1;
+  for (let step = 0; step < count; step++) {
+    const base = stepWords(step);
+    if (base + wordsPerStep > block.length) break;
+    const at = (field: number) => block[base + field]!;
+    const bytes = lines.subarray(step * lineBytes, (step + 1) * lineBytes);
+    const end = bytes.indexOf(0);
+    const entry: Step = {
+      actor: at(Record.actor),
+      op: at(Record.op),
+      word: at(Record.word),
+      value: at(Record.value),
+      extra: at(Record.extra),
+      ready: at(Record.ready),
+      label: readLabel(labels, at(Record.actor), at(Record.label)),
+      clock: at(Record.clock),
+      decided: at(Record.decided) === 1,
+      line: new TextDecoder().decode(bytes.subarray(0, end < 0 ? bytes.length : end)),
+    };
+    if (entry.decided) {
+      if (previous >= 0 && previous !== entry.actor && (entry.ready & (1 << previous)) !== 0) entry.preempts = previous;
+      previous = entry.actor;
+    }
+    steps.push(entry);
+  }
+  return steps;
+}
+
+/** The actor each decision picked, in order: what a replay forces. */
+export function decisionsOf(steps: Step[]): number[] {
+  return steps.filter((step) => step.decided).map((step) => step.actor);
+}
+
+export function preemptionsOf(steps: Step[]): number {
+  return steps.filter((step) => step.preempts !== undefined).length;
+}
+
+/** `lastCoin/5f3a91c2/0*12.1*3.0*4`: the scenario, the schedule's seed and its decisions, run-length coded. */
+export function scheduleString(scenario: string, seed: number, decisions: number[]): string {
+  const runs: string[] = [];
+  for (let i = 0; i < decisions.length; ) {
+    let j = i;
+    while (j < decisions.length && decisions[j] === decisions[i]) j++;
+    runs.push(j - i === 1 ? `${decisions[i]}` : `${decisions[i]}*${j - i}`);
+    i = j;
+  }
+  return `${scenario}/${(seed >>> 0).toString(16).padStart(8, "0")}/${runs.join(".")}`;
+}
+
+export interface ParsedSchedule {
+  scenario: string;
+  seed: number;
+  decisions: number[];
+}
+
+/** The inverse of scheduleString; undefined for a string that is not one. */
+export function parseSchedule(text: string): ParsedSchedule | undefined {
+  const match = /^([\w$]+)\/([0-9a-f]{8})\/((?:\d+(?:\*\d+)?)(?:\.\d+(?:\*\d+)?)*)?$/i.exec(text.trim());
+  if (!match) return undefined;
+  const decisions: number[] = [];
+  for (const run of (match[3] ?? "").split(".").filter(Boolean)) {
+    const [actor, times] = run.split("*");
+    for (let i = 0; i < Number(times ?? 1); i++) decisions.push(Number(actor));
+  }
+  return { scenario: match[1]!, seed: parseInt(match[2]!, 16) >>> 0, decisions };
+}
+
+
+/** One step as words: `Atomics.load(balance[0]) → 1`. */
+export function describeStep(step: Step, name: (word: number) => string): string {
+  const w = step.word >= 0 ? name(step.word) : "";
+  switch (step.op) {
+    case Op.start:
+      return "starts";
+    case Op.finish:
+      return "finishes";
+    case Op.meet:
+      return step.value < 0 ? `sees actor ${-1 - step.value} asleep` : `meets the others (${step.value})`;
+    case Op.read:
+      return `reads ${w} → ${step.value}`;
+    case Op.write:
+      return `writes ${w} ← ${step.value}`;
+    case Op.load:
+      return `Atomics.load(${w}) → ${step.value}`;
+    case Op.store:
+      return `Atomics.store(${w}, ${step.value})`;
+    case Op.compareExchange:
+      return step.value === step.extra
+        ? `Atomics.compareExchange(${w}) saw ${step.value}: unchanged`
+        : `Atomics.compareExchange(${w}) saw ${step.value}, swapped in ${step.extra}`;
+    case Op.wait:
+      return step.extra === 1
+        ? `Atomics.wait(${w}, ${step.value}): sleeps`
+        : step.extra === 2
+          ? `Atomics.wait(${w}): "not-equal" (it holds ${step.value})`
+          : `Atomics.wait(${w}, ${step.value}, 0): "timed-out" at once`;
+    case Op.wake:
+      return step.value === Wake.notified ? `wakes up: "ok"` : `wakes up: "timed-out" (at ${(step.clock / 1000).toFixed(3)} ms)`;
+    case Op.notify:
+      return `Atomics.notify(${w}) woke ${step.value}`;
+    case Op.call:
+      return `${w}: .${methodNames[step.value] ?? "method"}()`;
+    default: {
+      const name = ["add", "sub", "and", "or", "xor", "exchange"][step.op === Op.add ? 0 : step.op - Op.sub + 1];
+      return `Atomics.${name}(${w}): ${step.value} → ${step.extra}`;
+    }
+  }
+}
+
+/**
+ * The timeline: a column per thread for up to three, else one column with the actor named; each
+ * line a step, the label when it changes, the source line, and "⇢ preempts" where the schedule
+ * switched away from a thread that could have gone on. Long traces keep their start and end.
+ */
+export function renderTimeline(steps: Step[], parties: number, names: Map<number, string>, maxLines = 1000): string {
+  const name = (word: number) => names.get(word) ?? `word ${word}`;
+  const lastLabel = new Map<number, string | undefined>();
+  const cells = steps.map((step) => {
+    let text = describeStep(step, name);
+    if (step.label && lastLabel.get(step.actor) !== step.label) text = `[${step.label}] ${text}`;
+    lastLabel.set(step.actor, step.label);
+    if (step.line) text += `  ${step.line}`;
+    if (step.preempts !== undefined) text = `⇢ ${text}`;
+    return text;
+  });
+  const columns = parties <= 3;
+  const width = columns ? Math.max(28, Math.min(56, Math.floor(150 / parties))) : 0;
+  const fit = (text: string) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
+  const header = columns
+    ? `  ${"step".padStart(4)}  ${Array.from({ length: parties }, (_, actor) => fit(`actor ${actor}`)).join("  ")}`.trimEnd()
+    : `  ${"step".padStart(4)}  actor`;
+  const row = (index: number) => {
+    const step = steps[index]!;
+    if (!columns) return `  ${String(index + 1).padStart(4)}  ${step.actor}: ${cells[index]}`;
+    const parts = Array.from({ length: parties }, (_, actor) => (actor === step.actor ? fit(cells[index]!) : " ".repeat(width)));
+    return `  ${String(index + 1).padStart(4)}  ${parts.join("  ")}`.trimEnd();
+  };
+  const rows: string[] = [];
+  if (steps.length <= maxLines) for (let i = 0; i < steps.length; i++) rows.push(row(i));
+  else {
+    const head = 10;
+    const tail = maxLines - head;
+    for (let i = 0; i < head; i++) rows.push(row(i));
+    rows.push(`        … ${steps.length - head - tail} steps …`);
+    for (let i = steps.length - tail; i < steps.length; i++) rows.push(row(i));
+  }
+  return [header, ...rows].join("\n");
+}
