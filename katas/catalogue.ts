@@ -181,7 +181,7 @@ export const catalogue: Kata[] = [
     files: ["bank.ts"],
     python: ["nested with a: with b: (two locks, opposite orders)", "lock ordering by a global key", "lock.acquire(blocking=False) / acquire(timeout=...) with back-off"],
     requires: ["01-racy-counter"],
-    stubFailsWith: ["DeadlineExceeded"],
+    stubFailsWith: ["Deadlock", "DeadlineExceeded"],
     hints: [
       "Read the failure's first line: it names the cycle. Each thread holds one account's lock and waits for the lock the other holds. Neither can go on, and neither will let go.",
       "A deadlock needs a cycle in \"who waits for whom\". transfer(0, 1) takes 0 then 1; transfer(1, 0) takes 1 then 0. What if both took the same lock first?",

@@ -11,7 +11,8 @@ import { mix } from "../noise.ts";
 import type { ActorMessage } from "../protocol.ts";
 import type { ActorPool, Place, RunOptions, RunSetup } from "../stress.ts";
 import type { ExploreBlocks, ExploreOrder } from "./actor.ts";
-import { Policy, Shared, Verdict, blockWords, forcedWord, lineBytes, maxSteps } from "./layout.ts";
+import { Mine, Policy, Shared, Status, Verdict, actorWords, blockWords, forcedWord, lineBytes, maxSteps } from "./layout.ts";
+import { readLabel } from "../control.ts";
 import type { Plan } from "./policy.ts";
 import { decisionsOf, parseSchedule, preemptionsOf, readTrace, renderTimeline, scheduleString, type Step } from "./trace.ts";
 
@@ -160,8 +161,27 @@ export class Explorer {
   private deadlock(attempt: Attempt): KataFailure {
     const locks = attempt.setup?.watch.locks();
     const cycles = locks && locks.cycles.length > 0 ? `${locks.cycles.join("\n")}\n` : "";
+    const names = new Map(attempt.setup?.ready.words ?? []);
+    const lines = Array.from({ length: attempt.setup?.ready.actors ?? 0 }, (_, actor) => {
+      const base = actorWords(actor);
+      const status = attempt.block[base + Mine.status];
+      const label = attempt.setup ? readLabel(attempt.setup.labels, actor, attempt.block[base + Mine.label]!) : undefined;
+      const inside = label ? ` inside ${label}` : "";
+      const word = attempt.block[base + Mine.parkedOn]!;
+      const state =
+        status === Status.parked
+          ? `asleep in Atomics.wait on ${names.get(word) ?? `word ${word}`}${inside}, and nobody will notify it`
+          : status === Status.finished
+            ? "finished"
+            : `waiting in the test${inside} for something no thread will do`;
+      return `  actor ${actor}: ${state}${locks?.of(actor) ?? ""}`;
+    });
     return new Deadlock(
-      `${cycles}every thread still running is asleep in Atomics.wait with no timeout, and nobody is left to wake them: a deadlock or a lost wakeup\n  hints: katas/${this.place.kata}/README.md`,
+      [
+        `${cycles}every thread still running is asleep in Atomics.wait with no timeout, and nobody is left to wake them: a deadlock or a lost wakeup`,
+        ...lines,
+        `  hints: katas/${this.place.kata}/README.md`,
+      ].join("\n"),
     );
   }
 

@@ -308,7 +308,7 @@ export class Scheduler implements Stepper {
       const rounds = b[Shared.idleWrites] === b[Shared.writes] ? b[Shared.idleRounds]! + 1 : 0;
       b[Shared.idleRounds] = rounds;
       b[Shared.idleWrites] = b[Shared.writes]!;
-      let next = clock + 1000 * 2 ** Math.min(rounds, 20);
+      let next = Math.min(clock + 1000 * 2 ** Math.min(rounds, 16), virtualLimitMicros);
       if (earliest >= 0) next = Math.min(next, b[actorWords(earliest) + Mine.deadline]!);
       b[Shared.clock] = Math.max(clock + 1, next);
       for (const actor of watchers) {

@@ -139,37 +139,40 @@ export function describeStep(step: Step, name: (word: number) => string): string
  * line a step, the label when it changes, the source line, and "⇢ preempts" where the schedule
  * switched away from a thread that could have gone on. Long traces keep their start and end.
  */
-export function renderTimeline(steps: Step[], parties: number, names: Map<number, string>, maxLines = 1000): string {
+export function renderTimeline(steps: Step[], parties: number, names: Map<number, string>, maxLines = 80): string {
   const name = (word: number) => names.get(word) ?? `word ${word}`;
   const lastLabel = new Map<number, string | undefined>();
-  const cells = steps.map((step) => {
-    let text = describeStep(step, name);
-    if (step.label && lastLabel.get(step.actor) !== step.label) text = `[${step.label}] ${text}`;
+  // A label (ctx.at) opens a line of its own in the actor's column when it changes.
+  const rows: Array<{ actor: number; text: string; step?: number }> = [];
+  steps.forEach((step, index) => {
+    if (step.label && lastLabel.get(step.actor) !== step.label) rows.push({ actor: step.actor, text: `── ${step.label}` });
     lastLabel.set(step.actor, step.label);
+    let text = describeStep(step, name);
     if (step.line) text += `  ${step.line}`;
     if (step.preempts !== undefined) text = `⇢ ${text}`;
-    return text;
+    rows.push({ actor: step.actor, text, step: index + 1 });
   });
   const columns = parties <= 3;
-  const width = columns ? Math.max(28, Math.min(56, Math.floor(150 / parties))) : 0;
+  const width = columns ? Math.max(30, Math.min(64, Math.floor(160 / parties))) : 0;
   const fit = (text: string) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
   const header = columns
     ? `  ${"step".padStart(4)}  ${Array.from({ length: parties }, (_, actor) => fit(`actor ${actor}`)).join("  ")}`.trimEnd()
     : `  ${"step".padStart(4)}  actor`;
-  const row = (index: number) => {
-    const step = steps[index]!;
-    if (!columns) return `  ${String(index + 1).padStart(4)}  ${step.actor}: ${cells[index]}`;
-    const parts = Array.from({ length: parties }, (_, actor) => (actor === step.actor ? fit(cells[index]!) : " ".repeat(width)));
-    return `  ${String(index + 1).padStart(4)}  ${parts.join("  ")}`.trimEnd();
+  const line = (index: number) => {
+    const { actor, text, step } = rows[index]!;
+    const number = step === undefined ? "" : String(step);
+    if (!columns) return `  ${number.padStart(4)}  ${actor}: ${text}`;
+    const parts = Array.from({ length: parties }, (_, column) => (column === actor ? fit(text) : " ".repeat(width)));
+    return `  ${number.padStart(4)}  ${parts.join("  ")}`.trimEnd();
   };
-  const rows: string[] = [];
-  if (steps.length <= maxLines) for (let i = 0; i < steps.length; i++) rows.push(row(i));
+  const lines: string[] = [];
+  if (rows.length <= maxLines) for (let i = 0; i < rows.length; i++) lines.push(line(i));
   else {
-    const head = 10;
+    const head = 12;
     const tail = maxLines - head;
-    for (let i = 0; i < head; i++) rows.push(row(i));
-    rows.push(`        … ${steps.length - head - tail} steps …`);
-    for (let i = steps.length - tail; i < steps.length; i++) rows.push(row(i));
+    for (let i = 0; i < head; i++) lines.push(line(i));
+    lines.push(`        … ${rows.length - head - tail} lines …`);
+    for (let i = rows.length - tail; i < rows.length; i++) lines.push(line(i));
   }
-  return [header, ...rows].join("\n");
+  return [header, ...lines].join("\n");
 }
