@@ -3,6 +3,9 @@
 
 /** Base of every failure the harness reports; `stack` holds only what helps the learner. */
 export abstract class KataFailure extends Error {
+  /** Explore mode: the failing schedule as a picture (SVG), attached to the test for @vitest/ui. */
+  picture?: string;
+
   constructor(message: string, frames: string[] = []) {
     super(message);
     this.stack = [`${new.target.name}: ${message}`, ...frames].join("\n");

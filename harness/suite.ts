@@ -7,7 +7,8 @@
 // The type-only import keeps the scenario file (and the learner's code) off the test's main thread.
 
 import { fileURLToPath } from "node:url";
-import { afterAll, TestRunner } from "vitest";
+import { afterAll, TestRunner, type RunnerTestCase } from "vitest";
+import { KataFailure } from "./failures.ts";
 import type { Scenario } from "./scenario.ts";
 import { stopBundler } from "./bundle.ts";
 import { ActorPool, type RunOptions, type RunReport } from "./stress.ts";
@@ -49,7 +50,10 @@ export function kataSuite<M>(kata: string, scenarioFile: URL): KataSuite<M> {
       const mode = checkSetting("THREADKATA_EXPLORE") ?? "on";
       const test = TestRunner.getCurrentTest();
       if (explores && mode !== "off") {
-        const explored = await pool.explore(name, options);
+        const explored = await pool.explore(name, options).catch(async (error: unknown) => {
+          if (test && error instanceof KataFailure && error.picture) await attachPicture(test, error.picture);
+          throw error;
+        });
         if (test) test.meta.schedules = explored.schedules;
         // "only": what the explore mode cannot run (one actor, an actor that awaits) still runs under stress.
         if (mode === "only" && !explored.skipped) return { repetitions: 0, solo: 0, elapsedMs: 0, outcomes: [] };
@@ -62,4 +66,13 @@ export function kataSuite<M>(kata: string, scenarioFile: URL): KataSuite<M> {
       return report;
     },
   };
+}
+
+/** The failing schedule's picture, beside the failure in @vitest/ui (the terminal shows the text). */
+async function attachPicture(test: RunnerTestCase, svg: string): Promise<void> {
+  await test.context.annotate("the interleaving that failed, step by step (an arrow: which notify woke whom)", "notice", {
+    contentType: "image/svg+xml",
+    body: svg,
+    bodyEncoding: "utf-8",
+  });
 }

@@ -65,6 +65,8 @@ export interface TestOutcome {
   errors: { name: string; message: string }[];
   repetitions?: number;
   solo?: number;
+  /** Schedules the explore mode tried before the stress run. */
+  schedules?: number;
   ms?: number;
 }
 
@@ -90,6 +92,7 @@ class Collector implements Reporter {
           errors: (result.errors ?? []).map((e) => ({ name: e.name ?? "Error", message: e.message ?? "" })),
           repetitions: test.meta().repetitions,
           solo: test.meta().solo,
+          schedules: test.meta().schedules,
           ms: test.diagnostic()?.duration,
         });
       }
@@ -135,14 +138,24 @@ function countNames(names: string[]): string {
   return [...counts].map(([name, count]) => `${name}×${count}`).join(", ");
 }
 
+/** Which mode caught the failures: "by explore 3 of 4" (the rest by the stress run). */
+function caughtBy(run: SuiteRun): string {
+  const failed = run.tests.filter((t) => t.state === "failed" && t.errors[0]?.name !== "NotImplementedError");
+  const explored = failed.filter((t) => /found by the explore mode|replayed schedule \(THREADKATA_REPLAY\)/.test(t.errors[0]?.message ?? ""));
+  if (failed.length === 0 || run.tests.every((t) => !t.schedules && !explored.includes(t))) return "";
+  return explored.length === failed.length ? " (all by explore)" : ` (by explore ${explored.length} of ${failed.length})`;
+}
+
 function judgeReference(run: SuiteRun): Verdict {
   const passed = run.tests.filter((t) => t.state === "passed").length;
   const failed = run.tests.filter((t) => t.state !== "passed");
   const repetitions = run.tests.reduce((sum, t) => sum + (t.repetitions ?? 0), 0);
   const solo = run.tests.reduce((sum, t) => sum + (t.solo ?? 0), 0);
+  const schedules = run.tests.reduce((sum, t) => sum + (t.schedules ?? 0), 0);
   if (run.tests.length > 0 && failed.length === 0 && run.stray.length === 0) {
     const notCounted = solo > 0 ? ` (${solo} without overlap, not counted)` : "";
-    return { ok: true, got: `${passed}/${run.tests.length} passed, ${repetitions} repetitions${notCounted}` };
+    const explored = schedules > 0 ? `${schedules} schedules explored, ` : "";
+    return { ok: true, got: `${passed}/${run.tests.length} passed, ${explored}${repetitions} repetitions${notCounted}` };
   }
   const first = failed[0];
   return {
@@ -163,7 +176,7 @@ function judgeStub(kata: Kata, run: SuiteRun): Verdict {
   }
   const allowed = kata.stubFailsWith ?? ["ForbiddenOutcome", "RuleBroken"];
   const ok = names.length > 0 && names.every((n) => allowed.includes(n));
-  return { ok, got: names.length ? `${names.length}/${run.tests.length} failed: ${countNames(names)}` : "passed: the bug went unseen" };
+  return { ok, got: names.length ? `${names.length}/${run.tests.length} failed: ${countNames(names)}${caughtBy(run)}` : "passed: the bug went unseen" };
 }
 
 /** A known-wrong answer fails at least one test, and every failure is a verdict on the code. */
@@ -172,7 +185,7 @@ function judgeWrong(run: SuiteRun): Verdict {
   if (run.stray.length > 0) return { ok: false, got: run.stray[0]! };
   if (names.length === 0) return { ok: false, got: `passed all ${run.tests.length} tests: the suite missed the bug` };
   const ok = names.every((n) => verdictFailures.includes(n));
-  return { ok, got: `${names.length}/${run.tests.length} failed: ${countNames(names)}` };
+  return { ok, got: `${names.length}/${run.tests.length} failed: ${countNames(names)}${caughtBy(run)}` };
 }
 
 export type { Row };

@@ -14,6 +14,7 @@ import type { ExploreBlocks, ExploreOrder } from "./actor.ts";
 import { Mine, Policy, Shared, Status, Verdict, actorWords, blockWords, forcedWord, lineBytes, maxSteps } from "./layout.ts";
 import { readLabel } from "../control.ts";
 import type { Plan } from "./policy.ts";
+import { timelinePicture } from "./picture.ts";
 import { decisionsOf, parseSchedule, preemptionsOf, readTrace, renderTimeline, scheduleString, type Step } from "./trace.ts";
 
 /** Schedules tried per scenario unless it asks for another number. */
@@ -187,8 +188,10 @@ export class Explorer {
 
   private endless(attempt: Attempt): KataFailure {
     const steps = attempt.block[Shared.steps]!;
+    const minutes = attempt.block[Shared.clock]! / 60e6;
+    const what = steps >= stepLimit ? `a schedule took ${steps} steps without finishing` : `a thread spun for ${minutes.toFixed(0)} minutes of virtual time, and nothing it waits for came`;
     return new EndlessLoop(
-      `a schedule took ${steps} steps without finishing: an endless loop, or threads spinning on words nobody will write (a livelock)\n  hints: katas/${this.place.kata}/README.md`,
+      `${what}: an endless loop, or threads spinning on words nobody will write (a livelock)\n  hints: katas/${this.place.kata}/README.md`,
     );
   }
 
@@ -245,11 +248,13 @@ export class Explorer {
     const replay = scheduleString(this.scenario, plan.seed, decisionsOf(steps));
     const how = plan.policy === Policy.random ? "a random walk" : `PCT, depth ${plan.depth}`;
     const found = `found by the explore mode in schedule ${before + fault.schedule + 1} (${how}); ${reproduced ? "shrunk to" : "as found:"} ${preemptionsOf(steps)} preemption(s), ${steps.length} steps`;
-    throw withSchedule(shownFault.failure, [
+    const failure = withSchedule(shownFault.failure, [
       `${found}. Each line is one step, in the order they happened; ⇢ marks a switch away from a thread that could have gone on:`,
       renderTimeline(steps, parties, names),
       `  replay this schedule: THREADKATA_REPLAY=${replay} npm test -- ${this.place.kata}`,
     ]);
+    failure.picture = timelinePicture(steps, parties, names, `${this.place.kata}, ${this.scenario}: ${shownFault.failure.message.split("\n", 1)[0]}`);
+    throw failure;
   }
 
   /** THREADKATA_REPLAY: runs the one schedule it names, with its lines, and fails as it fails. */
@@ -259,10 +264,14 @@ export class Explorer {
     const fault = this.faultOf(attempt);
     if (!fault) return { schedules: 1, steps: attempt.answer?.steps ?? 0 };
     const steps = readTrace(attempt.block, attempt.lines, attempt.setup?.labels ?? new Uint8Array(0), Math.min(attempt.block[Shared.steps]!, maxSteps));
-    throw withSchedule(fault.failure, [
+    const names = new Map(attempt.setup?.ready.words ?? []);
+    const failure = withSchedule(fault.failure, [
       `replayed schedule (THREADKATA_REPLAY), ${preemptionsOf(steps)} preemption(s), ${steps.length} steps:`,
       renderTimeline(steps, attempt.setup?.ready.actors ?? 1, new Map(attempt.setup?.ready.words ?? [])),
+      `  replay this schedule: THREADKATA_REPLAY=${scheduleString(this.scenario, seed, decisionsOf(steps))} npm test -- ${this.place.kata}`,
     ]);
+    failure.picture = timelinePicture(steps, attempt.setup?.ready.actors ?? 1, names, `${this.place.kata}, ${this.scenario} (replayed)`);
+    throw failure;
   }
 }
 

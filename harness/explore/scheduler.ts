@@ -302,7 +302,10 @@ export class Scheduler implements Stepper {
     // none, the earliest deadline comes at once. Past ten virtual minutes nothing will come.
     if (ready.length === 0 && watchers.length > 0) {
       if (clock >= virtualLimitMicros) {
-        b[Shared.verdict] = Verdict.deadlock;
+        // A thread of the code spinning all that time is an endless loop; threads of the test
+        // waiting for what sleepers would do, a deadlock.
+        const spinning = watchers.some((actor) => b[actorWords(actor) + Mine.status] === Status.spinning);
+        b[Shared.verdict] = spinning ? Verdict.endless : Verdict.deadlock;
         return -1;
       }
       const rounds = b[Shared.idleWrites] === b[Shared.writes] ? b[Shared.idleRounds]! + 1 : 0;
@@ -379,7 +382,7 @@ export class Scheduler implements Stepper {
   /** Where in the code (the learner's file, if it is on the stack) this step was taken. */
   private recordLine(step: number): void {
     const frames = (new Error().stack ?? "").split("\n").slice(1);
-    const outside = frames.filter((line) => /^\s+at /.test(line) && !/\/harness\/|node:|\(native\)|threadkata-entry/.test(line));
+    const outside = frames.filter((line) => /^\s+at /.test(line) && !/\/harness\/(explore\/)?[\w-]+\.ts|node:|\(native\)|threadkata-entry/.test(line));
     const learner = outside.find((line) => !/\.scenarios\.ts/.test(line)) ?? outside[0] ?? "";
     const place = /([^/\\\s(]+\.[cm]?[tj]s):(\d+)/.exec(learner);
     const text = place ? `${place[1]}:${place[2]}` : "";
