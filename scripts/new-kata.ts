@@ -70,11 +70,11 @@ export function titleProblem(title: string): string | undefined {
   return undefined;
 }
 
-/** What the course holds now: the catalogue's slugs and the folders under katas/ and solutions/. */
-export function takenNow(): Taken {
+/** What the course holds now: the catalogue's slugs and the folders under katas/ and solutions/ (of `tree`). */
+export function takenNow(tree = repositoryRoot): Taken {
   const folders: string[] = [];
   for (const root of ["katas", "solutions"]) {
-    const folder = path.join(repositoryRoot, root);
+    const folder = path.join(tree, root);
     if (!existsSync(folder)) continue;
     for (const entry of readdirSync(folder, { withFileTypes: true })) if (entry.isDirectory()) folders.push(`${root}/${entry.name}`);
   }
