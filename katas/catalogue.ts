@@ -1,5 +1,8 @@
 // The course, in order. The README's kata list, the test summary and the self-check all read this.
-// Adding a kata: copy a kata folder (and its solutions/ twin), then add one entry here.
+// Adding a kata: `npm run new-kata -- 17-slug "Title"` writes katas/17-slug/ and its solutions/ twin
+// (a placeholder that passes the self-check), appends its entry here and regenerates the docs;
+// `npm run new-kata -- --remove 17-slug` undoes it while nothing it wrote has changed. See README.md,
+// "Layout, and adding a kata". Changed an entry by hand? `npm run docs` rewrites what the READMEs show of it.
 
 export interface Kata {
   /** Folder name under katas/ and solutions/: NN-slug. */

@@ -5,20 +5,20 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { catalogue } from "../katas/catalogue.ts";
+import { catalogue, type Kata } from "../katas/catalogue.ts";
 import { repositoryRoot } from "../harness/under-test.ts";
 import { commandLine } from "./cli.ts";
 
-function kataList(): string {
-  const rows = catalogue.map((kata, index) => {
+function kataList(course: Kata[]): string {
+  const rows = course.map((kata, index) => {
     const what = kata.kind === "build" ? "build it" : "fix it";
     return `| ${index + 1} | [${kata.slug}](katas/${kata.slug}/README.md) | ${kata.title} | ${what} | ${kata.python.map((p) => `\`${p}\``).join(", ")} |`;
   });
   return ["| # | kata | title | you | Python |", "|---|---|---|---|---|", ...rows].join("\n");
 }
 
-function hints(slug: string): string {
-  const kata = catalogue.find((k) => k.slug === slug)!;
+/** The hints block of a kata's README, as the generator writes it between the hints markers. */
+export function hintsBlock(kata: Kata): string {
   return kata.hints
     .map((hint, index) => `<details><summary>Hint ${index + 1}</summary>\n\n${hint}\n\n</details>`)
     .join("\n");
@@ -34,11 +34,11 @@ function fill(text: string, marker: string, content: string): string {
 }
 
 /** The katas with a benchmark: bench/<slug>.bench.ts beside the catalogue's kata. */
-function benchmarkedKatas(): string[] {
+function benchmarkedKatas(course: Kata[]): string[] {
   const folder = path.join(repositoryRoot, "bench");
   if (!existsSync(folder)) return [];
   const files = new Set(readdirSync(folder));
-  return catalogue.filter((kata) => files.has(`${kata.slug}.bench.ts`)).map((kata) => kata.slug.slice(0, 2));
+  return course.filter((kata) => files.has(`${kata.slug}.bench.ts`)).map((kata) => kata.slug.slice(0, 2));
 }
 
 function spokenList(items: string[]): string {
@@ -56,19 +56,32 @@ export function fillCounts(text: string, kataCount: number, benchmarked: string[
     .replace(/where it has one \([^;)]*have one;/, `where it has one (${spokenList(benchmarked)} have one;`);
 }
 
-/** Every generated file as it should be: path → content. */
-export function renderDocs(): Map<string, string> {
+/** Every generated file as it should be: path → content. `course` is the catalogue (new-kata passes
+ *  the one it is about to write, or has just written: this process imported the old one). */
+export function renderDocs(course: Kata[] = catalogue): Map<string, string> {
   const files = new Map<string, string>();
   const readme = path.join(repositoryRoot, "README.md");
   if (existsSync(readme)) {
-    const listed = fill(readFileSync(readme, "utf8"), "katas", kataList());
-    files.set(readme, fillCounts(listed, catalogue.length, benchmarkedKatas()));
+    const listed = fill(readFileSync(readme, "utf8"), "katas", kataList(course));
+    files.set(readme, fillCounts(listed, course.length, benchmarkedKatas(course)));
   }
-  for (const kata of catalogue) {
+  for (const kata of course) {
     const file = path.join(repositoryRoot, "katas", kata.slug, "README.md");
-    if (existsSync(file)) files.set(file, fill(readFileSync(file, "utf8"), "hints", hints(kata.slug)));
+    if (existsSync(file)) files.set(file, fill(readFileSync(file, "utf8"), "hints", hintsBlock(kata)));
   }
   return files;
+}
+
+/** Writes the generated files that differ from what `course` says; returns them (relative paths). */
+export function writeDocs(course: Kata[] = catalogue): string[] {
+  const written: string[] = [];
+  for (const [file, content] of renderDocs(course)) {
+    if (readFileSync(file, "utf8") !== content) {
+      writeFileSync(file, content);
+      written.push(path.relative(repositoryRoot, file));
+    }
+  }
+  return written;
 }
 
 /** The generated files that differ from what the catalogue says (relative paths). */
@@ -90,10 +103,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     help: "Writes the parts of the READMEs that come from katas/catalogue.ts: the kata list in README.md and\nthe hints in each kata's README. The self-check (npm run verify) fails when they are stale.",
     options: {},
   });
-  for (const [file, content] of renderDocs()) {
-    if (readFileSync(file, "utf8") !== content) {
-      writeFileSync(file, content);
-      console.log(`wrote ${path.relative(repositoryRoot, file)}`);
-    }
-  }
+  for (const file of writeDocs()) console.log(`wrote ${file}`);
 }

@@ -193,6 +193,7 @@ async function commands(): Promise<ReliabilityRow> {
     ["verify", [tsxBin, "scripts/verify.ts"]],
     ["bench", [tsxBin, "bench/run.ts"]],
     ["docs", [tsxBin, "scripts/docs.ts"]],
+    ["new-kata", [tsxBin, "scripts/new-kata.ts"]],
   ];
   if (existsSync(path.join(repositoryRoot, "scripts", "mutate.ts"))) commands.push(["mutate", [tsxBin, "scripts/mutate.ts"]]);
   for (const [name, command] of commands) {

@@ -4,11 +4,14 @@
 // known-wrong.ts tells the answers' two forms). Per kata, too, without running anything: the README's
 // contract table names only tests that exist (contract.ts), and the recorded mutation score is
 // current and shows no survivor (mutation-scores.ts; npm run mutate -- NN measures it). Plus the
-// layout, the docs, the type check and a fresh install. Ends with the plain line "N passed, N failed".
+// layout, the docs, the type check, a fresh install, and `npm run new-kata` on a copy of the repository
+// (new-kata-check.ts). Ends with the plain line "N passed, N failed".
 //
 //   npm run verify                       everything once
 //   npm run verify -- --repeat 20        the suite matrix 20 times: nothing may be flaky
 //   npm run verify -- --kata 02          one kata
+//   npm run verify -- --layout           only what reads files: layout, docs, contract tables, scores
+//   npm run verify -- --new-kata         only the new-kata row
 
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -28,15 +31,17 @@ import { commandLine, usageExit } from "./cli.ts";
 import { reliabilityChecks, type ReliabilityRow as Row } from "./reliability.ts";
 import { referenceCopy, startsThreads, swapsFrom } from "./outside.ts";
 import { workflowChecks } from "./workflow-check.ts";
+import { newKataCheck } from "./new-kata-check.ts";
 
 // Run as a program (npm run verify), or imported for its suite runner (bench/detection.ts).
 const isMain = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
 
 const verifyLine = {
-  usage: "npm run verify -- [--kata NN] [--repeat N] [--skip-static] [--reliability]",
+  usage: "npm run verify -- [--kata NN] [--repeat N] [--skip-static] [--layout | --new-kata | --reliability]",
   help: `
 Proves the repository about itself: the layout and the catalogue, the generated docs, the types,
-the harness's and the kata command's own tests, a fresh install, the reliability checks, each
+npm run new-kata on a copy of the repository (a kata added, checked and removed again), the
+harness's and the kata command's own tests, a fresh install, the reliability checks, each
 kata's contract table and mutation score, then every kata's suite against its reference and its
 known-right answers (must pass), its stub (must fail for its intended reason) and its known-wrong
 answers (must fail).
@@ -45,12 +50,17 @@ Ends with "N passed, N failed"; exit code 0 only when nothing failed.
   --kata NN        only the katas whose slug starts with NN (02, 02-lock)
   --repeat N       the kata checks N times, with each variant's score at the end (N/N is the only good one)
   --skip-static    leave out everything but the kata checks
+  --layout         only the checks that read files and run nothing: the layout, the docs, and each
+                   kata's contract table and mutation score (a second; for authors, after new-kata)
+  --new-kata       only the new-kata row: a kata added, checked and removed, in a temporary copy
   --reliability    only the reliability checks: bad answers that must not take the run down`,
   options: {
     repeat: { type: "string", default: "1" },
     kata: { type: "string" },
     "skip-static": { type: "boolean", default: false },
     reliability: { type: "boolean", default: false },
+    layout: { type: "boolean", default: false },
+    "new-kata": { type: "boolean", default: false },
   },
 } as const;
 const { values: options } = isMain
@@ -58,6 +68,9 @@ const { values: options } = isMain
   : { values: { repeat: "1", kata: undefined, "skip-static": false } as Record<string, string | boolean | undefined> };
 const repeat = Number(options.repeat);
 if (isMain && !(Number.isInteger(repeat) && repeat >= 1)) usageExit(verifyLine, `--repeat wants a whole number of rounds, 1 or more; got "${options.repeat}"`);
+/** The one part of the self-check asked for alone, if any. */
+const only = (["layout", "new-kata", "reliability"] as const).filter((name) => options[name]);
+if (isMain && only.length > 1) usageExit(verifyLine, `--${only[0]} and --${only[1]} each run one part alone: choose one`);
 
 export interface TestOutcome {
   name: string;
@@ -199,7 +212,7 @@ function record(row: Row): void {
   console.log(`${mark} ${row.check.padEnd(16)} ${row.variant.padEnd(34)} ${row.expected.padEnd(22)} ${time}  ${row.got}`);
 }
 
-/** The layout rules that make "copy a folder, add one entry" work. */
+/** The layout rules that make a kata's folders and its one catalogue entry work (what npm run new-kata writes). */
 function layoutProblems(): string[] {
   const problems: string[] = [];
   const listed = new Set(catalogue.map((k) => k.slug));
@@ -235,7 +248,8 @@ function layoutProblems(): string[] {
   return problems;
 }
 
-function staticChecks(): void {
+/** The layout and docs rows: files read, nothing run. */
+function layoutChecks(): void {
   let started = performance.now();
   const problems = layoutProblems();
   record({ check: "layout", variant: "katas/, solutions/, catalogue", expected: "consistent", ok: problems.length === 0, got: problems.join("; ") || "consistent", ms: performance.now() - started });
@@ -243,14 +257,21 @@ function staticChecks(): void {
   started = performance.now();
   const stale = staleDocs();
   record({ check: "docs", variant: "README kata list and hints", expected: "up to date", ok: stale.length === 0, got: stale.length ? `stale: ${stale.join(", ")} (npm run docs)` : "up to date", ms: performance.now() - started });
+}
 
-  started = performance.now();
+function staticChecks(): void {
+  layoutChecks();
+
+  const started = performance.now();
   const tsc = spawnSync(process.execPath, [path.join(repositoryRoot, "node_modules", "typescript", "bin", "tsc")], { cwd: repositoryRoot, encoding: "utf8" });
   const errors = (tsc.stdout.match(/error TS/g) ?? []).length;
   record({ check: "typecheck", variant: "tsc (strict)", expected: "no errors", ok: tsc.status === 0, got: tsc.status === 0 ? "no errors" : `${errors} errors: ${tsc.stdout.split("\n")[0]}`, ms: performance.now() - started });
 
   // The learners' CI: the workflow file is valid, and its summary step writes the kata table (workflow-check.ts).
   for (const row of workflowChecks()) record(row);
+
+  // npm run new-kata: a kata added to a copy of the repository is green, and --remove undoes it (new-kata-check.ts).
+  record(newKataCheck());
 }
 
 async function harnessChecks(): Promise<void> {
@@ -331,6 +352,10 @@ async function main(): Promise<void> {
   console.log(`${"".padEnd(4)} ${"check".padEnd(16)} ${"variant".padEnd(34)} ${"expected".padEnd(22)} ${"time".padStart(6)}  got`);
   if (options.reliability) {
     await reliabilityChecks(runSuites, record);
+  } else if (options["new-kata"]) {
+    record(newKataCheck());
+  } else if (options.layout) {
+    layoutChecks();
   } else if (!options["skip-static"]) {
     staticChecks();
     await harnessChecks();
@@ -339,8 +364,8 @@ async function main(): Promise<void> {
     for (const verdict of installChecks()) record({ check: "install", ...verdict });
     await reliabilityChecks(runSuites, record);
   }
-  if (!options.reliability) kataRecordChecks(katas);
-  for (let round = 1; round <= (options.reliability ? 0 : repeat); round++) {
+  if (!options.reliability && !options["new-kata"]) kataRecordChecks(katas);
+  for (let round = 1; round <= (only.length > 0 ? 0 : repeat); round++) {
     if (repeat > 1) console.log(`-- round ${round} of ${repeat}`);
     for (const kata of katas) await kataChecks(kata);
   }
@@ -355,7 +380,7 @@ async function main(): Promise<void> {
 function summariseRounds(): void {
   const byVariant = new Map<string, Row[]>();
   for (const row of rows) {
-    if (["layout", "docs", "typecheck", "workflow", "harness", "kata command", "bench", "install", "reliability"].includes(row.check)) continue;
+    if (["layout", "docs", "typecheck", "workflow", "new-kata", "harness", "kata command", "bench", "install", "reliability"].includes(row.check)) continue;
     if (["contract table", "mutation score"].includes(row.variant)) continue;
     const key = `${row.check}  ${row.variant}`;
     byVariant.set(key, [...(byVariant.get(key) ?? []), row]);
