@@ -116,17 +116,27 @@ function canBlock(typedArray: unknown, index: unknown, value: unknown, timeout: 
 }
 
 /**
+ * The assignment whose locks are recorded now. Once its run is given up (the abort word), the
+ * records stay as they were: threads unwinding from the failure (a `finally` that releases a lock)
+ * must not erase the deadlock the report is about to describe.
+ */
+function recording(): Assignment | undefined {
+  const job = current;
+  return job && Atomics.load(job.control, Word.abort) === 0 ? job : undefined;
+}
+
+/**
  * Locks report to this (lock-observer.ts): the actor's words of the control block say which lock
  * it waits for and which it holds, so that the watchdog can name a deadlock's cycle.
  */
 const locks: LockObserver = {
   waiting(lock) {
-    const job = current;
+    const job = recording();
     const id = job ? lockId(lock, job.memory) : 0;
     if (id !== 0) Atomics.store(job!.control, actorBase(job!.actor) + ActorWord.lockWaited, id);
   },
   acquired(lock) {
-    const job = current;
+    const job = recording();
     const id = job ? lockId(lock, job.memory) : 0;
     if (id === 0) return;
     const base = actorBase(job!.actor);
@@ -137,7 +147,7 @@ const locks: LockObserver = {
     Atomics.store(control, base + ActorWord.locksHeld, held + 1);
   },
   released(lock) {
-    const job = current;
+    const job = recording();
     const id = job ? lockId(lock, job.memory) : 0;
     if (id === 0) return;
     const base = actorBase(job!.actor);
@@ -517,10 +527,11 @@ export function serve(scenarios: Record<string, unknown>): void {
         await runBatch(job!, context!, message.from, message.count);
       } else if (message.type === "explore") {
         const { scheduler, stage, context: explored } = job!.explored!;
-        setPhaseOf(job!, Phase.running);
+        const assignment = job!;
+        setPhaseOf(assignment, Phase.running);
         current = job;
         try {
-          exploreBatch(job!, explored, scheduler, stage, message.order);
+          exploreBatch({ ...assignment, forgetLocks: () => forgetLocks(assignment) }, explored, scheduler, stage, message.order);
         } finally {
           current = undefined;
         }

@@ -30,6 +30,7 @@ import { deadlineMs, formatSeed, seedFor, stressLevel } from "./stress-level.ts"
 import { isOutOfMemory, outOfMemoryMessage, threadResourceLimits } from "./limits.ts";
 import { relativeToRepository, shortenPaths } from "./under-test.ts";
 import type { ExploreBlocks } from "./explore/actor.ts";
+import { Aborted } from "./aborted.ts";
 import { Explorer, type ExploreReport } from "./explore/conductor.ts";
 
 const sharedMemoryBytes = 64 * 1024;
@@ -184,7 +185,8 @@ export class ActorPool {
     const run = this.running;
     this.running = undefined;
     if (error instanceof ForbiddenOutcome) return;
-    if (!run || !(error instanceof RuleBroken || error instanceof ExceptionInThread || error instanceof NotImplemented)) {
+    // Aborted: the explore mode's scheduler ended the run, and told every thread to come back.
+    if (!run || !(error instanceof RuleBroken || error instanceof ExceptionInThread || error instanceof NotImplemented || error instanceof Aborted)) {
       await this.close();
       return;
     }

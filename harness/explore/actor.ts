@@ -45,6 +45,8 @@ export interface ExploredJob {
   parties: number;
   seed: number;
   run: number;
+  /** A new schedule starts with no lock waited for or held (the deadlock report reads these). */
+  forgetLocks(): void;
 }
 
 /** The stress mode's context, for what does not change: labels, the actor's number. */
@@ -57,7 +59,7 @@ export class ExploreContext implements ActorContext {
   noise = new Noise(0);
 
   constructor(
-    private readonly job: ExploredJob,
+    private readonly job: Pick<ExploredJob, "actor" | "params" | "control">,
     private readonly labels: LabelledContext,
     private readonly scheduler: Scheduler,
   ) {}
@@ -125,14 +127,17 @@ export function exploreBatch(job: ExploredJob, context: ExploreContext, schedule
   let ran = 0;
   let totalSteps = 0;
   for (let schedule = 0; schedule < order.count; schedule++) {
+    const plan = order.plans[schedule % order.plans.length]!;
     context.repetition = schedule;
-    context.noise = new Noise(mix(job.seed, schedule, job.actor));
+    // From the schedule's own seed, not the run's: a replay of this schedule alone sees the same numbers.
+    context.noise = new Noise(mix(plan.seed, 0, job.actor));
     store(job.control, actorBase(job.actor) + ActorWord.repetition, schedule);
+    job.forgetLocks();
     const seen = scheduler.turnSeen();
     if (job.actor === 0) {
       b[Shared.capture] = order.capture ? 1 : 0;
       if (job.scenario.reset) job.scenario.reset(job.state, job.params);
-      prepare(b, job.parties, order.plans[schedule % order.plans.length]!, order.stepLimit);
+      prepare(b, job.parties, plan, order.stepLimit);
     } else if (!awaitSchedule(b, stage, order.batch)) break;
     scheduler.begin(seen);
     try {
