@@ -5,13 +5,23 @@
 import { Op, Wake } from "./layout.ts";
 import { describeStep, type Step } from "./trace.ts";
 
-const laneWidth = 380;
+// A step's text is cut to stepChars characters; the lane is made wide enough for them at 12px monospace
+// (about 0.6em, 7.25px, a character: DejaVu Sans Mono, Menlo, SF Mono; Consolas is narrower), plus its
+// inset (8), the gap between lanes (6) and a margin, so that no text runs into the next lane or off the picture.
+const charWidth = 7.25;
+const stepChars = 58;
+const laneWidth = Math.ceil(stepChars * charWidth) + 8 + 6 + 4;
 const rowHeight = 18;
 const left = 48;
 const top = 44;
 
 function escape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** The text, cut to at most chars characters (the last one an ellipsis when cut). */
+function cut(text: string, chars: number): string {
+  return text.length > chars ? `${text.slice(0, chars - 1)}…` : text;
 }
 
 /** Which step each notify woke, by replaying the parking order of the trace: [notify, wake] pairs. */
@@ -45,7 +55,7 @@ export function timelinePicture(steps: Step[], parties: number, names: Map<numbe
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="ui-monospace, Menlo, Consolas, monospace" font-size="12">`,
     `<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#2f6fd6"/></marker></defs>`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    `<text x="${left}" y="16" font-weight="bold">${escape(title)}</text>`,
+    `<text x="${left}" y="16" font-weight="bold"><title>${escape(title)}</title>${escape(cut(title, Math.floor((width - left - 8) / charWidth)))}</text>`,
   ];
   for (let actor = 0; actor < parties; actor++) {
     const laneX = left + actor * laneWidth;
@@ -58,7 +68,7 @@ export function timelinePicture(steps: Step[], parties: number, names: Map<numbe
     const label = step.label && lastLabel.get(step.actor) !== step.label ? `[${step.label}] ` : "";
     lastLabel.set(step.actor, step.label);
     const text = `${label}${describeStep(step, name)}${step.line ? `  ${step.line}` : ""}`;
-    const shown = text.length > 58 ? `${text.slice(0, 57)}…` : text;
+    const shown = cut(text, stepChars);
     const colour = step.preempts !== undefined ? "#c0392b" : step.op === Op.wait || step.op === Op.wake || step.op === Op.notify ? "#2f6fd6" : "#222222";
     parts.push(`<text x="${x(step.actor)}" y="${y(index)}" fill="${colour}"><title>${escape(text)}</title>${escape(shown)}</text>`);
     if (step.preempts !== undefined) {
