@@ -1,6 +1,6 @@
 // Messages between the conductor (the test's main thread) and the actor runtime in each worker.
 
-import type { ExploreBlocks, ExploreOrder } from "./explore/actor.ts";
+import type { Decisions, ExploreBlocks, ExploreOrder } from "./explore/actor.ts";
 
 export type ConductorMessage =
   | {
@@ -58,6 +58,8 @@ export type RunMessage =
       steps: number;
       /** Of every schedule of the batch. */
       totalSteps?: number;
+      /** When the order asked to collect them: each schedule's decisions. */
+      traces?: Decisions[];
       preemptions: number;
       /** Set when the scheduler ended the schedule: explore/layout.ts Verdict. */
       verdict?: number;

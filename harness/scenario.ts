@@ -285,6 +285,19 @@ export function throwsError(call: () => unknown, kind: abstract new (...args: ne
   }
 }
 
+/**
+ * Calls a wait that has a timeout (`acquire(60_000)`) and says whether it returned before that
+ * timeout ran out. "Released in time" promises that the release wakes the waiter: a waiter nobody
+ * woke would still get the lock, once its own timeout ended and it looked again. Under stress the
+ * deadline catches that long before; in the explore mode's virtual time the timeout comes at once,
+ * and only this tells the two apart.
+ */
+export function beforeTimeout<T>(timeoutMs: number, call: () => T): { value: T; early: boolean } {
+  const started = performance.now();
+  const value = call();
+  return { value, early: performance.now() - started < timeoutMs };
+}
+
 export interface ScenarioSpec<S, P = unknown> {
   /** One line saying what the scenario proves, used in failure messages. */
   readonly proves?: string;

@@ -10,7 +10,7 @@
 //   THREADKATA_SUMMARY=off                       no summary table at the end of npm test
 //   THREADKATA_WATCH=02-lock                     (set by npm run kata -- watch) the kata watched
 //   THREADKATA_EXPLORE=on|off|only               the explore mode before the stress run (on), or not
-//   THREADKATA_REPLAY=lastCoin/5f3a91c2/0*3.1    replays one explored schedule, as a failure printed it
+//   THREADKATA_REPLAY=lastCoin/5f3a91c2/7/0*3.1  replays one explored schedule, as a failure printed it
 
 import { existsSync, statSync } from "node:fs";
 import os from "node:os";
@@ -51,9 +51,9 @@ const checks: Record<string, (value: string) => string | undefined> = {
   THREADKATA_WATCH: () => undefined,
   THREADKATA_EXPLORE: (value) => (["on", "off", "only"].includes(value) ? undefined : "must be on, off or only"),
   THREADKATA_REPLAY: (value) =>
-    /^[\w$]+\/[0-9a-f]{8}\/(\d+(\*\d+)?(\.\d+(\*\d+)?)*)?$/i.test(value.trim())
+    /^[\w$]+\/[0-9a-f]{8}\/\d+\/(\d+(\*\d+)?(\.\d+(\*\d+)?)*)?$/i.test(value.trim())
       ? undefined
-      : "must be a schedule as a failure printed it (scenario/seed/steps, like lastCoin/5f3a91c2/0*3.1.0*2)",
+      : "must be a schedule as a failure printed it (scenario/seed/repetition/decisions, like lastCoin/5f3a91c2/7/0*3.1.0*2)",
 };
 
 export function expandHome(file: string): string {

@@ -10,7 +10,7 @@ import { ActorWord, Word, actorBase } from "../control.ts";
 import { Noise, mix } from "../noise.ts";
 import type { ActorMessage } from "../protocol.ts";
 import type { ActorContext, Outcome, Scenario } from "../scenario.ts";
-import { Mine, Policy, Shared, Status, actorWords } from "./layout.ts";
+import { Mine, Policy, Record, Shared, Status, actorWords, forcedWord, maxSteps, stepWords } from "./layout.ts";
 import { preparePolicy, type Plan } from "./policy.ts";
 import { Scheduler, type Stage } from "./scheduler.ts";
 import { harnessWait, harnessNotify } from "./world.ts";
@@ -34,6 +34,14 @@ export interface ExploreOrder {
   batch: number;
   /** The batch ends after the schedule that brings its steps to this many (a bound the same in every run). */
   stepBudget: number;
+  /** Send back each schedule's decisions and who could have gone at each (the exhaustive search's tree). */
+  collect?: boolean;
+}
+
+/** One schedule's decisions, and at each the actors that could have gone (a bit each). */
+export interface Decisions {
+  actors: number[];
+  ready: number[];
 }
 
 export interface ExploredJob {
@@ -126,10 +134,12 @@ export function exploreBatch(job: ExploredJob, context: ExploreContext, schedule
   let failedAt: number | undefined;
   let ran = 0;
   let totalSteps = 0;
+  const traces: Decisions[] = [];
   for (let schedule = 0; schedule < order.count; schedule++) {
     const plan = order.plans[schedule % order.plans.length]!;
-    context.repetition = schedule;
-    // From the schedule's own seed, not the run's: a replay of this schedule alone sees the same numbers.
+    // From the schedule's own plan, not the run's place in it: a replay of this schedule alone sees
+    // the same repetition and the same numbers.
+    context.repetition = plan.repetition;
     context.noise = new Noise(mix(plan.seed, 0, job.actor));
     store(job.control, actorBase(job.actor) + ActorWord.repetition, schedule);
     job.forgetLocks();
@@ -152,6 +162,7 @@ export function exploreBatch(job: ExploredJob, context: ExploreContext, schedule
     if (job.actor !== 0) continue;
     awaitEveryone(b, job.control);
     totalSteps += b[Shared.steps]!;
+    if (order.collect) traces.push(decisionsIn(b));
     const outcome: Outcome = job.scenario.arbiter ? job.scenario.arbiter(job.state, job.params) : { key: "finished" };
     const entry = outcomes.get(outcome.key);
     if (entry) entry.count++;
@@ -174,6 +185,7 @@ export function exploreBatch(job: ExploredJob, context: ExploreContext, schedule
     schedules: ran,
     steps: b[Shared.steps]!,
     totalSteps,
+    ...(order.collect ? { traces } : {}),
     preemptions: b[Shared.preemptions]!,
     run: job.run,
   });
@@ -201,6 +213,22 @@ function prepare(b: Int32Array, parties: number, plan: Plan, stepLimit: number):
     b[base + Mine.label] = -1;
   }
   preparePolicy(b, plan, parties);
+  const forced = plan.forced ?? [];
+  for (let i = 0; i < forced.length && i < maxSteps; i++) b[forcedWord(i)] = forced[i]!;
+  b[Shared.forced] = Math.min(forced.length, maxSteps);
+}
+
+function decisionsIn(b: Int32Array): Decisions {
+  const actors: number[] = [];
+  const ready: number[] = [];
+  const steps = Math.min(b[Shared.steps]!, maxSteps);
+  for (let step = 0; step < steps; step++) {
+    const base = stepWords(step);
+    if (b[base + Record.decided] !== 1) continue;
+    actors.push(b[base + Record.actor]!);
+    ready.push(b[base + Record.ready]!);
+  }
+  return { actors, ready };
 }
 
 /**

@@ -11,7 +11,7 @@ import { mix } from "../noise.ts";
 import type { ActorMessage } from "../protocol.ts";
 import type { ActorPool, Place, RunOptions, RunSetup } from "../stress.ts";
 import type { ExploreBlocks, ExploreOrder } from "./actor.ts";
-import { Mine, Policy, Shared, Status, Verdict, actorWords, blockWords, forcedWord, lineBytes, maxSteps } from "./layout.ts";
+import { Mine, Policy, Record, Shared, Status, Verdict, actorWords, blockWords, lineBytes, maxSteps, stepWords } from "./layout.ts";
 import { readLabel } from "../control.ts";
 import type { Plan } from "./policy.ts";
 import { timelinePicture } from "./picture.ts";
@@ -23,6 +23,10 @@ const schedulesPerBatch = 40;
 /** Steps a test may spend exploring, over all its schedules: a bound the same in every run. */
 const stepBudget = 60_000;
 const stepLimit = maxSteps;
+/** The exhaustive search tries every schedule with at most this many preemptions... */
+export const preemptionBound = 2;
+/** ...when there are no more than this many of them. */
+const exhaustiveSchedules = 1_500;
 /** Replays spent making a failing schedule shorter. */
 const shrinkBudget = 40;
 
@@ -32,6 +36,8 @@ export interface ExploreReport {
   steps: number;
   /** Steps over all the schedules. */
   totalSteps?: number;
+  /** Every schedule with at most `preemptionBound` preemptions was tried (and passed). */
+  proved?: boolean;
   skipped?: string;
 }
 
@@ -64,6 +70,7 @@ function exploreSeed(scenario: string): number {
 function planFor(seed: number, index: number, expectedSteps: number): Plan {
   const kind = index % 3;
   return {
+    repetition: index,
     policy: kind === 0 ? Policy.random : Policy.pct,
     seed: mix(seed, index, 11),
     depth: kind === 1 ? 2 : 3,
@@ -84,20 +91,24 @@ export class Explorer {
   /** Explores the scenario; resolves with what it tried, or rejects with the failing schedule. */
   async run(replay = process.env.THREADKATA_REPLAY): Promise<ExploreReport> {
     const wanted = parseSchedule(replay ?? "");
-    if (wanted && wanted.scenario === this.scenario) return this.replay(wanted.seed, wanted.decisions);
+    if (wanted && wanted.scenario === this.scenario) return this.replay(wanted.seed, wanted.repetition, wanted.decisions);
     const seed = exploreSeed(this.scenario);
-    let tried = 0;
-    let expectedSteps = 200;
-    let most = 0;
-    let total = defaultSchedules;
-    let spent = 0;
+    // First every schedule with few preemptions, if there are few enough of them: then the answer
+    // is proved for the scenario within that bound, not sampled. Then samples, for deeper bugs.
+    const search = await this.exhaustive(seed);
+    if (search.skipped) return { schedules: 0, steps: 0, skipped: search.skipped };
+    let tried = search.schedules;
+    let expectedSteps = Math.max(20, search.mostSteps || 200);
+    let most = search.mostSteps;
+    let total = tried + defaultSchedules;
+    let spent = search.steps;
     while (tried < total && spent < stepBudget) {
       // Batches sized to the steps left: a scenario of long schedules tries fewer of them.
       const count = Math.min(schedulesPerBatch, total - tried);
       const plans = Array.from({ length: count }, (_, i) => planFor(seed, tried + i, expectedSteps));
-      const attempt = await this.attempt(plans, [], false, stepBudget - spent);
+      const attempt = await this.attempt(plans, false, stepBudget - spent);
       if (attempt.setup?.ready.explore === false) return { schedules: 0, steps: 0, skipped: "the scenario cannot be explored" };
-      if (tried === 0 && typeof attempt.setup?.ready.explore === "number" && attempt.setup.ready.explore > 0) total = attempt.setup.ready.explore;
+      if (typeof attempt.setup?.ready.explore === "number" && attempt.setup.ready.explore > 0) total = Math.max(total, attempt.setup.ready.explore);
       const fault = this.faultOf(attempt);
       if (fault) return this.report(fault, attempt, tried);
       const answer = attempt.answer!;
@@ -106,20 +117,63 @@ export class Explorer {
       most = Math.max(most, answer.steps);
       expectedSteps = Math.max(20, answer.steps);
     }
-    return { schedules: tried, steps: most, totalSteps: spent };
+    return { schedules: tried, steps: most, totalSteps: spent, proved: search.complete };
+  }
+
+  /**
+   * The exhaustive search, with a bound on preemptions (as in CHESS and loom): the schedule tree is
+   * walked from the schedule without preemption; every decision where another actor could have
+   * gone opens a branch, kept if its preemptions stay within the bound. Gives up (incomplete) past
+   * `exhaustiveSchedules` schedules or half the step budget; a failing schedule is reported at once.
+   */
+  private async exhaustive(seed: number): Promise<{ complete: boolean; schedules: number; steps: number; mostSteps: number; skipped?: string }> {
+    const base: Plan = { policy: Policy.sequential, seed: mix(seed, -1, 13), depth: 1, expectedSteps: 0, repetition: 0 };
+    const frontier: number[][] = [[]];
+    let schedules = 0;
+    let steps = 0;
+    let mostSteps = 0;
+    while (frontier.length > 0) {
+      if (schedules + frontier.length > exhaustiveSchedules || steps >= stepBudget / 2) return { complete: false, schedules, steps, mostSteps };
+      // Depth first: the newest branches, so that the frontier stays small.
+      const prefixes = frontier.splice(Math.max(0, frontier.length - schedulesPerBatch));
+      const attempt = await this.attempt(
+        prefixes.map((forced) => ({ ...base, forced })),
+        false,
+        stepBudget / 2 - steps,
+        true,
+      );
+      if (attempt.setup?.ready.explore === false) return { complete: false, schedules, steps, mostSteps, skipped: "the scenario cannot be explored" };
+      const fault = this.faultOf(attempt);
+      if (fault) return this.report(fault, attempt, schedules);
+      const answer = attempt.answer!;
+      schedules += answer.schedules;
+      steps += answer.totalSteps ?? 0;
+      mostSteps = Math.max(mostSteps, answer.steps);
+      // The batch ran out of steps before its last branches: the tree is too big to walk.
+      if (answer.schedules < prefixes.length) return { complete: false, schedules, steps, mostSteps };
+      (answer.traces ?? []).forEach((trace, k) => {
+        const prefix = prefixes[k]!;
+        for (let i = prefix.length; i < trace.actors.length; i++) {
+          for (let actor = 0; actor < 32; actor++) {
+            if ((trace.ready[i]! & (1 << actor)) === 0 || actor === trace.actors[i]) continue;
+            const branch = [...trace.actors.slice(0, i), actor];
+            if (preemptionsIn(branch, trace.ready) <= preemptionBound) frontier.push(branch);
+          }
+        }
+      });
+    }
+    return { complete: true, schedules, steps, mostSteps };
   }
 
   /** Runs one batch of schedules in a fresh run of the scenario; never throws a verdict. */
-  private async attempt(plans: Plan[], forced: number[], capture: boolean, budget = Infinity): Promise<Attempt> {
+  private async attempt(plans: Plan[], capture: boolean, budget = Infinity, collect = false): Promise<Attempt> {
     const blocks: ExploreBlocks = {
       block: new SharedArrayBuffer(blockWords * Int32Array.BYTES_PER_ELEMENT),
       lines: new SharedArrayBuffer(capture ? maxSteps * lineBytes : lineBytes),
     };
     const block = new Int32Array(blocks.block);
     const lines = new Uint8Array(blocks.lines);
-    forced.slice(0, maxSteps).forEach((actor, i) => (block[forcedWord(i)] = actor));
-    block[Shared.forced] = Math.min(forced.length, maxSteps);
-    const order: ExploreOrder = { count: plans.length, plans, capture, stepLimit, batch: ++this.batches, stepBudget: Math.min(budget, 2 ** 31 - 1) };
+    const order: ExploreOrder = { count: plans.length, plans, capture, stepLimit, batch: ++this.batches, stepBudget: Math.min(budget, 2 ** 31 - 1), collect };
     let setup: RunSetup | undefined;
     try {
       setup = await this.pool.setUp(this.scenario, this.options, this.place, blocks);
@@ -174,12 +228,12 @@ export class Explorer {
           ? `asleep in Atomics.wait on ${names.get(word) ?? `word ${word}`}${inside}, and nobody will notify it`
           : status === Status.finished
             ? "finished"
-            : `waiting in the test${inside} for something no thread will do`;
+            : `in the test, ${label ?? "waiting"}, which can no longer happen`;
       return `  actor ${actor}: ${state}${locks?.of(actor) ?? ""}`;
     });
     return new Deadlock(
       [
-        `${cycles}every thread still running is asleep in Atomics.wait with no timeout, and nobody is left to wake them: a deadlock or a lost wakeup`,
+        `${cycles}every thread still running is asleep in Atomics.wait with no timeout (or waits in the test for one that is), and nobody is left to wake them: a deadlock or a lost wakeup`,
         ...lines,
         `  hints: katas/${this.place.kata}/README.md`,
       ].join("\n"),
@@ -189,9 +243,17 @@ export class Explorer {
   private endless(attempt: Attempt): KataFailure {
     const steps = attempt.block[Shared.steps]!;
     const minutes = attempt.block[Shared.clock]! / 60e6;
+    const recorded = Math.min(steps, maxSteps);
+    const last = new Set<number>();
+    for (let step = Math.max(0, recorded - 200); step < recorded; step++) last.add(attempt.block[stepWords(step) + Record.actor]!);
+    const who = [...last].sort().map((actor) => {
+      const label = attempt.setup ? readLabel(attempt.setup.labels, actor, attempt.block[actorWords(actor) + Mine.label]!) : undefined;
+      return `actor ${actor}${label ? ` (inside ${label})` : ""}`;
+    });
     const what = steps >= stepLimit ? `a schedule took ${steps} steps without finishing` : `a thread spun for ${minutes.toFixed(0)} minutes of virtual time, and nothing it waits for came`;
+    const still = who.length > 0 ? `; still taking steps at the end: ${who.join(", ")}` : "";
     return new EndlessLoop(
-      `${what}: an endless loop, or threads spinning on words nobody will write (a livelock)\n  hints: katas/${this.place.kata}/README.md`,
+      `${what}: an endless loop, or threads spinning on words nobody will write (a livelock)${still}\n  hints: katas/${this.place.kata}/README.md`,
     );
   }
 
@@ -208,7 +270,7 @@ export class Explorer {
     let budget = shrinkBudget;
     const stillFails = async (forced: number[]): Promise<number[] | undefined> => {
       budget--;
-      const trial = await this.attempt([{ ...plan, policy: Policy.sequential }], forced, false);
+      const trial = await this.attempt([{ ...plan, policy: Policy.sequential, forced }], false);
       const again = this.faultOf(trial);
       if (!again || again.kind !== fault.kind) return undefined;
       const steps = readTrace(trial.block, trial.lines, new Uint8Array(0), Math.min(trial.block[Shared.steps]!, maxSteps));
@@ -240,13 +302,18 @@ export class Explorer {
       }
       bestPreemptions = Math.min(bestPreemptions, countSwitches(best));
     }
-    const shown = reproduced ? await this.attempt([{ ...plan, policy: Policy.sequential }], best, true) : attempt;
+    const shown = reproduced ? await this.attempt([{ ...plan, policy: Policy.sequential, forced: best }], true) : attempt;
     const shownFault = (reproduced && this.faultOf(shown)) || fault;
     const steps = readTrace(shown.block, shown.lines, shown.setup?.labels ?? new Uint8Array(0), Math.min(shown.block[Shared.steps]!, maxSteps));
     const names = new Map(shown.setup?.ready.words ?? attempt.setup?.ready.words ?? []);
     const parties = shown.setup?.ready.actors ?? attempt.setup?.ready.actors ?? 1;
-    const replay = scheduleString(this.scenario, plan.seed, decisionsOf(steps));
-    const how = plan.policy === Policy.random ? "a random walk" : `PCT, depth ${plan.depth}`;
+    const replay = scheduleString(this.scenario, plan.seed, plan.repetition, decisionsOf(steps));
+    const how =
+      plan.policy === Policy.random
+        ? "a random walk"
+        : plan.policy === Policy.pct
+          ? `PCT, depth ${plan.depth}`
+          : `the exhaustive search of the schedules with at most ${preemptionBound} preemptions`;
     const found = `found by the explore mode in schedule ${before + fault.schedule + 1} (${how}); ${reproduced ? "shrunk to" : "as found:"} ${preemptionsOf(steps)} preemption(s), ${steps.length} steps`;
     const failure = withSchedule(shownFault.failure, [
       `${found}. Each line is one step, in the order they happened; ⇢ marks a switch away from a thread that could have gone on:`,
@@ -258,9 +325,9 @@ export class Explorer {
   }
 
   /** THREADKATA_REPLAY: runs the one schedule it names, with its lines, and fails as it fails. */
-  private async replay(seed: number, decisions: number[]): Promise<ExploreReport> {
-    const plan: Plan = { policy: Policy.sequential, seed, depth: 1, expectedSteps: decisions.length };
-    const attempt = await this.attempt([plan], decisions, true);
+  private async replay(seed: number, repetition: number, decisions: number[]): Promise<ExploreReport> {
+    const plan: Plan = { policy: Policy.sequential, seed, depth: 1, expectedSteps: decisions.length, forced: decisions, repetition };
+    const attempt = await this.attempt([plan], true);
     const fault = this.faultOf(attempt);
     if (!fault) return { schedules: 1, steps: attempt.answer?.steps ?? 0 };
     const steps = readTrace(attempt.block, attempt.lines, attempt.setup?.labels ?? new Uint8Array(0), Math.min(attempt.block[Shared.steps]!, maxSteps));
@@ -268,7 +335,7 @@ export class Explorer {
     const failure = withSchedule(fault.failure, [
       `replayed schedule (THREADKATA_REPLAY), ${preemptionsOf(steps)} preemption(s), ${steps.length} steps:`,
       renderTimeline(steps, attempt.setup?.ready.actors ?? 1, new Map(attempt.setup?.ready.words ?? [])),
-      `  replay this schedule: THREADKATA_REPLAY=${scheduleString(this.scenario, seed, decisionsOf(steps))} npm test -- ${this.place.kata}`,
+      `  replay this schedule: THREADKATA_REPLAY=${scheduleString(this.scenario, seed, repetition, decisionsOf(steps))} npm test -- ${this.place.kata}`,
     ]);
     failure.picture = timelinePicture(steps, attempt.setup?.ready.actors ?? 1, names, `${this.place.kata}, ${this.scenario} (replayed)`);
     throw failure;
@@ -285,6 +352,15 @@ function preemptionPoints(decisions: number[], steps: Step[]): number[] {
     index++;
   }
   return points;
+}
+
+/** Preemptions in a prefix of decisions: switches away from an actor that could have gone on. */
+function preemptionsIn(decisions: number[], ready: number[]): number {
+  let preemptions = 0;
+  for (let i = 1; i < decisions.length; i++) {
+    if (decisions[i] !== decisions[i - 1] && (ready[i]! & (1 << decisions[i - 1]!)) !== 0) preemptions++;
+  }
+  return preemptions;
 }
 
 function countSwitches(decisions: number[]): number {

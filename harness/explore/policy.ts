@@ -62,6 +62,10 @@ export interface Plan {
   depth: number;
   /** About how many steps a schedule takes (the change points fall among them). */
   expectedSteps: number;
+  /** Decisions made before the policy takes over: a replay, a shrinking trial, a branch of the exhaustive search. */
+  forced?: number[];
+  /** What ctx.repetition says in this schedule (scenarios may vary by it): a replay keeps it. */
+  repetition: number;
 }
 
 /** Sets the block up for a schedule by `plan`: priorities and change points for PCT. */

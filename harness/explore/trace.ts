@@ -62,8 +62,11 @@ export function preemptionsOf(steps: Step[]): number {
   return steps.filter((step) => step.preempts !== undefined).length;
 }
 
-/** `lastCoin/5f3a91c2/0*12.1*3.0*4`: the scenario, the schedule's seed and its decisions, run-length coded. */
-export function scheduleString(scenario: string, seed: number, decisions: number[]): string {
+/**
+ * `lastCoin/5f3a91c2/7/0*12.1*3.0*4`: the scenario, the schedule's seed, its repetition (what
+ * ctx.repetition said) and its decisions, run-length coded.
+ */
+export function scheduleString(scenario: string, seed: number, repetition: number, decisions: number[]): string {
   const runs: string[] = [];
   for (let i = 0; i < decisions.length; ) {
     let j = i;
@@ -71,27 +74,27 @@ export function scheduleString(scenario: string, seed: number, decisions: number
     runs.push(j - i === 1 ? `${decisions[i]}` : `${decisions[i]}*${j - i}`);
     i = j;
   }
-  return `${scenario}/${(seed >>> 0).toString(16).padStart(8, "0")}/${runs.join(".")}`;
+  return `${scenario}/${(seed >>> 0).toString(16).padStart(8, "0")}/${repetition}/${runs.join(".")}`;
 }
 
 export interface ParsedSchedule {
   scenario: string;
   seed: number;
+  repetition: number;
   decisions: number[];
 }
 
 /** The inverse of scheduleString; undefined for a string that is not one. */
 export function parseSchedule(text: string): ParsedSchedule | undefined {
-  const match = /^([\w$]+)\/([0-9a-f]{8})\/((?:\d+(?:\*\d+)?)(?:\.\d+(?:\*\d+)?)*)?$/i.exec(text.trim());
+  const match = /^([\w$]+)\/([0-9a-f]{8})\/(\d+)\/((?:\d+(?:\*\d+)?)(?:\.\d+(?:\*\d+)?)*)?$/i.exec(text.trim());
   if (!match) return undefined;
   const decisions: number[] = [];
-  for (const run of (match[3] ?? "").split(".").filter(Boolean)) {
+  for (const run of (match[4] ?? "").split(".").filter(Boolean)) {
     const [actor, times] = run.split("*");
     for (let i = 0; i < Number(times ?? 1); i++) decisions.push(Number(actor));
   }
-  return { scenario: match[1]!, seed: parseInt(match[2]!, 16) >>> 0, decisions };
+  return { scenario: match[1]!, seed: parseInt(match[2]!, 16) >>> 0, repetition: Number(match[3]), decisions };
 }
-
 
 /** One step as words: `Atomics.load(balance[0]) → 1`. */
 export function describeStep(step: Step, name: (word: number) => string): string {
@@ -113,8 +116,8 @@ export function describeStep(step: Step, name: (word: number) => string): string
       return `Atomics.store(${w}, ${step.value})`;
     case Op.compareExchange:
       return step.value === step.extra
-        ? `Atomics.compareExchange(${w}) saw ${step.value}: unchanged`
-        : `Atomics.compareExchange(${w}) saw ${step.value}, swapped in ${step.extra}`;
+        ? `Atomics.compareExchange(${w}): saw ${step.value}, kept`
+        : `Atomics.compareExchange(${w}): ${step.value} → ${step.extra}`;
     case Op.wait:
       return step.extra === 1
         ? `Atomics.wait(${w}, ${step.value}): sleeps`
@@ -143,27 +146,47 @@ export function renderTimeline(steps: Step[], parties: number, names: Map<number
   const name = (word: number) => names.get(word) ?? `word ${word}`;
   const lastLabel = new Map<number, string | undefined>();
   // A label (ctx.at) opens a line of its own in the actor's column when it changes.
-  const rows: Array<{ actor: number; text: string; step?: number }> = [];
+  const all: Array<{ actor: number; text: string; step?: number; to?: number; times?: number; period?: number }> = [];
   steps.forEach((step, index) => {
-    if (step.label && lastLabel.get(step.actor) !== step.label) rows.push({ actor: step.actor, text: `── ${step.label}` });
+    if (step.label && lastLabel.get(step.actor) !== step.label) all.push({ actor: step.actor, text: `── ${step.label}` });
     lastLabel.set(step.actor, step.label);
     let text = describeStep(step, name);
     if (step.line) text += `  ${step.line}`;
     if (step.preempts !== undefined) text = `⇢ ${text}`;
-    rows.push({ actor: step.actor, text, step: index + 1 });
+    all.push({ actor: step.actor, text, step: index + 1 });
   });
+  // A loop that repeats the same step, or the same two, shows them once with a count: a spin or
+  // a poll is one line, not a hundred.
+  const same = (a: (typeof all)[number] | undefined, b: (typeof all)[number] | undefined) => !!a && !!b && a.actor === b.actor && a.text === b.text;
+  const rows: typeof all = [];
+  for (let i = 0; i < all.length; ) {
+    let collapsed = false;
+    for (const period of [1, 2]) {
+      let repeats = 0;
+      while (i + (repeats + 2) * period <= all.length && Array.from({ length: period }, (_, k) => same(all[i + k], all[i + (repeats + 1) * period + k])).every(Boolean)) repeats++;
+      if (repeats >= 2) {
+        rows.push(...all.slice(i, i + period));
+        const last = all[i + (repeats + 1) * period - 1]!;
+        rows.push({ actor: last.actor, text: period === 1 ? `↻ the line above, ${repeats} more times` : `↻ the ${period} lines above, ${repeats} more times`, to: last.step });
+        i += (repeats + 1) * period;
+        collapsed = true;
+        break;
+      }
+    }
+    if (!collapsed) rows.push(all[i++]!);
+  }
   const columns = parties <= 3;
-  const width = columns ? Math.max(30, Math.min(64, Math.floor(160 / parties))) : 0;
+  const width = columns ? Math.max(30, Math.min(76, Math.floor(170 / parties))) : 0;
   const fit = (text: string) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
   const header = columns
-    ? `  ${"step".padStart(4)}  ${Array.from({ length: parties }, (_, actor) => fit(`actor ${actor}`)).join("  ")}`.trimEnd()
-    : `  ${"step".padStart(4)}  actor`;
+    ? `  ${"step".padStart(5)}  ${Array.from({ length: parties }, (_, actor) => fit(`actor ${actor}`)).join("  ")}`.trimEnd()
+    : `  ${"step".padStart(5)}  actor`;
   const line = (index: number) => {
-    const { actor, text, step } = rows[index]!;
-    const number = step === undefined ? "" : String(step);
-    if (!columns) return `  ${number.padStart(4)}  ${actor}: ${text}`;
+    const { actor, text, step, to } = rows[index]!;
+    const number = step !== undefined ? String(step) : to !== undefined ? `…${to}` : "";
+    if (!columns) return `  ${number.padStart(5)}  ${actor}: ${text}`;
     const parts = Array.from({ length: parties }, (_, column) => (column === actor ? fit(text) : " ".repeat(width)));
-    return `  ${number.padStart(4)}  ${parts.join("  ")}`.trimEnd();
+    return `  ${number.padStart(5)}  ${parts.join("  ")}`.trimEnd();
   };
   const lines: string[] = [];
   if (rows.length <= maxLines) for (let i = 0; i < rows.length; i++) lines.push(line(i));

@@ -51,7 +51,7 @@ describe("explore mode", () => {
   test("the printed schedule replays the same failure, step for step, every time", async () => {
     const found = await explored(pool, "plainIncrements");
     const schedule = replayOf(found);
-    expect(schedule).toMatch(/^plainIncrements\/[0-9a-f]{8}\/[\d*.]+$/);
+    expect(schedule).toMatch(/^plainIncrements\/[0-9a-f]{8}\/\d+\/[\d*.]+$/);
     process.env.THREADKATA_REPLAY = schedule;
     for (let run = 0; run < 5; run++) {
       const replayed = await explored(pool, "plainIncrements");
@@ -61,9 +61,15 @@ describe("explore mode", () => {
     }
   });
 
-  test("Atomics.add passes every schedule tried", async () => {
+  test("Atomics.add passes every schedule tried, and every schedule with at most 2 preemptions: proved for the scenario", async () => {
     const report = await pool.explore("atomicIncrements");
     expect(report.schedules).toBeGreaterThanOrEqual(100);
+    expect(report.proved).toBe(true);
+  });
+
+  test("the exhaustive search finds the lost update before any sampling, with its one preemption", async () => {
+    const error = await explored(pool, "plainIncrements");
+    expect(error.message).toMatch(/the exhaustive search of the schedules with at most 2 preemptions\); shrunk to 1 preemption\(s\)/);
   });
 
   test("locks taken in opposite orders: a Deadlock the moment both sleep, naming where each sleeps", async () => {

@@ -1,7 +1,15 @@
 // The Event kata's scenarios. They run inside worker threads (see harness/scenario.ts).
 
 import { Event } from "#kata/05-event/event.ts";
-import { acceptable, forbidden, rule, scenario, type ActorContext, type SharedMemory } from "#threadkata/scenario.ts";
+import {
+  acceptable,
+  beforeTimeout,
+  forbidden,
+  rule,
+  scenario,
+  type ActorContext,
+  type SharedMemory,
+} from "#threadkata/scenario.ts";
 
 interface Shared {
   event: Event;
@@ -188,9 +196,10 @@ export const waitWithTimeoutSucceeds = scenario<Shared>({
     },
     (shared, ctx) => {
       ctx.at("wait(60000) of an event that is not set");
-      const got = shared.event.wait(60_000);
+      const { value: got, early } = beforeTimeout(60_000, () => shared.event.wait(60_000));
       record(shared, ctx, got);
       rule(got === true, "wait(60000) returned false: it must return true when the event is set in time");
+      rule(early, "wait(60000) returned only when its 60 s ran out: set() never woke it (a lost wakeup)");
     },
   ],
   repetitions: 30,

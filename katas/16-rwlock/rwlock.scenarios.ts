@@ -3,6 +3,7 @@
 import { RWLock } from "#kata/16-rwlock/rwlock.ts";
 import {
   acceptable,
+  beforeTimeout,
   crowd,
   forbidden,
   rule,
@@ -675,7 +676,9 @@ export const timeoutsSucceedInTime = scenario<Shared>({
       const { lock } = shared;
       until(shared, ctx, Held, "actor 0 holds the write lock");
       ctx.at("acquireRead(60000) while a writer is inside");
-      rule(lock.acquireRead(60_000) === true, "acquireRead(60000) must return true when the writer leaves in time");
+      const reading = beforeTimeout(60_000, () => lock.acquireRead(60_000));
+      rule(reading.value === true, "acquireRead(60000) must return true when the writer leaves in time");
+      rule(reading.early, "acquireRead(60000) returned only when its 60 s ran out: the writer's release never woke it (a lost wakeup)");
       read(shared, ctx);
       ctx.at("releaseRead()");
       lock.releaseRead();
@@ -684,7 +687,9 @@ export const timeoutsSucceedInTime = scenario<Shared>({
       const { lock } = shared;
       until(shared, ctx, Held, "actor 0 holds the write lock");
       ctx.at("acquireWrite(60000) while a writer is inside");
-      rule(lock.acquireWrite(60_000) === true, "acquireWrite(60000) must return true when the writer leaves in time");
+      const writing = beforeTimeout(60_000, () => lock.acquireWrite(60_000));
+      rule(writing.value === true, "acquireWrite(60000) must return true when the writer leaves in time");
+      rule(writing.early, "acquireWrite(60000) returned only when its 60 s ran out: the writer's release never woke it (a lost wakeup)");
       write(shared, ctx);
       ctx.at("releaseWrite()");
       lock.releaseWrite();
