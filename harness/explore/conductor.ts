@@ -13,13 +13,15 @@ import type { ActorPool, Place, RunOptions, RunSetup } from "../stress.ts";
 import type { ExploreBlocks, ExploreOrder } from "./actor.ts";
 import { Mine, Policy, Record, Shared, Status, Verdict, actorWords, blockWords, lineBytes, maxSteps, stepWords } from "./layout.ts";
 import { readLabel } from "../control.ts";
-import type { Plan } from "./policy.ts";
+import { fairAfter, type Plan } from "./policy.ts";
 import { timelinePicture } from "./picture.ts";
 import { decisionsOf, parseSchedule, preemptionsOf, readTrace, renderTimeline, scheduleString, type Step } from "./trace.ts";
 
 /** Schedules tried per scenario unless it asks for another number. */
 export const defaultSchedules = 200;
 const schedulesPerBatch = 40;
+/** Sampled schedules tried before the exhaustive search. */
+const firstSamples = 30;
 /** Steps a test may spend exploring, over all its schedules: a bound the same in every run. */
 const stepBudget = 60_000;
 const stepLimit = maxSteps;
@@ -93,31 +95,51 @@ export class Explorer {
     const wanted = parseSchedule(replay ?? "");
     if (wanted && wanted.scenario === this.scenario) return this.replay(wanted.seed, wanted.repetition, wanted.decisions);
     const seed = exploreSeed(this.scenario);
-    // First every schedule with few preemptions, if there are few enough of them: then the answer
-    // is proved for the scenario within that bound, not sampled. Then samples, for deeper bugs.
-    const search = await this.exhaustive(seed);
+    const sampling = { tried: 0, spent: 0, most: 0, expectedSteps: 200, total: defaultSchedules };
+    // A few samples first: a random walk tends to fail early in a long scenario, and a short
+    // failing schedule teaches better than one that fails after thousands of steps.
+    const first = await this.sample(seed, sampling, firstSamples, stepBudget / 4);
+    if (first) return first;
+    // Then every schedule with few preemptions, if there are few enough of them: the answer is then
+    // proved for the scenario within that bound, not sampled.
+    const search = await this.exhaustive(seed, sampling.tried);
     if (search.skipped) return { schedules: 0, steps: 0, skipped: search.skipped };
-    let tried = search.schedules;
-    let expectedSteps = Math.max(20, search.mostSteps || 200);
-    let most = search.mostSteps;
-    let total = tried + defaultSchedules;
-    let spent = search.steps;
-    while (tried < total && spent < stepBudget) {
-      // Batches sized to the steps left: a scenario of long schedules tries fewer of them.
-      const count = Math.min(schedulesPerBatch, total - tried);
-      const plans = Array.from({ length: count }, (_, i) => planFor(seed, tried + i, expectedSteps));
-      const attempt = await this.attempt(plans, false, stepBudget - spent);
+    sampling.spent += search.steps;
+    // Then samples again, for deeper bugs, with what is left of the budget.
+    const rest = await this.sample(seed, sampling, Infinity, stepBudget, search.schedules);
+    if (rest) return rest;
+    return { schedules: sampling.tried + search.schedules, steps: Math.max(sampling.most, search.mostSteps), totalSteps: sampling.spent, proved: search.complete };
+  }
+
+  /**
+   * Random walks and PCT, from the scenario's seed, until `upTo` more schedules or `budget` steps in
+   * all; resolves with a report only when the scenario cannot be explored, rejects on a failure.
+   */
+  private async sample(
+    seed: number,
+    state: { tried: number; spent: number; most: number; expectedSteps: number; total: number },
+    upTo: number,
+    budget: number,
+    before = 0,
+  ): Promise<ExploreReport | undefined> {
+    const stop = Math.min(state.total, state.tried + upTo);
+    while (state.tried < stop && state.spent < budget) {
+      const count = Math.min(schedulesPerBatch, stop - state.tried);
+      const plans = Array.from({ length: count }, (_, i) => planFor(seed, state.tried + i, state.expectedSteps));
+      const attempt = await this.attempt(plans, false, budget - state.spent);
       if (attempt.setup?.ready.explore === false) return { schedules: 0, steps: 0, skipped: "the scenario cannot be explored" };
-      if (typeof attempt.setup?.ready.explore === "number" && attempt.setup.ready.explore > 0) total = Math.max(total, attempt.setup.ready.explore);
+      if (typeof attempt.setup?.ready.explore === "number" && attempt.setup.ready.explore > state.total) {
+        state.total = attempt.setup.ready.explore;
+      }
       const fault = this.faultOf(attempt);
-      if (fault) return this.report(fault, attempt, tried);
+      if (fault) return this.report(fault, attempt, before + state.tried);
       const answer = attempt.answer!;
-      tried += answer.schedules;
-      spent += answer.totalSteps ?? answer.steps * answer.schedules;
-      most = Math.max(most, answer.steps);
-      expectedSteps = Math.max(20, answer.steps);
+      state.tried += answer.schedules;
+      state.spent += answer.totalSteps ?? answer.steps * answer.schedules;
+      state.most = Math.max(state.most, answer.steps);
+      state.expectedSteps = Math.max(20, answer.steps);
     }
-    return { schedules: tried, steps: most, totalSteps: spent, proved: search.complete };
+    return undefined;
   }
 
   /**
@@ -126,7 +148,7 @@ export class Explorer {
    * gone opens a branch, kept if its preemptions stay within the bound. Gives up (incomplete) past
    * `exhaustiveSchedules` schedules or half the step budget; a failing schedule is reported at once.
    */
-  private async exhaustive(seed: number): Promise<{ complete: boolean; schedules: number; steps: number; mostSteps: number; skipped?: string }> {
+  private async exhaustive(seed: number, before: number): Promise<{ complete: boolean; schedules: number; steps: number; mostSteps: number; skipped?: string }> {
     const base: Plan = { policy: Policy.sequential, seed: mix(seed, -1, 13), depth: 1, expectedSteps: 0, repetition: 0 };
     const frontier: number[][] = [[]];
     let schedules = 0;
@@ -144,7 +166,7 @@ export class Explorer {
       );
       if (attempt.setup?.ready.explore === false) return { complete: false, schedules, steps, mostSteps, skipped: "the scenario cannot be explored" };
       const fault = this.faultOf(attempt);
-      if (fault) return this.report(fault, attempt, schedules);
+      if (fault) return this.report(fault, attempt, before + schedules);
       const answer = attempt.answer!;
       schedules += answer.schedules;
       steps += answer.totalSteps ?? 0;
@@ -233,7 +255,7 @@ export class Explorer {
     });
     return new Deadlock(
       [
-        `${cycles}every thread still running is asleep in Atomics.wait with no timeout (or waits in the test for one that is), and nobody is left to wake them: a deadlock or a lost wakeup`,
+        `${cycles}every thread still running is asleep in Atomics.wait with no timeout, or waits in the test for a thread that is; nobody is left to wake them: a deadlock or a lost wakeup`,
         ...lines,
         `  hints: katas/${this.place.kata}/README.md`,
       ].join("\n"),
@@ -313,7 +335,7 @@ export class Explorer {
         ? "a random walk"
         : plan.policy === Policy.pct
           ? `PCT, depth ${plan.depth}`
-          : `the exhaustive search of the schedules with at most ${preemptionBound} preemptions`;
+          : `the exhaustive search of the schedules with at most ${preemptionBound} preemptions in their first ${fairAfter} steps`;
     const found = `found by the explore mode in schedule ${before + fault.schedule + 1} (${how}); ${reproduced ? "shrunk to" : "as found:"} ${preemptionsOf(steps)} preemption(s), ${steps.length} steps`;
     const failure = withSchedule(shownFault.failure, [
       `${found}. Each line is one step, in the order they happened; ⇢ marks a switch away from a thread that could have gone on:`,

@@ -134,6 +134,8 @@ export const Op = {
   or: 15,
   xor: 16,
   exchange: 17,
+  /** A harness wait (ctx.until) picked again after a write: it looks at its condition again. */
+  recheck: 18,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 

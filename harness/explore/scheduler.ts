@@ -196,6 +196,8 @@ export class Scheduler implements Stepper {
     const b = this.stage.block;
     b[this.me + Mine.writesSeen] = since;
     this.block(Status.awaitingWrite, 0);
+    // Every decision is a step of the trace: a replay forces them in order.
+    this.record(Op.recheck, -1, 0, 0, true);
   }
 
   asleep(peer: number): boolean {
@@ -409,5 +411,5 @@ function wordIndex(view: Int32Array | BigInt64Array, index: number): number {
 /** Whether a step changed shared memory (a compare-exchange only when it swapped). */
 function writes(op: OpCode, value: number, extra: number): boolean {
   if (op === Op.compareExchange) return value !== extra;
-  return op === Op.write || op === Op.store || op === Op.notify || op === Op.add || op >= Op.sub;
+  return op === Op.write || op === Op.store || op === Op.notify || op === Op.add || (op >= Op.sub && op <= Op.exchange);
 }

@@ -104,6 +104,8 @@ export function describeStep(step: Step, name: (word: number) => string): string
       return "starts";
     case Op.finish:
       return "finishes";
+    case Op.recheck:
+      return "looks again";
     case Op.meet:
       return step.value < 0 ? `sees actor ${-1 - step.value} asleep` : `meets the others (${step.value})`;
     case Op.read:
