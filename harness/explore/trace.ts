@@ -191,7 +191,8 @@ export function renderTimeline(steps: Step[], parties: number, names: Map<number
     return `  ${number.padStart(5)}  ${parts.join("  ")}`.trimEnd();
   };
   const lines: string[] = [];
-  if (rows.length <= maxLines) for (let i = 0; i < rows.length; i++) lines.push(line(i));
+  // Cut only what is worth a line of its own to say so.
+  if (rows.length <= maxLines + 2) for (let i = 0; i < rows.length; i++) lines.push(line(i));
   else {
     const head = 12;
     const tail = maxLines - head;
