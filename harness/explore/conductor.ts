@@ -23,7 +23,7 @@ const schedulesPerBatch = 40;
 /** Sampled schedules tried before the exhaustive search. */
 const firstSamples = 30;
 /** Steps a test may spend exploring, over all its schedules: a bound the same in every run. */
-const stepBudget = 60_000;
+const stepBudget = 40_000;
 const stepLimit = maxSteps;
 /** The exhaustive search tries every schedule with at most this many preemptions... */
 export const preemptionBound = 2;
