@@ -6,7 +6,7 @@
 
 import { threadId } from "node:worker_threads";
 import { Barrier } from "#kata/07-barrier/barrier.ts";
-import { acceptable, crowd, forbidden, rule, scenario, type ActorContext, type SharedMemory } from "#threadkata/scenario.ts";
+import { acceptable, crowd, forbidden, rule, scenario, throwsError, type ActorContext, type SharedMemory } from "#threadkata/scenario.ts";
 
 /** The most generations one repetition runs (the size of the per-generation records). */
 const maxRounds = 200;
@@ -593,6 +593,8 @@ export const abortWhileGenerationsPass = scenario<Shared>({
       shared.barrier.abort();
       untilBothAnswered(shared, ctx);
       rule(brokenNow(shared.barrier) === true, "broken must be true after abort(), however busy the barrier was");
+      const left = shared.barrier.nWaiting;
+      rule(left === 0, `nWaiting was ${left} once both threads were out of wait(): a thread that leaves wait(), passed or broken, is no longer waiting (an arrival that raced with abort() stayed counted)`);
     },
     ...crowd(2, (shared: Shared, ctx: ActorContext) => {
       let result: ReturnType<typeof attempt> = { returned: 0 };
@@ -671,11 +673,7 @@ export const basics = scenario<Shared>({
   repetitions: 5,
 });
 
+/** Whether the constructor refuses `parties` with a RangeError that says why. */
 function attemptConstruct(parties: number): boolean {
-  try {
-    new Barrier(parties);
-    return false;
-  } catch (error) {
-    return error instanceof RangeError;
-  }
+  return throwsError(() => new Barrier(parties), RangeError);
 }
