@@ -158,3 +158,8 @@ export const stepWords = (step: number) => traceBase + step * wordsPerStep;
 
 /** The methods of a shared array a `call` step names, by code (others are -1). */
 export const methodNames = ["fill", "set", "copyWithin", "reverse", "sort", "subarray", "slice", "indexOf", "includes"];
+
+/** The word (32-bit index into the shared memory) that element `index` of a view sits in. */
+export function wordOf(view: { byteOffset: number; BYTES_PER_ELEMENT: number }, index: number): number {
+  return Math.floor((view.byteOffset + index * view.BYTES_PER_ELEMENT) / 4);
+}

@@ -4,6 +4,7 @@
 // and its condition's), the smallest view names the word. Words no field covers are "word 12".
 
 /** Word index → name, for the words of views reachable from `state` within a few fields. */
+import { wordOf } from "./layout.ts";
 import { unwrap } from "./world.ts";
 
 export function nameWords(state: unknown, memory: SharedArrayBuffer): Array<[number, string]> {
@@ -19,7 +20,7 @@ export function nameWords(state: unknown, memory: SharedArrayBuffer): Array<[num
       if (value.buffer !== memory || value instanceof DataView) return;
       const view = value as unknown as Int32Array;
       for (let index = 0; index < view.length && index < 1024; index++) {
-        const word = Math.floor((view.byteOffset + index * view.BYTES_PER_ELEMENT) / 4);
+        const word = wordOf(view, index);
         if (!names.has(word) || view.length < sizes.get(word)!) {
           names.set(word, `${path}[${index}]`);
           sizes.set(word, view.length);

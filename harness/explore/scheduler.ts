@@ -8,7 +8,7 @@
 
 import { Aborted } from "../aborted.ts";
 import { Word } from "../control.ts";
-import { Mine, Op, Record, Shared, Status, Verdict, Wake, actorWords, forcedWord, lineBytes, maxSteps, stepWords, type Op as OpCode } from "./layout.ts";
+import { Mine, Op, Record, Shared, Status, Verdict, Wake, actorWords, forcedWord, lineBytes, maxSteps, stepWords, wordOf, type Op as OpCode } from "./layout.ts";
 import { pick } from "./policy.ts";
 import { harnessNotify, harnessWait, type Stepper } from "./world.ts";
 
@@ -113,7 +113,7 @@ export class Scheduler implements Stepper {
 
   wait(view: Int32Array | BigInt64Array, index: number, value: number | bigint, timeout: number | undefined): "ok" | "not-equal" | "timed-out" {
     const b = this.stage.block;
-    const word = wordIndex(view, index);
+    const word = wordOf(view, index);
     this.stopAt();
     const seen = load(view as Int32Array, index) as number | bigint;
     const expected = typeof seen === "bigint" ? BigInt.asIntN(64, BigInt(value)) : Number(value) | 0;
@@ -143,7 +143,7 @@ export class Scheduler implements Stepper {
 
   notify(view: Int32Array | BigInt64Array, index: number, count: number | undefined): number {
     const b = this.stage.block;
-    const word = wordIndex(view, index);
+    const word = wordOf(view, index);
     load(view as Int32Array, index); // a bad index throws as the real notify would
     this.stopAt();
     let left = count === undefined ? Infinity : Math.max(0, Math.trunc(Number(count)) || 0);
@@ -404,9 +404,6 @@ export class Scheduler implements Stepper {
 /** What a wait step's `extra` says. */
 export const WaitResult = { parked: 1, notEqual: 2, timedOut: 3 } as const;
 
-function wordIndex(view: Int32Array | BigInt64Array, index: number): number {
-  return Math.floor((view.byteOffset + index * view.BYTES_PER_ELEMENT) / 4);
-}
 
 /** Whether a step changed shared memory (a compare-exchange only when it swapped). */
 function writes(op: OpCode, value: number, extra: number): boolean {

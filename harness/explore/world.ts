@@ -7,7 +7,7 @@
 // one too. A Proxy keeps `instanceof Int32Array`; the Atomics put in place here unwrap it. Outside a
 // schedule (setting up, resetting, judging) every access goes straight through.
 
-import { Op, methodNames } from "./layout.ts";
+import { Op, methodNames, wordOf } from "./layout.ts";
 
 /** The shared memory a run explores, and what takes a step: set by the scheduler for a run. */
 export interface Stepper {
@@ -57,10 +57,6 @@ let stepper: Stepper | undefined;
 /** What was in place before this world was: the stress mode's Atomics (actor-runtime.ts). */
 let saved: { atomics: Record<string, unknown> } | undefined;
 
-/** The word (32-bit index in the shared memory) an element of a view sits in. */
-function wordOf(view: View, index: number): number {
-  return Math.floor((view.byteOffset + index * view.BYTES_PER_ELEMENT) / 4);
-}
 
 /** The view itself, for a Proxy of one; anything else as it is. */
 export function unwrap<T>(value: T): T {
