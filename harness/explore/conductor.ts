@@ -173,16 +173,7 @@ export class Explorer {
       mostSteps = Math.max(mostSteps, answer.steps);
       // The batch ran out of steps before its last branches: the tree is too big to walk.
       if (answer.schedules < prefixes.length) return { complete: false, schedules, steps, mostSteps };
-      (answer.traces ?? []).forEach((trace, k) => {
-        const prefix = prefixes[k]!;
-        for (let i = prefix.length; i < trace.actors.length; i++) {
-          for (let actor = 0; actor < 32; actor++) {
-            if ((trace.ready[i]! & (1 << actor)) === 0 || actor === trace.actors[i]) continue;
-            const branch = [...trace.actors.slice(0, i), actor];
-            if (preemptionsIn(branch, trace.ready) <= preemptionBound) frontier.push(branch);
-          }
-        }
-      });
+      (answer.traces ?? []).forEach((trace, k) => frontier.push(...branchesOf(trace, prefixes[k]!.length)));
     }
     return { complete: true, schedules, steps, mostSteps };
   }
@@ -377,12 +368,28 @@ function preemptionPoints(decisions: number[], steps: Step[]): number[] {
 }
 
 /** Preemptions in a prefix of decisions: switches away from an actor that could have gone on. */
-function preemptionsIn(decisions: number[], ready: number[]): number {
-  let preemptions = 0;
-  for (let i = 1; i < decisions.length; i++) {
-    if (decisions[i] !== decisions[i - 1] && (ready[i]! & (1 << decisions[i - 1]!)) !== 0) preemptions++;
+/**
+ * The branches a schedule opens from decision `from` on: at each decision, every other actor that
+ * was ready, if the schedule up to there with that actor instead stays within the preemption bound.
+ * A preemption is a switch away from an actor that could have gone on. The count of the schedule's
+ * own preemptions is carried along (counting it afresh for each branch made a schedule of 30,000
+ * steps cost seconds), and once it is past the bound no later branch can be within it.
+ */
+function branchesOf(trace: { actors: number[]; ready: number[] }, from: number): number[][] {
+  const { actors, ready } = trace;
+  const preempts = (i: number, actor: number) => i > 0 && actor !== actors[i - 1] && (ready[i]! & (1 << actors[i - 1]!)) !== 0;
+  const branches: number[][] = [];
+  let before = 0;
+  for (let i = 0; i < actors.length && before <= preemptionBound; i++) {
+    if (i >= from) {
+      for (let actor = 0; actor < 32; actor++) {
+        if ((ready[i]! & (1 << actor)) === 0 || actor === actors[i]) continue;
+        if (before + (preempts(i, actor) ? 1 : 0) <= preemptionBound) branches.push([...actors.slice(0, i), actor]);
+      }
+    }
+    if (preempts(i, actors[i]!)) before++;
   }
-  return preemptions;
+  return branches;
 }
 
 function countSwitches(decisions: number[]): number {
