@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
-import { KataSequencer } from "./harness/sequencer.ts";
-import { kataWatchTrigger } from "./harness/watch-trigger.ts";
+import { KataSequencer } from "./harness/course/sequencer.ts";
+import { kataWatchTrigger } from "./harness/course/watch-trigger.ts";
 import { exitOnBadSettings } from "./harness/settings.ts";
 import { cleanLeftovers, cleanLeftoversAtExit } from "./harness/temp.ts";
 
@@ -24,7 +24,7 @@ export default defineConfig({
     // The harness has its own deadline (THREADKATA_DEADLINE_MS) and budget; this is a backstop only.
     testTimeout: 120_000,
     hookTimeout: 30_000,
-    reporters: ["default", "./harness/reporter.ts"],
+    reporters: ["default", "./harness/course/reporter.ts"],
     // Saving a kata's file re-runs that kata's suite in watch mode (see the file for why it is needed).
     watchTriggerPatterns: [kataWatchTrigger],
   },

@@ -5,8 +5,8 @@
 //   npm run --silent ci-summary >> "$GITHUB_STEP_SUMMARY"
 
 import { pathToFileURL } from "node:url";
-import { describeState, kataStates, learnerCourse, nextKata, readProgress, type Course, type KataState } from "../harness/progress.ts";
-import { solvedCount } from "../harness/summary.ts";
+import { describeState, kataStates, learnerCourse, nextKata, readProgress, type Course, type KataState } from "../harness/course/progress.ts";
+import { solvedCount } from "../harness/course/summary.ts";
 
 const icons: Record<KataState["kind"], string> = { solved: "✅", failing: "❌", changed: "〰️", waiting: "⏳", "not run": "·" };
 

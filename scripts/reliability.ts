@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { threadHeapLimitMb } from "../harness/limits.ts";
 import { processStat, temporaryFolder, temporaryRoot } from "../harness/temp.ts";
-import { passesButTypeErrors, typeErrors } from "../harness/typecheck.ts";
+import { passesButTypeErrors, typeErrors } from "../harness/course/typecheck.ts";
 import { repositoryRoot } from "../harness/under-test.ts";
 
 /** One row of the self-check's table (verify.ts prints them all). */

@@ -10,8 +10,8 @@
 import { appendFileSync } from "node:fs";
 import path from "node:path";
 import { createVitest, type Reporter, type TestModule } from "vitest/node";
-import { learnerCourse, resultsOfRun } from "../../harness/progress.ts";
-import { summarise } from "../../harness/reporter.ts";
+import { learnerCourse, resultsOfRun } from "../../harness/course/progress.ts";
+import { summarise } from "../../harness/course/reporter.ts";
 import type { GradeEvent, LearnerRequest } from "./model.ts";
 
 const request = JSON.parse(process.argv[2] ?? "{}") as LearnerRequest;

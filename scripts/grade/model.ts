@@ -1,7 +1,7 @@
 // What grading a class is made of: the request to one learner's process, the events it sends back,
 // and the results the reports are written from.
 
-import type { Result } from "../../harness/progress.ts";
+import type { Result } from "../../harness/course/progress.ts";
 
 /** What scripts/grade/learner-run.ts is asked to do (its one argument, as JSON). */
 export interface LearnerRequest {

@@ -3,8 +3,8 @@
 
 import { parseArgs } from "node:util";
 import type { Kata } from "../../katas/catalogue.ts";
-import { kataStates, nextKata, readProgress } from "../../harness/progress.ts";
-import { renderSummary } from "../../harness/summary.ts";
+import { kataStates, nextKata, readProgress } from "../../harness/course/progress.ts";
+import { renderSummary } from "../../harness/course/summary.ts";
 import { bench } from "./bench.ts";
 import { compare } from "./compare.ts";
 import type { KataEnvironment } from "./environment.ts";

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Kata } from "../../katas/catalogue.ts";
-import { readProgress } from "../../harness/progress.ts";
+import { readProgress } from "../../harness/course/progress.ts";
 import type { KataEnvironment } from "./environment.ts";
 import { shortName } from "./find-kata.ts";
 import { unifiedDiff } from "./line-diff.ts";

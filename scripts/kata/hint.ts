@@ -3,7 +3,7 @@
 
 import path from "node:path";
 import type { Kata } from "../../katas/catalogue.ts";
-import { readJson, writeJson } from "../../harness/progress.ts";
+import { readJson, writeJson } from "../../harness/course/progress.ts";
 import type { KataEnvironment } from "./environment.ts";
 import { shortName } from "./find-kata.ts";
 

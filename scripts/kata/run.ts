@@ -2,8 +2,8 @@
 // say what to do next.
 
 import type { Kata } from "../../katas/catalogue.ts";
-import { kataStates, nextKata, readProgress } from "../../harness/progress.ts";
-import { headline } from "../../harness/summary.ts";
+import { kataStates, nextKata, readProgress } from "../../harness/course/progress.ts";
+import { headline } from "../../harness/course/summary.ts";
 import type { KataEnvironment } from "./environment.ts";
 import { shortName } from "./find-kata.ts";
 import { hintsSeen } from "./hint.ts";
@@ -72,6 +72,6 @@ export async function watchKata(env: KataEnvironment, kata: Kata, poll: boolean)
       "",
     ].join("\n"),
   );
-  // THREADKATA_WATCH keeps saves in other katas from starting their suites (harness/watch-trigger.ts).
+  // THREADKATA_WATCH keeps saves in other katas from starting their suites (harness/course/watch-trigger.ts).
   return env.runVitest(["--watch", `katas/${kata.slug}/`], { THREADKATA_WATCH: kata.slug, ...(poll ? { CHOKIDAR_USEPOLLING: "1" } : {}) });
 }

@@ -2,7 +2,7 @@
 
 import { expect, test } from "vitest";
 import type { Kata } from "../../katas/catalogue.ts";
-import type { Course, KataState } from "../../harness/progress.ts";
+import type { Course, KataState } from "../../harness/course/progress.ts";
 import { markdownSummary } from "../ci-summary.ts";
 
 const catalogue: Kata[] = [

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import type { Kata } from "../../katas/catalogue.ts";
 import { palette } from "../../harness/colour.ts";
-import { fingerprint, kataStates, readProgress, recordResults, resultsOfRun, type Course, type Result } from "../../harness/progress.ts";
+import { fingerprint, kataStates, readProgress, recordResults, resultsOfRun, type Course, type Result } from "../../harness/course/progress.ts";
 import { kataCommand } from "../kata/command.ts";
 import type { KataEnvironment } from "../kata/environment.ts";
 import { findKata } from "../kata/find-kata.ts";
