@@ -1,8 +1,8 @@
 import { defineConfig } from "vitest/config";
 import { KataSequencer } from "./harness/course/sequencer.ts";
 import { kataWatchTrigger } from "./harness/course/watch-trigger.ts";
-import { exitOnBadSettings } from "./harness/settings.ts";
-import { cleanLeftovers, cleanLeftoversAtExit } from "./harness/temp.ts";
+import { exitOnBadSettings } from "./harness/engine/settings.ts";
+import { cleanLeftovers, cleanLeftoversAtExit } from "./harness/engine/temp.ts";
 
 // Before any test: a bad THREADKATA_* value stops the run with one line (exit code 2), and the
 // temporary files of a run that was killed are removed; at the end (Ctrl-C too), this run's.

@@ -4,9 +4,9 @@
 
 import { build, formatMessages, type Message } from "esbuild";
 import path from "node:path";
-import { resolution } from "../harness/bundle.ts";
-import { bundleCache, workerBundleOptions, writeBundle } from "../harness/worker-bundle.ts";
-import { repositoryRoot, underTest } from "../harness/under-test.ts";
+import { resolution } from "../harness/engine/bundle.ts";
+import { bundleCache, workerBundleOptions, writeBundle } from "../harness/engine/worker-bundle.ts";
+import { repositoryRoot, underTest } from "../harness/engine/under-test.ts";
 
 const cacheDirectory = path.join(bundleCache, "bench");
 

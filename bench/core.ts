@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { repositoryRoot, shortenPaths } from "../harness/under-test.ts";
+import { repositoryRoot, shortenPaths } from "../harness/engine/under-test.ts";
 import { commandLine, usageExit } from "../scripts/cli.ts";
 
 export interface Options {

@@ -8,7 +8,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { temporaryFolder } from "../harness/temp.ts";
+import { temporaryFolder } from "../harness/engine/temp.ts";
 import { ThreadPoolExecutor } from "#kata/13-executor/executor.ts";
 
 export interface ExecutorChildInput {

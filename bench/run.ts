@@ -17,7 +17,7 @@ import { benchExecutor } from "./13-executor.bench.ts";
 import { benchEventLoop } from "./14-event-loop.bench.ts";
 import { benchRWLock } from "./16-rwlock.bench.ts";
 import { usageExit } from "../scripts/cli.ts";
-import { exitOnBadSettings } from "../harness/settings.ts";
+import { exitOnBadSettings } from "../harness/engine/settings.ts";
 import { benchLine, formatMachine, formatSection, isMain, newResult, optionsFromArgs, save, type Bench, type BenchResult, type SectionResult } from "./core.ts";
 import { benchDetection } from "./detection.ts";
 

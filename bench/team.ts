@@ -4,7 +4,7 @@
 import { Worker, type Transferable } from "node:worker_threads";
 import { GO, READY } from "./workers/control.ts";
 import type { Reply } from "./workers/serve.ts";
-import { threadResourceLimits } from "../harness/limits.ts";
+import { threadResourceLimits } from "../harness/engine/limits.ts";
 
 // Source maps on before the bundle is compiled, as the harness's loader does.
 const loader = `

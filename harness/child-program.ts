@@ -22,13 +22,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach } from "vitest";
-import { resolution, stopBundler } from "./bundle.ts";
-import { DeadlineExceeded, ExceptionInThread, LoadFailure, NotImplemented, RuleBroken, WorkerCrashed, type KataFailure } from "./failures.ts";
-import { deadlineMs } from "./stress-level.ts";
-import { shortenPaths, underTest } from "./under-test.ts";
-import { bundleCache, workerBundleOptions, writeBundle } from "./worker-bundle.ts";
-import { atTermination, removeTemporaryFolder, temporaryFolder } from "./temp.ts";
-import { outOfMemoryMessage, programHeapFlag, programOutOfMemory } from "./limits.ts";
+import { resolution, stopBundler } from "./engine/bundle.ts";
+import { DeadlineExceeded, ExceptionInThread, LoadFailure, NotImplemented, RuleBroken, WorkerCrashed, type KataFailure } from "./report/failures.ts";
+import { deadlineMs } from "./engine/stress-level.ts";
+import { shortenPaths, underTest } from "./engine/under-test.ts";
+import { bundleCache, workerBundleOptions, writeBundle } from "./engine/worker-bundle.ts";
+import { atTermination, removeTemporaryFolder, temporaryFolder } from "./engine/temp.ts";
+import { outOfMemoryMessage, programHeapFlag, programOutOfMemory } from "./engine/limits.ts";
 
 /** How long a program may take to print a line it owes, or to exit when it should: generous, never a speed test. */
 export function patienceMs(): number {

@@ -8,12 +8,12 @@
 
 import { fileURLToPath } from "node:url";
 import { afterAll, TestRunner, type RunnerTestCase } from "vitest";
-import { KataFailure } from "./failures.ts";
+import { KataFailure } from "./report/failures.ts";
 import type { Scenario } from "./scenario.ts";
-import { stopBundler } from "./bundle.ts";
+import { stopBundler } from "./engine/bundle.ts";
 import { ActorPool, type RunOptions, type RunReport } from "./stress.ts";
 import { catalogue } from "../katas/catalogue.ts";
-import { checkSetting } from "./settings.ts";
+import { checkSetting } from "./engine/settings.ts";
 
 declare module "vitest" {
   interface TaskMeta {

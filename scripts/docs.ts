@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { catalogue, type Kata } from "../katas/catalogue.ts";
-import { repositoryRoot } from "../harness/under-test.ts";
+import { repositoryRoot } from "../harness/engine/under-test.ts";
 import { commandLine } from "./cli.ts";
 
 function kataList(course: Kata[]): string {

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { catalogue } from "../katas/catalogue.ts";
-import { palette } from "../harness/colour.ts";
+import { palette } from "../harness/report/colour.ts";
 import { findKata } from "./kata/find-kata.ts";
 import { killAllRunning } from "./grade/isolated.ts";
 import { gradeLearner, learnersIn } from "./grade/learner.ts";

@@ -8,8 +8,8 @@
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { cpSync, existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { removeTemporaryFolder, temporaryFolder } from "../harness/temp.ts";
-import { repositoryRoot } from "../harness/under-test.ts";
+import { removeTemporaryFolder, temporaryFolder } from "../harness/engine/temp.ts";
+import { repositoryRoot } from "../harness/engine/under-test.ts";
 
 export interface InstallVerdict {
   variant: string;

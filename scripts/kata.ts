@@ -1,7 +1,7 @@
 // npm run kata -- <verb> [kata]: see scripts/kata/help.ts, or `npm run kata -- help`.
 
 import { learnerCourse } from "../harness/course/progress.ts";
-import { exitOnBadSettings } from "../harness/settings.ts";
+import { exitOnBadSettings } from "../harness/engine/settings.ts";
 import { kataCommand } from "./kata/command.ts";
 import { terminalEnvironment } from "./kata/environment.ts";
 

@@ -22,8 +22,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { catalogue, type Kata } from "../katas/catalogue.ts";
-import { repositoryRoot } from "../harness/under-test.ts";
-import { bundleCache } from "../harness/worker-bundle.ts";
+import { repositoryRoot } from "../harness/engine/under-test.ts";
+import { bundleCache } from "../harness/engine/worker-bundle.ts";
 
 /** Which folder an answer is kept in, and what the suite must make of it. */
 export type Knowledge = "wrong" | "right";

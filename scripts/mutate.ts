@@ -16,7 +16,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { catalogue, type Kata } from "../katas/catalogue.ts";
-import { relativeToRepository, repositoryRoot } from "../harness/under-test.ts";
+import { relativeToRepository, repositoryRoot } from "../harness/engine/under-test.ts";
 import { contentHash, recordScore, referenceFiles, scoresFile, suiteFiles, type MutationScore } from "./mutation-scores.ts";
 
 const usage = "usage: npm run mutate -- NN [NN...]   (a kata: 02, 2, 02-lock or the start of a name; --help says more)";

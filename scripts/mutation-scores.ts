@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Kata } from "../katas/catalogue.ts";
-import { repositoryRoot } from "../harness/under-test.ts";
+import { repositoryRoot } from "../harness/engine/under-test.ts";
 
 export const scoresFile = path.join(repositoryRoot, "mutation", "scores.json");
 

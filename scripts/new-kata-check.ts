@@ -11,8 +11,8 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import path from "node:path";
-import { removeTemporaryFolder, temporaryFolder } from "../harness/temp.ts";
-import { repositoryRoot } from "../harness/under-test.ts";
+import { removeTemporaryFolder, temporaryFolder } from "../harness/engine/temp.ts";
+import { repositoryRoot } from "../harness/engine/under-test.ts";
 import { nextNumber, takenNow } from "./new-kata.ts";
 import type { ReliabilityRow as Row } from "./reliability.ts";
 

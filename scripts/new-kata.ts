@@ -18,7 +18,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import { catalogue, type Kata } from "../katas/catalogue.ts";
-import { repositoryRoot } from "../harness/under-test.ts";
+import { repositoryRoot } from "../harness/engine/under-test.ts";
 import { commandLine, usageExit } from "./cli.ts";
 import { hintsBlock, writeDocs } from "./docs.ts";
 

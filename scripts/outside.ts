@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Kata } from "../katas/catalogue.ts";
-import { repositoryRoot } from "../harness/under-test.ts";
+import { repositoryRoot } from "../harness/engine/under-test.ts";
 
 let copy: string | undefined;
 

@@ -1,7 +1,7 @@
 // The pre-commit hook's check: see .husky/pre-commit.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { repositoryRoot } from "../harness/under-test.ts";
+import { repositoryRoot } from "../harness/engine/under-test.ts";
 
 const tsc = spawnSync(process.execPath, [path.join(repositoryRoot, "node_modules", "typescript", "bin", "tsc"), "--pretty", "false"], {
   cwd: repositoryRoot,

@@ -6,10 +6,10 @@
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { threadHeapLimitMb } from "../harness/limits.ts";
-import { processStat, temporaryFolder, temporaryRoot } from "../harness/temp.ts";
+import { threadHeapLimitMb } from "../harness/engine/limits.ts";
+import { processStat, temporaryFolder, temporaryRoot } from "../harness/engine/temp.ts";
 import { passesButTypeErrors, typeErrors } from "../harness/course/typecheck.ts";
-import { repositoryRoot } from "../harness/under-test.ts";
+import { repositoryRoot } from "../harness/engine/under-test.ts";
 
 /** One row of the self-check's table (verify.ts prints them all). */
 export interface ReliabilityRow {

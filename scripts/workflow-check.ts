@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { catalogue } from "../katas/catalogue.ts";
-import { repositoryRoot } from "../harness/under-test.ts";
+import { repositoryRoot } from "../harness/engine/under-test.ts";
 import type { Row } from "./verify.ts";
 
 export const workflowFile = path.join(".github", "workflows", "katas.yml");

@@ -21,9 +21,9 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { importAliases, repositoryRoot, resolveImport } from "../harness/under-test.ts";
-import { bundleCache, rememberBundle, rememberedBundle, workerBundleOptions, writeBundle } from "../harness/worker-bundle.ts";
-import { threadResourceLimits } from "../harness/limits.ts";
+import { importAliases, repositoryRoot, resolveImport } from "../harness/engine/under-test.ts";
+import { bundleCache, rememberBundle, rememberedBundle, workerBundleOptions, writeBundle } from "../harness/engine/worker-bundle.ts";
+import { threadResourceLimits } from "../harness/engine/limits.ts";
 
 /** A target or bootstrap module that could not be bundled (a syntax error, a missing export): the harness reports it as a load failure. */
 export class ModuleLoadError extends Error {

@@ -22,9 +22,9 @@
 
 import path from "node:path";
 import { Worker, workerData, type ResourceLimits } from "node:worker_threads";
-import { repositoryRoot } from "../harness/under-test.ts";
-import { bundleCache } from "../harness/worker-bundle.ts";
-import { threadResourceLimits } from "../harness/limits.ts";
+import { repositoryRoot } from "../harness/engine/under-test.ts";
+import { bundleCache } from "../harness/engine/worker-bundle.ts";
+import { threadResourceLimits } from "../harness/engine/limits.ts";
 import { bundleSync, modulePath } from "./start-worker.ts";
 
 /** A function exported by a module: [module, export name]. */

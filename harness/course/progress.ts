@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { catalogue, type Kata } from "../../katas/catalogue.ts";
-import { repositoryRoot } from "../under-test.ts";
+import { repositoryRoot } from "../engine/under-test.ts";
 
 /** Where a course lives: every path the learner's loop touches, so tests can point it elsewhere. */
 export interface Course {

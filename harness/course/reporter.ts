@@ -4,11 +4,11 @@
 
 import path from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
-import { palette } from "../colour.ts";
+import { palette } from "../report/colour.ts";
 import { fingerprint, kataStates, learnerCourse, recordResults, resultsOfRun, type Course, type ModuleSummary } from "./progress.ts";
 import { renderSummary } from "./summary.ts";
 import { withTypeCheck } from "./typecheck.ts";
-import { underTest } from "../under-test.ts";
+import { underTest } from "../engine/under-test.ts";
 
 /** Only a result about the learner's own files is progress; a teacher's run on solutions/ is not. */
 function testsLearnersCode(course: Course): boolean {

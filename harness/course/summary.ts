@@ -6,7 +6,7 @@
 //        NotImplementedError: not implemented yet: 02-lock: acquire() in katas/02-lock/lock.ts
 //    · 03-rlock         Build an RLock      waiting for 02-lock
 
-import type { Palette } from "../colour.ts";
+import type { Palette } from "../report/colour.ts";
 import { describeState, nextKata, type Course, type KataState } from "./progress.ts";
 
 export function solvedCount(states: Map<string, KataState>): number {

@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type * as TypeScript from "typescript";
 import { kataFolder, readJson, writeJson, type Course, type Progress } from "./progress.ts";
-import { repositoryRoot, relativeToRepository } from "../under-test.ts";
+import { repositoryRoot, relativeToRepository } from "../engine/under-test.ts";
 
 let compilerOptions: TypeScript.CompilerOptions | undefined;
 

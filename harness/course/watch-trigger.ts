@@ -4,7 +4,7 @@
 
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { repositoryRoot } from "../under-test.ts";
+import { repositoryRoot } from "../engine/under-test.ts";
 
 export const kataWatchTrigger = {
   pattern: /katas\/(\d\d-[^/]+)\/[^/]+\.ts$/,

@@ -5,10 +5,10 @@
 // makes the windows) and repeatTogether() runs its body a few times.
 
 import { parentPort } from "node:worker_threads";
-import { Aborted } from "../aborted.ts";
-import { ActorWord, Word, actorBase } from "../control.ts";
-import { Noise, mix } from "../noise.ts";
-import type { ActorMessage } from "../protocol.ts";
+import { Aborted } from "../engine/aborted.ts";
+import { ActorWord, Word, actorBase } from "../engine/control.ts";
+import { Noise, mix } from "../engine/noise.ts";
+import type { ActorMessage } from "../engine/protocol.ts";
 import type { ActorContext, Outcome, Scenario } from "../scenario.ts";
 import { Mine, Policy, Record, Shared, Status, actorWords, forcedWord, maxSteps, stepWords } from "./layout.ts";
 import { preparePolicy, type Plan } from "./policy.ts";

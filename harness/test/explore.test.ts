@@ -6,7 +6,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
-import { stopBundler } from "../bundle.ts";
+import { stopBundler } from "../engine/bundle.ts";
 import { ActorPool } from "../stress.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));

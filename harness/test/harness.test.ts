@@ -5,10 +5,10 @@ import { readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
-import { stopBundler } from "../bundle.ts";
+import { stopBundler } from "../engine/bundle.ts";
 import { ActorPool } from "../stress.ts";
 import { failure } from "./failure.ts";
-import { temporaryFolder } from "../temp.ts";
+import { temporaryFolder } from "../engine/temp.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const misbehaving = path.join(here, "misbehaving.scenarios.ts");

@@ -4,9 +4,9 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, expect, test } from "vitest";
-import { stopBundler } from "../bundle.ts";
+import { stopBundler } from "../engine/bundle.ts";
 import { ActorPool } from "../stress.ts";
-import { threadHeapLimitMb } from "../limits.ts";
+import { threadHeapLimitMb } from "../engine/limits.ts";
 import { failure } from "./failure.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -11,7 +11,7 @@
 import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { catalogue } from "../../katas/catalogue.ts";
-import { repositoryRoot } from "../../harness/under-test.ts";
+import { repositoryRoot } from "../../harness/engine/under-test.ts";
 import { knownWrongAnswers } from "../known-wrong.ts";
 
 const folder = path.resolve(process.argv[2] ?? "");

@@ -4,7 +4,7 @@
 
 import { closeSync, existsSync, openSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { repositoryRoot } from "../../harness/under-test.ts";
+import { repositoryRoot } from "../../harness/engine/under-test.ts";
 import { runIsolated, type IsolatedRun } from "./isolated.ts";
 import type { Cell, Ending, GradeEvent, LearnerRequest, LearnerResult } from "./model.ts";
 

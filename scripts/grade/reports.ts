@@ -5,7 +5,7 @@
 
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { Palette } from "../../harness/colour.ts";
+import type { Palette } from "../../harness/report/colour.ts";
 import { solvedCount, type Cell, type ClassResult, type LearnerResult } from "./model.ts";
 
 const kataNumber = (slug: string) => slug.slice(0, 2);

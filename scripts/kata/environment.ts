@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline/promises";
-import { palette, type Palette } from "../../harness/colour.ts";
+import { palette, type Palette } from "../../harness/report/colour.ts";
 import type { Course } from "../../harness/course/progress.ts";
 
 export interface KataEnvironment {

@@ -1,7 +1,7 @@
 // A unified line diff, for where git is not installed: the longest common subsequence of lines,
 // then hunks with three lines of context, as `diff -u` prints them.
 
-import type { Palette } from "../../harness/colour.ts";
+import type { Palette } from "../../harness/report/colour.ts";
 
 type Step = { op: " " | "-" | "+"; line: string; a: number; b: number };
 

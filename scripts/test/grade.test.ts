@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { palette } from "../../harness/colour.ts";
-import { repositoryRoot } from "../../harness/under-test.ts";
+import { palette } from "../../harness/report/colour.ts";
+import { repositoryRoot } from "../../harness/engine/under-test.ts";
 import { runIsolated } from "../grade/isolated.ts";
 import { learnersIn, readAttempt } from "../grade/learner.ts";
 import type { ClassResult, LearnerResult } from "../grade/model.ts";

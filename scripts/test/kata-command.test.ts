@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import type { Kata } from "../../katas/catalogue.ts";
-import { palette } from "../../harness/colour.ts";
+import { palette } from "../../harness/report/colour.ts";
 import { fingerprint, kataStates, readProgress, recordResults, resultsOfRun, type Course, type Result } from "../../harness/course/progress.ts";
 import { kataCommand } from "../kata/command.ts";
 import type { KataEnvironment } from "../kata/environment.ts";

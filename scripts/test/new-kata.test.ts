@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { repositoryRoot } from "../../harness/under-test.ts";
+import { repositoryRoot } from "../../harness/engine/under-test.ts";
 import { contractRows } from "../contract.ts";
 import { nextNumber, scaffold, slugProblem, titleProblem, withEntry, withoutEntry, type Taken } from "../new-kata.ts";
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, expect, test } from "vitest";
-import { rememberBundle, rememberedBundle, writeBundle } from "../../harness/worker-bundle.ts";
+import { rememberBundle, rememberedBundle, writeBundle } from "../../harness/engine/worker-bundle.ts";
 
 const folders: string[] = [];
 afterEach(() => {

@@ -1,6 +1,6 @@
 // Messages between the conductor (the test's main thread) and the actor runtime in each worker.
 
-import type { Decisions, ExploreBlocks, ExploreOrder } from "./explore/actor.ts";
+import type { Decisions, ExploreBlocks, ExploreOrder } from "../explore/actor.ts";
 
 export type ConductorMessage =
   | {

@@ -19,15 +19,15 @@ import {
   lockNameSlots,
   maxActors,
 } from "./control.ts";
-import { lockObserverKey, type LockObserver } from "./lock-observer.ts";
-import { SharedMemory, type ActorContext, type Outcome, type Scenario } from "./scenario.ts";
+import { lockObserverKey, type LockObserver } from "../lock-observer.ts";
+import { SharedMemory, type ActorContext, type Outcome, type Scenario } from "../scenario.ts";
 import { Noise, mix } from "./noise.ts";
 import type { ConductorMessage, ActorMessage, SerializedError } from "./protocol.ts";
 import { Aborted } from "./aborted.ts";
-import { ExploreContext, exploreBatch, stageFor } from "./explore/actor.ts";
-import { nameWords } from "./explore/names.ts";
-import { Scheduler, type Stage } from "./explore/scheduler.ts";
-import { enterWorld, harnessNow, leaveWorld } from "./explore/world.ts";
+import { ExploreContext, exploreBatch, stageFor } from "../explore/actor.ts";
+import { nameWords } from "../explore/names.ts";
+import { Scheduler, type Stage } from "../explore/scheduler.ts";
+import { enterWorld, harnessNow, leaveWorld } from "../explore/world.ts";
 
 /** Looks at which another actor had moved on, for a repeatTogether() repetition to count as run at once (fewer for a slow body). */
 const minimumInterleavings = 4;

@@ -13,7 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkSetting, expandHome } from "./settings.ts";
 
-export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 export interface UnderTest {
   /** The tree laid out like katas/. */

@@ -50,7 +50,7 @@ export interface Bundle {
 /** Bundles a scenario file with the actor runtime; throws ScenarioLoadError on a syntax error. */
 export async function bundleScenarios(scenarioFile: string): Promise<Bundle> {
   const target = underTest();
-  const runtime = path.join(repositoryRoot, "harness", "actor-runtime.ts");
+  const runtime = path.join(repositoryRoot, "harness", "engine", "actor-runtime.ts");
   const entry = [
     `import * as scenarios from ${JSON.stringify(scenarioFile)};`,
     `import { serve } from ${JSON.stringify(runtime)};`,
