@@ -312,7 +312,7 @@ export interface ScenarioSpec<S, P = unknown> {
   /** Repetitions at the default stress level. */
   readonly repetitions?: number;
   /**
-   * The explore mode (harness/explore/): how many schedules to try, one step at a time, before the
+   * The explore mode (harness/strategy/explore/): how many schedules to try, one step at a time, before the
    * stress run; false for a scenario that cannot run step by step (its actors await, or it is
    * about real parallel hardware). The kata's catalogue entry says whether its suite explores.
    */

@@ -11,7 +11,7 @@ import { afterAll, TestRunner, type RunnerTestCase } from "vitest";
 import { KataFailure } from "./report/failures.ts";
 import type { Scenario } from "./scenario.ts";
 import { stopBundler } from "./engine/bundle.ts";
-import { ActorPool, type RunOptions, type RunReport } from "./stress.ts";
+import { ActorPool, type RunOptions, type RunReport } from "./engine/pool.ts";
 import { catalogue } from "../katas/catalogue.ts";
 import { checkSetting } from "./engine/settings.ts";
 

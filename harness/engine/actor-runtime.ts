@@ -24,10 +24,10 @@ import { SharedMemory, type ActorContext, type Outcome, type Scenario } from "..
 import { Noise, mix } from "./noise.ts";
 import type { ConductorMessage, ActorMessage, SerializedError } from "./protocol.ts";
 import { Aborted } from "./aborted.ts";
-import { ExploreContext, exploreBatch, stageFor } from "../explore/actor.ts";
-import { nameWords } from "../explore/names.ts";
-import { Scheduler, type Stage } from "../explore/scheduler.ts";
-import { enterWorld, harnessNow, leaveWorld } from "../explore/world.ts";
+import { ExploreContext, exploreBatch, stageFor } from "../strategy/explore/actor.ts";
+import { nameWords } from "../strategy/explore/names.ts";
+import { Scheduler, type Stage } from "../strategy/explore/scheduler.ts";
+import { enterWorld, harnessNow, leaveWorld } from "../strategy/explore/world.ts";
 
 /** Looks at which another actor had moved on, for a repeatTogether() repetition to count as run at once (fewer for a slow body). */
 const minimumInterleavings = 4;

@@ -1,6 +1,6 @@
 // Messages between the conductor (the test's main thread) and the actor runtime in each worker.
 
-import type { Decisions, ExploreBlocks, ExploreOrder } from "../explore/actor.ts";
+import type { Decisions, ExploreBlocks, ExploreOrder } from "../strategy/explore/actor.ts";
 
 export type ConductorMessage =
   | {
@@ -15,7 +15,7 @@ export type ConductorMessage =
       seed: number;
       /** Which run (test) this setup starts; the thread's messages carry it back. */
       run: number;
-      /** Set for an explored run: the schedule block its threads share (explore/layout.ts). */
+      /** Set for an explored run: the schedule block its threads share (strategy/explore/layout.ts). */
       explore?: ExploreBlocks;
     }
   | { type: "run"; from: number; count: number }
@@ -61,7 +61,7 @@ export type RunMessage =
       /** When the order asked to collect them: each schedule's decisions. */
       traces?: Decisions[];
       preemptions: number;
-      /** Set when the scheduler ended the schedule: explore/layout.ts Verdict. */
+      /** Set when the scheduler ended the schedule: strategy/explore/layout.ts Verdict. */
       verdict?: number;
     }
   | {

@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
 import { stopBundler } from "../engine/bundle.ts";
-import { ActorPool } from "../stress.ts";
+import { ActorPool } from "../engine/pool.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, "explore.scenarios.ts");

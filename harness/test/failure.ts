@@ -1,6 +1,6 @@
 // The failure a scenario must end in, for the harness's own tests.
 
-import type { ActorPool } from "../stress.ts";
+import type { ActorPool } from "../engine/pool.ts";
 
 /** Runs `scenario` and returns the error it failed with; throws if it passed. */
 export async function failure(pool: ActorPool, scenario: string): Promise<Error> {

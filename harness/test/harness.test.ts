@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
 import { stopBundler } from "../engine/bundle.ts";
-import { ActorPool } from "../stress.ts";
+import { ActorPool } from "../engine/pool.ts";
 import { failure } from "./failure.ts";
 import { temporaryFolder } from "../engine/temp.ts";
 

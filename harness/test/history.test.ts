@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
 import { stopBundler } from "../engine/bundle.ts";
-import { ActorPool } from "../stress.ts";
+import { ActorPool } from "../engine/pool.ts";
 
 const scenarios = path.join(path.dirname(fileURLToPath(import.meta.url)), "history.scenarios.ts");
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, expect, test } from "vitest";
 import { stopBundler } from "../engine/bundle.ts";
-import { ActorPool } from "../stress.ts";
+import { ActorPool } from "../engine/pool.ts";
 import { threadHeapLimitMb } from "../engine/limits.ts";
 import { failure } from "./failure.ts";
 

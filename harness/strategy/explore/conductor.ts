@@ -4,15 +4,15 @@
 // it once more recording each step's source line, and fails the test with the timeline and the
 // string that replays it: THREADKATA_REPLAY=<string> npm test -- NN.
 
-import { Aborted } from "../engine/aborted.ts";
-import { ActorWord, actorBase } from "../engine/control.ts";
-import { Deadlock, EndlessLoop, ForbiddenOutcome, KataFailure, LoadFailure, NotImplemented, WorkerCrashed } from "../report/failures.ts";
-import { mix } from "../engine/noise.ts";
-import type { ActorMessage } from "../engine/protocol.ts";
-import type { ActorPool, Place, RunOptions, RunSetup } from "../stress.ts";
+import { Aborted } from "../../engine/aborted.ts";
+import { ActorWord, actorBase } from "../../engine/control.ts";
+import { Deadlock, EndlessLoop, ForbiddenOutcome, KataFailure, LoadFailure, NotImplemented, WorkerCrashed } from "../../report/failures.ts";
+import { mix } from "../../engine/noise.ts";
+import type { ActorMessage } from "../../engine/protocol.ts";
+import type { ActorPool, Place, RunOptions, RunSetup } from "../../engine/pool.ts";
 import type { ExploreBlocks, ExploreOrder } from "./actor.ts";
 import { Mine, Policy, Record, Shared, Status, Verdict, actorWords, blockWords, lineBytes, maxSteps, stepWords } from "./layout.ts";
-import { readLabel } from "../engine/control.ts";
+import { readLabel } from "../../engine/control.ts";
 import { fairAfter, type Plan } from "./policy.ts";
 import { timelinePicture } from "./picture.ts";
 import { decisionsOf, parseSchedule, preemptionsOf, readTrace, renderTimeline, scheduleString, type Step } from "./trace.ts";

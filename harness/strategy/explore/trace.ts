@@ -2,7 +2,7 @@
 // operation, the named shared word, the value read or written, the source line), the preemptions
 // marked; and as a string that replays it exactly (THREADKATA_REPLAY).
 
-import { readLabel } from "../engine/control.ts";
+import { readLabel } from "../../engine/control.ts";
 import { Op, Record, Wake, lineBytes, methodNames, stepWords, wordsPerStep } from "./layout.ts";
 
 export interface Step {

@@ -6,8 +6,8 @@
 // deadline, it times out. When nobody can go on, the verdict is exact: a deadlock (everyone parked
 // for good) or a livelock (everyone spinning on words nobody writes), with no deadline to wait out.
 
-import { Aborted } from "../engine/aborted.ts";
-import { Word } from "../engine/control.ts";
+import { Aborted } from "../../engine/aborted.ts";
+import { Word } from "../../engine/control.ts";
 import { Mine, Op, Record, Shared, Status, Verdict, Wake, actorWords, forcedWord, lineBytes, maxSteps, stepWords, wordOf, type Op as OpCode } from "./layout.ts";
 import { pick } from "./policy.ts";
 import { harnessNotify, harnessWait, type Stepper } from "./world.ts";
@@ -389,7 +389,7 @@ export class Scheduler implements Stepper {
   /** Where in the code (the learner's file, if it is on the stack) this step was taken. */
   private recordLine(step: number): void {
     const frames = (new Error().stack ?? "").split("\n").slice(1);
-    const outside = frames.filter((line) => /^\s+at /.test(line) && !/\/harness\/(?:(?:engine|report|course|explore)\/)?[\w-]+\.ts|node:|\(native\)|threadkata-entry/.test(line));
+    const outside = frames.filter((line) => /^\s+at /.test(line) && !/\/harness\/(?:(?:engine|report|course|strategy|strategy\/explore)\/)?[\w-]+\.ts|node:|\(native\)|threadkata-entry/.test(line));
     const learner = outside.find((line) => !/\.scenarios\.ts/.test(line)) ?? outside[0] ?? "";
     const place = /([^/\\\s(]+\.[cm]?[tj]s):(\d+)/.exec(learner);
     const text = place ? `${place[1]}:${place[2]}` : "";

@@ -10,7 +10,7 @@
 //   sequential  no preemption: the one that ran goes on while it can, else the lowest ready one;
 //               what follows the forced choices of a replayed or shrunk schedule
 
-import { mix } from "../engine/noise.ts";
+import { mix } from "../../engine/noise.ts";
 import { Mine, Policy, Shared, actorWords } from "./layout.ts";
 
 /**

@@ -5,11 +5,11 @@
 // makes the windows) and repeatTogether() runs its body a few times.
 
 import { parentPort } from "node:worker_threads";
-import { Aborted } from "../engine/aborted.ts";
-import { ActorWord, Word, actorBase } from "../engine/control.ts";
-import { Noise, mix } from "../engine/noise.ts";
-import type { ActorMessage } from "../engine/protocol.ts";
-import type { ActorContext, Outcome, Scenario } from "../scenario.ts";
+import { Aborted } from "../../engine/aborted.ts";
+import { ActorWord, Word, actorBase } from "../../engine/control.ts";
+import { Noise, mix } from "../../engine/noise.ts";
+import type { ActorMessage } from "../../engine/protocol.ts";
+import type { ActorContext, Outcome, Scenario } from "../../scenario.ts";
 import { Mine, Policy, Record, Shared, Status, actorWords, forcedWord, maxSteps, stepWords } from "./layout.ts";
 import { preparePolicy, type Plan } from "./policy.ts";
 import { Scheduler, type Stage } from "./scheduler.ts";

@@ -3,7 +3,7 @@
 // progress through the control block, and turns whatever happened into one classified failure.
 
 import { Worker } from "node:worker_threads";
-import { bundleScenarios, ScenarioLoadError, type Bundle } from "./engine/bundle.ts";
+import { bundleScenarios, ScenarioLoadError, type Bundle } from "./bundle.ts";
 import {
   ActorWord,
   Phase,
@@ -14,7 +14,7 @@ import {
   labelBufferBytes,
   readLabel,
   readLockName,
-} from "./engine/control.ts";
+} from "./control.ts";
 import {
   DeadlineExceeded,
   ExceptionInThread,
@@ -24,14 +24,14 @@ import {
   RuleBroken,
   WorkerCrashed,
   type KataFailure,
-} from "./report/failures.ts";
-import type { ActorMessage, ConductorMessage, OutcomeCount, SerializedError } from "./engine/protocol.ts";
-import { deadlineMs, formatSeed, seedFor, stressLevel } from "./engine/stress-level.ts";
-import { isOutOfMemory, outOfMemoryMessage, threadResourceLimits } from "./engine/limits.ts";
-import { relativeToRepository, shortenPaths } from "./engine/under-test.ts";
-import type { ExploreBlocks } from "./explore/actor.ts";
-import { Aborted } from "./engine/aborted.ts";
-import { Explorer, type ExploreReport } from "./explore/conductor.ts";
+} from "../report/failures.ts";
+import type { ActorMessage, ConductorMessage, OutcomeCount, SerializedError } from "./protocol.ts";
+import { deadlineMs, formatSeed, seedFor, stressLevel } from "./stress-level.ts";
+import { isOutOfMemory, outOfMemoryMessage, threadResourceLimits } from "./limits.ts";
+import { relativeToRepository, shortenPaths } from "./under-test.ts";
+import type { ExploreBlocks } from "../strategy/explore/actor.ts";
+import { Aborted } from "./aborted.ts";
+import { Explorer, type ExploreReport } from "../strategy/explore/conductor.ts";
 
 const sharedMemoryBytes = 64 * 1024;
 /** How long a certain deadlock (see Watch.certainDeadlock) must be seen before it is reported. */
@@ -617,7 +617,7 @@ function learnerFrames(stack: string): string[] {
   return stack
     .split("\n")
     .filter((line) => /^\s+at /.test(line))
-    .filter((line) => !/\/harness\/(?:(?:engine|report|course)\/)?[\w-]+\.ts|node:|node_modules|\(native\)|threadkata-entry/.test(line))
+    .filter((line) => !/\/harness\/(?:(?:engine|report|course|strategy)\/)?[\w-]+\.ts|node:|node_modules|\(native\)|threadkata-entry/.test(line))
     .map((line) => line.replace("file://", ""))
     .slice(0, 6);
 }
