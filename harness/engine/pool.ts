@@ -4,31 +4,22 @@
 
 import { Worker } from "node:worker_threads";
 import { bundleScenarios, ScenarioLoadError, type Bundle } from "./bundle.ts";
-import {
-  ActorWord,
-  Phase,
-  Word,
-  actorBase,
-  controlWords,
-  heldLockSlots,
-  labelBufferBytes,
-  readLabel,
-  readLockName,
-} from "./control.ts";
-import {
-  DeadlineExceeded,
-  ExceptionInThread,
-  ForbiddenOutcome,
-  LoadFailure,
-  NotImplemented,
-  RuleBroken,
-  WorkerCrashed,
-  type KataFailure,
-} from "../report/failures.ts";
+import { ActorWord, Phase, Word, actorBase, controlWords, labelBufferBytes } from "./control.ts";
+import { ExceptionInThread, ForbiddenOutcome, LoadFailure, NotImplemented, RuleBroken } from "../report/failures.ts";
 import type { ActorMessage, ConductorMessage, OutcomeCount, SerializedError } from "./protocol.ts";
-import { deadlineMs, formatSeed, seedFor, stressLevel } from "./stress-level.ts";
-import { isOutOfMemory, outOfMemoryMessage, threadResourceLimits } from "./limits.ts";
+import { deadlineMs, seedFor, stressLevel } from "./stress-level.ts";
+import { isOutOfMemory, threadResourceLimits } from "./limits.ts";
 import { relativeToRepository, shortenPaths } from "./under-test.ts";
+import {
+  exitedFailure,
+  histogram,
+  lockGraph,
+  outOfMemoryFailure,
+  stuckFailure,
+  thrownFailure,
+  type Place,
+  type RunSeen,
+} from "../report/messages.ts";
 import type { ExploreBlocks } from "../strategy/explore/actor.ts";
 import { Aborted } from "./aborted.ts";
 import { Explorer, type ExploreReport } from "../strategy/explore/conductor.ts";
@@ -126,13 +117,6 @@ export interface RunOptions {
   params?: unknown;
   /** Overrides the scenario's default repetitions (before the stress factor). */
   repetitions?: number;
-}
-
-/** Where a failure came from, for the lines under every failure message. */
-export interface Place {
-  kata: string;
-  scenario: string;
-  seed: number;
 }
 
 /** The worker threads of one scenario file, started once and reused by every test of a suite. */
@@ -297,15 +281,15 @@ export class ActorPool {
  * Waits for the actors' messages while a watchdog looks at their progress. Nothing here blocks the
  * main thread: it listens, and checks the control block on a timer.
  */
-export class Watch {
+export class Watch implements RunSeen {
   parties = 1;
   private readonly deadline = deadlineMs();
 
   constructor(
-    private readonly control: Int32Array,
-    private readonly labels: Uint8Array,
-    private readonly place: Place,
-    private readonly threads: ActorThread[],
+    readonly control: Int32Array,
+    readonly labels: Uint8Array,
+    readonly place: Place,
+    readonly threads: ActorThread[],
   ) {}
 
   /** Sends, then waits for `type` from each of `from`; any error, exit or stall rejects. */
@@ -328,20 +312,20 @@ export class Watch {
           // A new thread still loading its code: on a loaded machine that alone can outlast a short
           // deadline. The deadline starts once it has loaded; loading itself gets a generous bound
           // (top-level code of the answer that never ends is still caught).
-          if (performance.now() - began > startupBoundMs(this.deadline)) finish(() => reject(this.stuck(type, performance.now() - began)));
+          if (performance.now() - began > startupBoundMs(this.deadline)) finish(() => reject(stuckFailure(this, type, performance.now() - began)));
           lastProgress = performance.now();
         } else if (now !== progress) {
           progress = now;
           lastProgress = performance.now();
           deadlockedSince = undefined;
         } else if (performance.now() - lastProgress > this.deadline) {
-          finish(() => reject(this.stuck(type)));
+          finish(() => reject(stuckFailure(this, type, this.deadline)));
         } else if (this.certainDeadlock()) {
           // No need to wait out the deadline: nothing can ever wake these threads. Seen twice,
           // a tick apart, so that a thread just on its way out of a wait is not taken for stuck.
           deadlockedSince ??= performance.now();
           if (performance.now() - deadlockedSince >= certainDeadlockMs) {
-            finish(() => reject(this.stuck(type, performance.now() - lastProgress)));
+            finish(() => reject(stuckFailure(this, type, performance.now() - lastProgress)));
           }
         } else {
           deadlockedSince = undefined;
@@ -353,129 +337,16 @@ export class Watch {
             answers.set(thread, event);
             if (answers.size === needed) finish(() => resolve([...answers.values()]));
           } else if (event.type === "error" || event.type === "crash") {
-            finish(() => reject(this.thrown(event.type === "error" ? event.actor : actor, event.error)));
+            finish(() => reject(thrownFailure(this, event.type === "error" ? event.actor : actor, event.error)));
           } else if (event.type === "out of memory") {
-            finish(() => reject(this.outOfMemory(actor)));
+            finish(() => reject(outOfMemoryFailure(this, actor)));
           } else if (event.type === "exit") {
-            finish(() => reject(this.exited(actor, event.code)));
+            finish(() => reject(exitedFailure(this, actor, event.code)));
           }
         }),
       );
       send();
     });
-  }
-
-  private thrown(actor: number, error: SerializedError): KataFailure {
-    const frames = learnerFrames(error.stack);
-    const message = shortenPaths(error.message);
-    if (error.name === "NotImplementedError") return new NotImplemented(message, frames.slice(0, 1));
-    // A module a thread was to run could not be bundled (toolkit/start-worker.ts): the code does not load.
-    if (error.name === "ModuleLoadError") return new LoadFailure(message);
-    const where = `${this.place.scenario}, actor ${actor}, repetition ${this.repetitionOf(actor)}`;
-    // Code a thread was to run could not be bundled (toolkit/start-worker.ts): not a verdict on it.
-    if (error.name === "ScenarioLoadError") return new LoadFailure(`actor ${actor}: ${message}\n${this.footer(where)}`, frames);
-    if (error.rule) return new RuleBroken(`${message}\n${this.footer(where)}`, frames);
-    return new ExceptionInThread(
-      `actor ${actor} threw ${error.name}: ${message}\n${this.footer(where)}`,
-      frames,
-    );
-  }
-
-  private exited(actor: number, code: number): KataFailure {
-    return new WorkerCrashed(
-      `the thread of actor ${actor} ended by itself (exit code ${code}) during ${this.place.scenario}: ` +
-        `did the code call process.exit()?\n${this.footer(`repetition ${this.repetitionOf(actor)}`)}`,
-    );
-  }
-
-  private outOfMemory(actor: number): KataFailure {
-    const read = (word: number) => Atomics.load(this.control, actorBase(actor) + word);
-    const label = readLabel(this.labels, actor, read(ActorWord.label));
-    const phase = read(ActorWord.phase) as Phase;
-    const where =
-      phase === Phase.setup
-        ? `while building the shared state${label ? ` (inside ${label})` : ""}`
-        : label
-          ? `inside ${label}`
-          : `in actor ${actor}'s part of ${this.place.scenario}`;
-    return new WorkerCrashed(
-      `${outOfMemoryMessage(where)}
-` +
-        `  The thread of actor ${actor} kept more and more memory until it was ended: a collection that grows on every call ` +
-        `(an array, a Map, a string) and is never emptied, or a loop that adds without end.
-` +
-        this.footer(`${this.place.scenario}, actor ${actor}, repetition ${this.repetitionOf(actor)}`),
-    );
-  }
-
-  private repetitionOf(actor: number): number {
-    return Atomics.load(this.control, actorBase(actor) + ActorWord.repetition);
-  }
-
-  private stuck(waitingFor: "ready" | "batch" | "explored", quietMs = this.deadline): KataFailure {
-    const lines: string[] = [];
-    const advice = new Set<string>();
-    const locks = this.locks();
-    for (let actor = 0; actor < this.parties; actor++) {
-      const base = actorBase(actor);
-      const read = (word: number) => Atomics.load(this.control, base + word);
-      const label = readLabel(this.labels, actor, read(ActorWord.label));
-      const inside = label ? ` inside ${label}` : "";
-      const repetition = read(ActorWord.repetition);
-      const threadId = this.threads[actor]?.worker.threadId;
-      let state: string;
-      switch (read(ActorWord.phase) as Phase) {
-        case Phase.setup:
-          state = `stuck while building the shared state${inside}`;
-          advice.add(adviceFor.running);
-          break;
-        case Phase.reset:
-          state = `stuck resetting the state before repetition ${repetition}`;
-          break;
-        case Phase.startLine:
-          state = `at the start line of repetition ${repetition}, waiting for the others`;
-          break;
-        case Phase.running:
-          if (read(ActorWord.asleep)) {
-            const timeout = read(ActorWord.waitTimeout);
-            state = `asleep in Atomics.wait (${timeout < 0 ? "no timeout" : `timeout ${timeout} ms`})${inside}, repetition ${repetition}`;
-            advice.add(adviceFor.asleep);
-          } else {
-            state = `still running${inside}, repetition ${repetition}`;
-            advice.add(adviceFor.running);
-          }
-          break;
-        case Phase.endLine:
-          state = `finished its part of repetition ${repetition}, waiting for the others`;
-          break;
-        case Phase.arbiter:
-          state = `judging repetition ${repetition}`;
-          break;
-        case Phase.waitingForPeer: {
-          const peer = read(ActorWord.waitingFor);
-          state = peer >= 0 ? `waiting for actor ${peer} to block (fall asleep in Atomics.wait)` : `${label ?? "waiting"}`;
-          if (peer >= 0) advice.add(adviceFor.neverSlept(peer));
-          break;
-        }
-        case Phase.finished:
-          state = `finished its repetitions`;
-          break;
-        default:
-          if (this.threads[actor]?.loaded === false) {
-            state = "still loading its code (the scenario file and the code under test, their top-level statements too)";
-            advice.add(adviceFor.running);
-          } else state = waitingFor === "ready" ? "starting up" : "idle";
-      }
-      lines.push(`  actor ${actor} (thread ${threadId ?? "?"}): ${state}${locks.of(actor)}`);
-    }
-    const header = `no progress for ${Math.round(quietMs)} ms in ${this.place.scenario}; the threads were:`;
-    if (locks.cycles.length > 0) {
-      advice.delete(adviceFor.asleep);
-      advice.add(adviceFor.deadlock);
-    }
-    return new DeadlineExceeded(
-      [...locks.cycles, header, ...lines, ...[...advice].map((a) => `  ${a}`), this.footer()].join("\n"),
-    );
   }
 
   /**
@@ -484,7 +355,7 @@ export class Watch {
    * a lock or to wake anyone.
    */
   private certainDeadlock(): boolean {
-    if (this.locks().cycleActors.length === 0) return false;
+    if (lockGraph(this).cycleActors.length === 0) return false;
     for (let actor = 0; actor < this.parties; actor++) {
       const read = (word: number) => Atomics.load(this.control, actorBase(actor) + word);
       if (read(ActorWord.phase) !== Phase.running) continue;
@@ -492,132 +363,4 @@ export class Watch {
     }
     return true;
   }
-
-  /**
-   * The wait-for graph, from what the locks told the harness (lock-observer.ts): who holds which
-   * lock, who waits for which. Each waiting actor points at the holder of its lock; a walk that
-   * comes back to where it started is a deadlock.
-   */
-  locks(): { cycles: string[]; cycleActors: number[][]; of(actor: number): string } {
-    const waits: number[] = [];
-    const holds: number[][] = [];
-    const uncounted: number[] = [];
-    const holder = new Map<number, number>();
-    for (let actor = 0; actor < this.parties; actor++) {
-      const base = actorBase(actor);
-      waits.push(Atomics.load(this.control, base + ActorWord.lockWaited));
-      const count = Atomics.load(this.control, base + ActorWord.locksHeld);
-      const held: number[] = [];
-      for (let slot = 0; slot < Math.min(count, heldLockSlots); slot++) {
-        const id = Atomics.load(this.control, base + ActorWord.heldLocks + slot);
-        if (id === 0) continue;
-        held.push(id);
-        if (!holder.has(id)) holder.set(id, actor);
-      }
-      holds.push(held);
-      uncounted.push(Math.max(0, count - held.length));
-    }
-    const name = (id: number) => readLockName(this.labels, this.parties, id);
-    const heldList = (actor: number) => {
-      const names = holds[actor]!.map(name);
-      const more = uncounted[actor]! > 0 ? ` and ${uncounted[actor]} more` : "";
-      return names.length === 0 ? `${uncounted[actor]} locks` : `${names.join(", ")}${more}`;
-    };
-    const next = (actor: number) => (waits[actor] ? holder.get(waits[actor]!) : undefined);
-
-    const cycles: string[] = [];
-    const cycleActors: number[][] = [];
-    const seen = new Set<number>();
-    for (let start = 0; start < this.parties; start++) {
-      const path: number[] = [];
-      let actor: number | undefined = start;
-      while (actor !== undefined && !seen.has(actor) && !path.includes(actor)) {
-        path.push(actor);
-        actor = next(actor);
-      }
-      if (actor !== undefined && path.includes(actor)) {
-        const cycle = path.slice(path.indexOf(actor));
-        const lowest = cycle.indexOf(Math.min(...cycle));
-        const ordered = [...cycle.slice(lowest), ...cycle.slice(0, lowest)];
-        const steps = ordered.map((a) => `actor ${a} holds ${heldList(a)} and waits for ${name(waits[a]!)}`);
-        cycles.push(`${cycles.length === 0 ? "deadlock" : "and another deadlock"}: ${steps.join("; ")}`);
-        cycleActors.push(ordered);
-      }
-      for (const a of path) seen.add(a);
-    }
-
-    return {
-      cycles,
-      cycleActors,
-      of(actor) {
-        const parts: string[] = [];
-        if (holds[actor]!.length > 0 || uncounted[actor]! > 0) parts.push(`holds ${heldList(actor)}`);
-        if (waits[actor]) {
-          const owner = holder.get(waits[actor]!);
-          const by = owner === undefined ? "held by no actor the harness knows of" : owner === actor ? "held by itself" : `held by actor ${owner}`;
-          parts.push(`waits for ${name(waits[actor]!)} (${by})`);
-        }
-        return parts.length > 0 ? `; ${parts.join(", ")}` : "";
-      },
-    };
-  }
-
-  footer(where?: string): string {
-    return footer(this.place, where);
-  }
-}
-
-const adviceFor = {
-  deadlock:
-    "Each thread in the cycle holds a lock the next one waits for, so none can go on. Take locks in one order that every thread follows, or let go of what you hold when the next lock is taken, and try again.",
-  asleep:
-    "A thread asleep in Atomics.wait that nobody wakes: a lost wakeup (a store with no Atomics.notify after it, or a notify before the store), or a deadlock.",
-  running: "A thread that never finishes: an endless loop, or a spin waiting for something that never comes.",
-  neverSlept: (peer: number) =>
-    `Actor ${peer} never went to sleep: a thread that must wait should sleep in Atomics.wait, not spin, and not return.`,
-};
-
-function footer(place: Place, where?: string): string {
-  const seed = formatSeed(place.seed);
-  return [
-    where ? `  (${where})` : undefined,
-    `  hints: katas/${place.kata}/README.md`,
-    `  seed ${seed}: THREADKATA_SEED=${seed} npm test -- ${place.kata}`,
-  ]
-    .filter(Boolean)
-    .join("\n");
-}
-
-function histogram(first: OutcomeCount, outcomes: Map<string, OutcomeCount>, repetitions: number, place: Place): string {
-  const rows = [...outcomes.values()].sort((a, b) => b.count - a.count);
-  const shown = rows.slice(0, 8);
-  const width = Math.max(...shown.map((row) => row.key.length));
-  // A reason may run to several lines (a linearizability timeline): rows show its first line only.
-  const firstLine = (text: string) => text.split("\n", 1)[0]!;
-  const lines = shown.map(
-    (row) =>
-      `    ${String(row.count).padStart(6)} × ${row.key.padEnd(width)}  ${row.forbidden ? `FORBIDDEN: ${firstLine(row.forbidden)}` : "acceptable"}`,
-  );
-  if (rows.length > shown.length) lines.push(`    … and ${rows.length - shown.length} more outcomes`);
-  const [headline, ...details] = first.forbidden!.split("\n");
-  return [
-    `${headline} (first seen in repetition ${first.firstRepetition})`,
-    ...details,
-    `  outcomes of ${repetitions} repetitions of ${place.scenario}:`,
-    ...lines,
-    footer(place),
-  ].join("\n");
-}
-
-/**
- * The frames of a stack that point into kata code (the code under test, the scenario), not into
- * the harness or Node itself: what vitest should show a code frame for.
- */
-function learnerFrames(stack: string): string[] {
-  return stack
-    .split("\n")
-    .filter((line) => /^\s+at /.test(line))
-    .filter((line) => !/\/harness\/(?:(?:engine|report|course|strategy)\/)?[\w-]+\.ts|node:|node_modules|\(native\)|threadkata-entry/.test(line))
-    .map((line) => line.replace("file://", ""))
-    .slice(0, 6);
 }

@@ -9,10 +9,11 @@ import { ActorWord, actorBase } from "../../engine/control.ts";
 import { Deadlock, EndlessLoop, ForbiddenOutcome, KataFailure, LoadFailure, NotImplemented, WorkerCrashed } from "../../report/failures.ts";
 import { mix } from "../../engine/noise.ts";
 import type { ActorMessage } from "../../engine/protocol.ts";
-import type { ActorPool, Place, RunOptions, RunSetup } from "../../engine/pool.ts";
+import type { ActorPool, RunOptions, RunSetup } from "../../engine/pool.ts";
 import type { ExploreBlocks, ExploreOrder } from "./actor.ts";
 import { Mine, Policy, Record, Shared, Status, Verdict, actorWords, blockWords, lineBytes, maxSteps, stepWords } from "./layout.ts";
 import { readLabel } from "../../engine/control.ts";
+import { lockGraph, type Place } from "../../report/messages.ts";
 import { fairAfter, type Plan } from "./policy.ts";
 import { timelinePicture } from "./picture.ts";
 import { decisionsOf, parseSchedule, preemptionsOf, readTrace, renderTimeline, scheduleString, type Step } from "./trace.ts";
@@ -227,7 +228,7 @@ export class Explorer {
   }
 
   private deadlock(attempt: Attempt): KataFailure {
-    const locks = attempt.setup?.watch.locks();
+    const locks = attempt.setup && lockGraph(attempt.setup.watch);
     const cycles = locks && locks.cycles.length > 0 ? `${locks.cycles.join("\n")}\n` : "";
     const names = new Map(attempt.setup?.ready.words ?? []);
     const lines = Array.from({ length: attempt.setup?.ready.actors ?? 0 }, (_, actor) => {
