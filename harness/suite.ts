@@ -11,7 +11,9 @@ import { afterAll, TestRunner, type RunnerTestCase } from "vitest";
 import { KataFailure } from "./report/failures.ts";
 import type { Scenario } from "./scenario.ts";
 import { stopBundler } from "./engine/bundle.ts";
-import { ActorPool, type RunOptions, type RunReport } from "./engine/pool.ts";
+import { ActorPool, type RunOptions } from "./engine/pool.ts";
+import { stress, type StressReport } from "./strategy/stress.ts";
+import { explore } from "./strategy/explore/conductor.ts";
 import { catalogue } from "../katas/catalogue.ts";
 import { checkSetting } from "./engine/settings.ts";
 
@@ -34,7 +36,7 @@ export interface KataSuite<M> {
   stress<K extends ScenarioNames<M>>(
     name: K,
     options?: Omit<RunOptions, "params"> & { params?: ParamsOf<M[K]> },
-  ): Promise<RunReport>;
+  ): Promise<StressReport>;
 }
 
 export function kataSuite<M>(kata: string, scenarioFile: URL): KataSuite<M> {
@@ -50,7 +52,7 @@ export function kataSuite<M>(kata: string, scenarioFile: URL): KataSuite<M> {
       const mode = checkSetting("THREADKATA_EXPLORE") ?? "on";
       const test = TestRunner.getCurrentTest();
       if (explores && mode !== "off") {
-        const explored = await pool.explore(name, options).catch(async (error: unknown) => {
+        const explored = await pool.drive(explore, name, options).catch(async (error: unknown) => {
           if (test && error instanceof KataFailure && error.picture) await attachPicture(test, error.picture);
           throw error;
         });
@@ -58,7 +60,7 @@ export function kataSuite<M>(kata: string, scenarioFile: URL): KataSuite<M> {
         // "only": what the explore mode cannot run (one actor, an actor that awaits) still runs under stress.
         if (mode === "only" && !explored.skipped) return { repetitions: 0, solo: 0, elapsedMs: 0, outcomes: [] };
       }
-      const report = await pool.run(name, options);
+      const report = await pool.drive(stress, name, options);
       if (test) {
         test.meta.repetitions = report.repetitions;
         test.meta.solo = report.solo;

@@ -1,28 +1,20 @@
-// The conductor: runs on the test's main thread, never runs code under test itself, and never blocks.
-// It starts a suite's worker threads once, hands each repetition batch to the actors, watches their
-// progress through the control block, and turns whatever happened into one classified failure.
+// The conductor of actor threads: runs on the test's main thread, never runs code under test itself,
+// and never blocks. It starts a suite's worker threads once, sets up each run on them and watches
+// their progress through the control block; a strategy (strategy/) drives the run's repetitions,
+// and whatever happened becomes one classified failure (report/).
 
 import { Worker } from "node:worker_threads";
 import { bundleScenarios, ScenarioLoadError, type Bundle } from "./bundle.ts";
 import { ActorWord, Phase, Word, actorBase, controlWords, labelBufferBytes } from "./control.ts";
 import { ExceptionInThread, ForbiddenOutcome, LoadFailure, NotImplemented, RuleBroken } from "../report/failures.ts";
-import type { ActorMessage, ConductorMessage, OutcomeCount, SerializedError } from "./protocol.ts";
-import { deadlineMs, seedFor, stressLevel } from "./stress-level.ts";
+import type { ActorMessage, ConductorMessage, SerializedError } from "./protocol.ts";
+import { deadlineMs, seedFor } from "./stress-level.ts";
 import { isOutOfMemory, threadResourceLimits } from "./limits.ts";
 import { relativeToRepository, shortenPaths } from "./under-test.ts";
-import {
-  exitedFailure,
-  histogram,
-  lockGraph,
-  outOfMemoryFailure,
-  stuckFailure,
-  thrownFailure,
-  type Place,
-  type RunSeen,
-} from "../report/messages.ts";
+import { exitedFailure, lockGraph, outOfMemoryFailure, stuckFailure, thrownFailure, type Place, type RunSeen } from "../report/messages.ts";
 import type { ExploreBlocks } from "../strategy/explore/actor.ts";
 import { Aborted } from "./aborted.ts";
-import { Explorer, type ExploreReport } from "../strategy/explore/conductor.ts";
+import type { Strategy } from "../strategy/strategy.ts";
 
 const sharedMemoryBytes = 64 * 1024;
 /** How long a certain deadlock (see Watch.certainDeadlock) must be seen before it is reported. */
@@ -96,14 +88,6 @@ function serializeError(error: unknown): SerializedError {
   return { name: e.name, message: e.message, stack: e.stack ?? "", rule: false };
 }
 
-export interface RunReport {
-  repetitions: number;
-  /** Of those, repetitions in which the actors never ran at the same time (they did not count). */
-  solo: number;
-  elapsedMs: number;
-  outcomes: OutcomeCount[];
-}
-
 export interface RunSetup {
   actors: ActorThread[];
   control: Int32Array;
@@ -131,27 +115,14 @@ export class ActorPool {
     readonly scenarioFile: string,
   ) {}
 
-  /** Runs a scenario under stress; resolves with a report, or rejects with a KataFailure. */
-  async run(scenario: string, options: RunOptions = {}): Promise<RunReport> {
-    const seed = seedFor();
-    const place: Place = { kata: this.kata, scenario, seed };
-    try {
-      return await this.conduct(scenario, options, place);
-    } catch (error) {
-      await this.settle(error);
-      if (error instanceof ScenarioLoadError) throw new LoadFailure(shortenPaths(error.message));
-      throw error;
-    }
-  }
-
   /**
-   * Explores a scenario one step at a time (explore/conductor.ts) on the same threads; resolves
-   * with what it tried, or rejects with the failing schedule's timeline.
+   * Runs a scenario's repetitions the way `strategy` drives them (strategy/stress.ts,
+   * strategy/explore/); resolves with its report, or rejects with a KataFailure.
    */
-  async explore(scenario: string, options: RunOptions = {}): Promise<ExploreReport> {
+  async drive<Report>(strategy: Strategy<Report>, scenario: string, options: RunOptions = {}): Promise<Report> {
     const place: Place = { kata: this.kata, scenario, seed: seedFor() };
     try {
-      return await new Explorer(this, scenario, options, place).run();
+      return await strategy.drive(this, scenario, options, place);
     } catch (error) {
       if (error instanceof ScenarioLoadError) throw new LoadFailure(shortenPaths(error.message));
       throw error;
@@ -187,44 +158,6 @@ export class ActorPool {
   async close(): Promise<void> {
     const threads = this.threads.splice(0);
     await Promise.all(threads.map((thread) => thread.worker.terminate()));
-  }
-
-  private async conduct(scenario: string, options: RunOptions, place: Place): Promise<RunReport> {
-    const started = performance.now();
-    const { actors, watch, ready } = await this.setUp(scenario, options, place);
-    const { repetitions } = ready;
-    const level = stressLevel();
-    const wanted = Math.max(1, Math.round((options.repetitions ?? repetitions ?? 100) * level.factor));
-    const outcomes = new Map<string, OutcomeCount>();
-    let done = 0;
-    let solo = 0;
-    let batch = 1;
-    // Only repetitions in which the actors really ran at once count towards `wanted`.
-    while (done - solo < wanted) {
-      const count = Math.min(batch, wanted - (done - solo));
-      const batchStarted = performance.now();
-      const [answer] = await watch.expect([actors[0]!], "batch", () =>
-        actors.forEach((thread) => thread.send({ type: "run", from: done, count })),
-      );
-      const result = answer as Extract<ActorMessage, { type: "batch" }>;
-      solo += result.solo;
-      for (const outcome of result.outcomes) {
-        const known = outcomes.get(outcome.key);
-        if (known) known.count += outcome.count;
-        else outcomes.set(outcome.key, { ...outcome });
-      }
-      done += count;
-      const forbidden = [...outcomes.values()].find((outcome) => outcome.forbidden);
-      if (forbidden) throw new ForbiddenOutcome(histogram(forbidden, outcomes, done, place));
-      // The time budget ends the run; on a machine so busy that few repetitions ran at once, it
-      // stretches (up to three budgets) until a quarter of them have: a race needs them to show.
-      const elapsed = performance.now() - started;
-      if (elapsed > level.budgetMs && (done - solo >= wanted / 4 || elapsed > 3 * level.budgetMs)) break;
-      // Aim for batches of about 100 ms: few round trips, yet a stuck batch is seen early.
-      const perRepetition = (performance.now() - batchStarted) / count;
-      batch = Math.max(1, Math.min(batch * 4, Math.floor(100 / Math.max(perRepetition, 0.001))));
-    }
-    return { repetitions: done, solo, elapsedMs: performance.now() - started, outcomes: [...outcomes.values()] };
   }
 
   /**

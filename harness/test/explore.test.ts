@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
 import { stopBundler } from "../engine/bundle.ts";
 import { ActorPool } from "../engine/pool.ts";
+import { explore } from "../strategy/explore/conductor.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, "explore.scenarios.ts");
@@ -15,7 +16,7 @@ const history = path.join(here, "history.scenarios.ts");
 
 async function explored(pool: ActorPool, scenario: string): Promise<Error> {
   try {
-    await pool.explore(scenario);
+    await pool.drive(explore, scenario);
   } catch (error) {
     return error as Error;
   }
@@ -62,7 +63,7 @@ describe("explore mode", () => {
   });
 
   test("Atomics.add passes every schedule tried, and every schedule with at most 2 preemptions: proved for the scenario", async () => {
-    const report = await pool.explore("atomicIncrements");
+    const report = await pool.drive(explore, "atomicIncrements");
     expect(report.schedules).toBeGreaterThanOrEqual(100);
     expect(report.proved).toBe(true);
   });
@@ -98,7 +99,7 @@ describe("explore mode", () => {
 
   test("time is virtual: a wait of 50 s times out after exactly 50 s, at once", async () => {
     const started = performance.now();
-    await pool.explore("virtualTime");
+    await pool.drive(explore, "virtualTime");
     expect(performance.now() - started).toBeLessThan(20_000);
   });
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
 import { stopBundler } from "../engine/bundle.ts";
 import { ActorPool } from "../engine/pool.ts";
+import { stress } from "../strategy/stress.ts";
 import { failure } from "./failure.ts";
 import { temporaryFolder } from "../engine/temp.ts";
 
@@ -119,14 +120,14 @@ describe("harness", () => {
 
   test("a wait that cannot block (a timeout of 0, a word that changed) is no sleep; one that blocks is", async () => {
     const pool = new ActorPool("00-fixture", misbehaving);
-    const report = await pool.run("sleepsAreWaitsThatBlock");
+    const report = await pool.drive(stress, "sleepsAreWaitsThatBlock");
     await pool.close();
     expect(report.outcomes).toEqual([{ key: "finished", count: report.repetitions, firstRepetition: 0 }]);
   });
 
   test("no false alarms: thousands of repetitions of nothing, on four threads, all pass", async () => {
     const pool = new ActorPool("00-fixture", misbehaving);
-    const report = await pool.run("nothingAtAll");
+    const report = await pool.drive(stress, "nothingAtAll");
     await pool.close();
     // On a crowded machine the time budget may end the run before all 5,000: what matters is that
     // every repetition that ran finished, and none was taken for a failure.

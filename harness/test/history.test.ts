@@ -6,12 +6,14 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
 import { stopBundler } from "../engine/bundle.ts";
 import { ActorPool } from "../engine/pool.ts";
+import { stress } from "../strategy/stress.ts";
+import { explore } from "../strategy/explore/conductor.ts";
 
 const scenarios = path.join(path.dirname(fileURLToPath(import.meta.url)), "history.scenarios.ts");
 
 async function failure(pool: ActorPool, scenario: string): Promise<Error> {
   try {
-    await pool.run(scenario);
+    await pool.drive(stress, scenario);
   } catch (error) {
     return error as Error;
   } finally {
@@ -25,7 +27,7 @@ describe("history and linearizability on worker threads", () => {
 
   test("four actors on a queue under a lock: every repetition is linearizable", async () => {
     const pool = new ActorPool("00-fixture", scenarios);
-    const report = await pool.run("lockedQueue");
+    const report = await pool.drive(stress, "lockedQueue");
     await pool.close();
     expect(report.outcomes.map((outcome) => outcome.key)).toEqual(["linearizable"]);
   });
@@ -34,7 +36,7 @@ describe("history and linearizability on worker threads", () => {
   // explore mode's own tests show the stress-free side).
   test("the same queue without its lock is caught, with the operations and a timeline", async () => {
     const pool = new ActorPool("00-fixture", scenarios);
-    const error = await pool.explore("racyQueue").then(
+    const error = await pool.drive(explore, "racyQueue").then(
       () => new Error("racyQueue passed; it should have failed"),
       (failed: Error) => failed,
     );

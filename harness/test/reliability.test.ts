@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, expect, test } from "vitest";
 import { stopBundler } from "../engine/bundle.ts";
 import { ActorPool } from "../engine/pool.ts";
+import { stress } from "../strategy/stress.ts";
 import { threadHeapLimitMb } from "../engine/limits.ts";
 import { failure } from "./failure.ts";
 
@@ -22,7 +23,7 @@ test("a thread that fills its heap fails its test, classified, and the pool runs
   expect(error.message.split("\n")[0]).toBe(`ran out of memory: the heap limit of ${threadHeapLimitMb} MB was reached inside put()`);
   expect(error.message).toMatch(/\(allocates, actor 0, repetition \d+\)/);
   expect(performance.now() - started).toBeLessThan(30_000);
-  const report = await pool.run("quietAfterwards");
+  const report = await pool.drive(stress, "quietAfterwards");
   expect(report.outcomes).toEqual([{ key: "finished", count: report.repetitions, firstRepetition: 0 }]);
   await pool.close();
 });
@@ -34,7 +35,7 @@ test("an error thrown after its test failed is never reported under the next tes
     expect(error.name).toBe("RuleBroken");
     expect(error.message).toMatch(/^the first failure/);
     // The late error arrives while this runs (its 200 ms outlast the thrower's 60).
-    const report = await pool.run("busyAfterwards");
+    const report = await pool.drive(stress, "busyAfterwards");
     expect(report.repetitions).toBeGreaterThan(0);
   }
   await pool.close();

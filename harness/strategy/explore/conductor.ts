@@ -10,6 +10,7 @@ import { Deadlock, EndlessLoop, ForbiddenOutcome, KataFailure, LoadFailure, NotI
 import { mix } from "../../engine/noise.ts";
 import type { ActorMessage } from "../../engine/protocol.ts";
 import type { ActorPool, RunOptions, RunSetup } from "../../engine/pool.ts";
+import type { Strategy } from "../strategy.ts";
 import type { ExploreBlocks, ExploreOrder } from "./actor.ts";
 import { Mine, Policy, Record, Shared, Status, Verdict, actorWords, blockWords, lineBytes, maxSteps, stepWords } from "./layout.ts";
 import { readLabel } from "../../engine/control.ts";
@@ -80,6 +81,11 @@ function planFor(seed: number, index: number, expectedSteps: number): Plan {
     expectedSteps,
   };
 }
+
+/** The explore strategy: the same threads, one shared-memory step at a time under a scheduler. */
+export const explore: Strategy<ExploreReport> = {
+  drive: (pool, scenario, options, place) => new Explorer(pool, scenario, options, place).run(),
+};
 
 export class Explorer {
   private batches = 0;
