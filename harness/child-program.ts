@@ -23,7 +23,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach } from "vitest";
 import { resolution, stopBundler } from "./engine/bundle.ts";
-import { DeadlineExceeded, ExceptionInThread, LoadFailure, NotImplemented, RuleBroken, WorkerCrashed, type KataFailure } from "./report/failures.ts";
+import { DeadlineExceeded, ExceptionInThread, NotImplementedError, RuleBroken, ScenarioLoadError, WorkerCrashed, type KataFailure } from "./report/failures.ts";
 import { deadlineMs } from "./engine/stress-level.ts";
 import { shortenPaths, underTest } from "./engine/under-test.ts";
 import { bundleCache, workerBundleOptions, writeBundle } from "./engine/worker-bundle.ts";
@@ -156,11 +156,11 @@ export class RunningProgram {
     await this.kill();
     const errors = this.stderr.join("\n");
     const stub = /NotImplementedError: (not implemented yet: [^\n]*)/.exec(errors);
-    if (stub) return new NotImplemented(shortenPaths(stub[1]!));
+    if (stub) return new NotImplementedError(shortenPaths(stub[1]!));
     if (programOutOfMemory.test(errors)) return new WorkerCrashed(`${outOfMemoryMessage("in the program")}\n${message}${this.transcript(running)}`);
     const crash = errors.search(/^(Exception in thread |(\w*Error|Error)( \[\w+\])?: )/m);
     const lines = this.transcript(running);
-    if (crash >= 0 && kind !== NotImplemented) {
+    if (crash >= 0 && kind !== NotImplementedError) {
       return new ExceptionInThread(`${message}\nthe program printed an error:\n${indent(shortenPaths(errors.slice(crash)).split("\n").slice(0, 14))}${lines}`);
     }
     return new kind(`${message}${lines}`);
@@ -273,7 +273,7 @@ async function bundleProgram(kata: string, entryFile: string): Promise<string> {
     plugins: [resolution(underTest())],
   }).catch(async (failure: { errors?: Message[] }) => {
     const text = failure.errors ? (await formatMessages(failure.errors, { kind: "error", color: false })).join("\n") : String(failure);
-    throw new LoadFailure(`the code could not be loaded:\n${shortenPaths(text.trim())}`);
+    throw new ScenarioLoadError(`the code could not be loaded:\n${shortenPaths(text.trim())}`);
   });
   return fileURLToPath(writeBundle(result.outputFiles[0]!.contents, path.join(bundleCache, "programs"), kata));
 }

@@ -7,10 +7,10 @@ import { build, formatMessages, stop, type Message, type Plugin } from "esbuild"
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { bundleCache, rememberBundle, rememberedBundle, ScenarioLoadError, workerBundleOptions, writeBundle } from "./worker-bundle.ts";
+import { BundleFailed, bundleCache, rememberBundle, rememberedBundle, workerBundleOptions, writeBundle } from "./worker-bundle.ts";
 import { relativeToRepository, repositoryRoot, resolveImport, underTest, type UnderTest } from "./under-test.ts";
 
-export { ScenarioLoadError };
+export { BundleFailed };
 
 const cacheDirectory = bundleCache;
 
@@ -47,7 +47,7 @@ export interface Bundle {
   underTest: string[];
 }
 
-/** Bundles a scenario file with the actor runtime; throws ScenarioLoadError on a syntax error. */
+/** Bundles a scenario file with the actor runtime; throws BundleFailed on a syntax error. */
 export async function bundleScenarios(scenarioFile: string): Promise<Bundle> {
   const target = underTest();
   const runtime = path.join(repositoryRoot, "harness", "engine", "actor-runtime.ts");
@@ -70,7 +70,7 @@ export async function bundleScenarios(scenarioFile: string): Promise<Bundle> {
       const text = failure.errors
         ? (await formatMessages(failure.errors, { kind: "error", color: false })).join("\n")
         : String(failure);
-      throw new ScenarioLoadError(`the code could not be loaded:\n${text.trim()}`);
+      throw new BundleFailed(`the code could not be loaded:\n${text.trim()}`);
     });
     const url = writeBundle(result.outputFiles[0]!.contents, cacheDirectory, path.basename(scenarioFile, ".ts"));
     bundle = { url, inputs: Object.keys(result.metafile.inputs).map((input) => path.resolve(repositoryRoot, input)) };

@@ -4,9 +4,9 @@
 // and whatever happened becomes one classified failure (report/).
 
 import { Worker } from "node:worker_threads";
-import { bundleScenarios, ScenarioLoadError, type Bundle } from "./bundle.ts";
+import { bundleScenarios, BundleFailed, type Bundle } from "./bundle.ts";
 import { ActorWord, Phase, Word, actorBase, controlWords, labelBufferBytes } from "./control.ts";
-import { ExceptionInThread, ForbiddenOutcome, LoadFailure, NotImplemented, RuleBroken } from "../report/failures.ts";
+import { ExceptionInThread, ForbiddenOutcome, NotImplementedError, RuleBroken, ScenarioLoadError } from "../report/failures.ts";
 import type { ActorMessage, ConductorMessage, SerializedError } from "./protocol.ts";
 import { deadlineMs, seedFor } from "./stress-level.ts";
 import { isOutOfMemory, threadResourceLimits } from "./limits.ts";
@@ -124,7 +124,7 @@ export class ActorPool {
     try {
       return await strategy.drive(this, scenario, options, place);
     } catch (error) {
-      if (error instanceof ScenarioLoadError) throw new LoadFailure(shortenPaths(error.message));
+      if (error instanceof BundleFailed) throw new ScenarioLoadError(shortenPaths(error.message));
       throw error;
     }
   }
@@ -141,7 +141,7 @@ export class ActorPool {
     this.running = undefined;
     if (error instanceof ForbiddenOutcome) return;
     // Aborted: the explore mode's scheduler ended the run, and told every thread to come back.
-    if (!run || !(error instanceof RuleBroken || error instanceof ExceptionInThread || error instanceof NotImplemented || error instanceof Aborted)) {
+    if (!run || !(error instanceof RuleBroken || error instanceof ExceptionInThread || error instanceof NotImplementedError || error instanceof Aborted)) {
       await this.close();
       return;
     }

@@ -12,7 +12,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { repositoryRoot } from "./under-test.ts";
 
 /** Code bound for a thread could not be bundled (a syntax error, an import that resolves nowhere). */
-export class ScenarioLoadError extends Error {
+export class BundleFailed extends Error {
+  // The name of the failure it becomes (report/failures.ts), should it ever reach a test as it is.
   override name = "ScenarioLoadError";
 }
 

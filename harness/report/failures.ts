@@ -48,12 +48,12 @@ export class WorkerCrashed extends KataFailure {
 }
 
 /** A stub still in place: relayed with the stub's own message. */
-export class NotImplemented extends KataFailure {
+export class NotImplementedError extends KataFailure {
   override name = "NotImplementedError";
 }
 
 /** The scenario or the code under test could not be loaded (a syntax error, a missing file). */
-export class LoadFailure extends KataFailure {
+export class ScenarioLoadError extends KataFailure {
   override name = "ScenarioLoadError";
 }
 

@@ -10,9 +10,9 @@ import { shortenPaths } from "../engine/under-test.ts";
 import {
   DeadlineExceeded,
   ExceptionInThread,
-  LoadFailure,
-  NotImplemented,
+  NotImplementedError,
   RuleBroken,
+  ScenarioLoadError,
   WorkerCrashed,
   type KataFailure,
 } from "./failures.ts";
@@ -36,12 +36,12 @@ export interface RunSeen {
 export function thrownFailure(run: RunSeen, actor: number, error: SerializedError): KataFailure {
   const frames = learnerFrames(error.stack);
   const message = shortenPaths(error.message);
-  if (error.name === "NotImplementedError") return new NotImplemented(message, frames.slice(0, 1));
+  if (error.name === "NotImplementedError") return new NotImplementedError(message, frames.slice(0, 1));
   // A module a thread was to run could not be bundled (toolkit/start-worker.ts): the code does not load.
-  if (error.name === "ModuleLoadError") return new LoadFailure(message);
+  if (error.name === "ModuleLoadError") return new ScenarioLoadError(message);
   const where = `${run.place.scenario}, actor ${actor}, repetition ${repetitionOf(run, actor)}`;
   // Code a thread was to run could not be bundled (toolkit/start-worker.ts): not a verdict on it.
-  if (error.name === "ScenarioLoadError") return new LoadFailure(`actor ${actor}: ${message}\n${footer(run.place, where)}`, frames);
+  if (error.name === "ScenarioLoadError") return new ScenarioLoadError(`actor ${actor}: ${message}\n${footer(run.place, where)}`, frames);
   if (error.rule) return new RuleBroken(`${message}\n${footer(run.place, where)}`, frames);
   return new ExceptionInThread(
     `actor ${actor} threw ${error.name}: ${message}\n${footer(run.place, where)}`,

@@ -6,7 +6,7 @@
 
 import { Aborted } from "../../engine/aborted.ts";
 import { ActorWord, actorBase } from "../../engine/control.ts";
-import { Deadlock, EndlessLoop, ForbiddenOutcome, KataFailure, LoadFailure, NotImplemented, WorkerCrashed } from "../../report/failures.ts";
+import { Deadlock, EndlessLoop, ForbiddenOutcome, KataFailure, NotImplementedError, ScenarioLoadError, WorkerCrashed } from "../../report/failures.ts";
 import { mix } from "../../engine/noise.ts";
 import type { ActorMessage } from "../../engine/protocol.ts";
 import type { ActorPool, RunOptions, RunSetup } from "../../engine/pool.ts";
@@ -206,7 +206,7 @@ export class Explorer {
       return { answer: explored, setup, block, lines, plans };
     } catch (error) {
       await this.pool.settle(error);
-      if (error instanceof NotImplemented || error instanceof LoadFailure || error instanceof WorkerCrashed) throw error;
+      if (error instanceof NotImplementedError || error instanceof ScenarioLoadError || error instanceof WorkerCrashed) throw error;
       if (!(error instanceof KataFailure)) throw error;
       return { error, setup, block, lines, plans };
     }
