@@ -1,4 +1,4 @@
-// TypeScript into the benchmark's worker threads, the way the harness does it (harness/bundle.ts):
+// TypeScript into the benchmark's worker threads, the way the harness does it (harness/engine/bundle.ts):
 // esbuild bundles a worker's tasks with one subject (the code being measured) into one ES module.
 // One bundle per subject keeps each worker's call sites monomorphic, so no subject pays for another.
 

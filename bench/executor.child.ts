@@ -37,7 +37,7 @@ interface Pool {
 async function makePool(input: ExecutorChildInput): Promise<Pool> {
   if (input.subject === "piscina") {
     const { Piscina } = await import("piscina");
-    // In the run's own temporary folder (harness/temp.ts), never the system's.
+    // In the run's own temporary folder (harness/engine/temp.ts), never the system's.
     const directory = temporaryFolder("bench-");
     const filename = path.join(directory, "plus-one.mjs");
     writeFileSync(filename, "export default function plusOne(n) { return n + 1; }\n");

@@ -22,7 +22,7 @@ export interface Kata {
   /** For a "fix" kata: the failures its stub's bug may show (the self-check accepts only these);
    *  default ["ForbiddenOutcome", "RuleBroken"]. A deadlock is ["DeadlineExceeded"]. */
   stubFailsWith?: string[];
-  /** Its scenarios are also explored one step at a time before the stress run (harness/explore/):
+  /** Its scenarios are also explored one step at a time before the stress run (harness/strategy/explore/):
    *  true for the katas whose threads share memory and run synchronous code. */
   explore?: boolean;
 }

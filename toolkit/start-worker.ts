@@ -10,7 +10,7 @@
 // a worker cannot load TypeScript by itself (`--import tsx` does not reach workers, and tsx's
 // register() costs ~260 ms per worker). The bundle is built synchronously (esbuild's buildSync, about
 // 90 ms) and kept, in this thread and on disk for the next process while its files are unchanged
-// (harness/worker-bundle.ts), so startWorker returns the Worker at once and `worker.threadId` is known at once, like Python's `thread.ident` after `start()`.
+// (harness/engine/worker-bundle.ts), so startWorker returns the Worker at once and `worker.threadId` is known at once, like Python's `thread.ident` after `start()`.
 //
 // Modules are file: URLs, absolute paths, or "#kata/...", "#toolkit/...", "#threadkata/..." specifiers,
 // resolved as the harness does (THREADKATA_SOURCE and THREADKATA_SWAP apply to #kata/). Inside the

@@ -1,4 +1,4 @@
-// Bundles kept across processes (harness/worker-bundle.ts, used by startWorker and startTaskWorker):
+// Bundles kept across processes (harness/engine/worker-bundle.ts, used by startWorker and startTaskWorker):
 // one is reused only while every file it was made from holds the same bytes.
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
