@@ -19,6 +19,8 @@ export interface ReliabilityRow {
   ok: boolean;
   got: string;
   ms: number;
+  /** A failed row's whole story (the first failure's full text), printed under it. */
+  detail?: string;
 }
 
 interface SuiteOutcome {

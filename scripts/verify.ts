@@ -139,7 +139,7 @@ export async function runSuites(folder: string, env: Record<string, string>, inc
   return { tests: collector.tests, stray: collector.stray, ms: performance.now() - started };
 }
 
-type Verdict = { ok: boolean; got: string };
+type Verdict = { ok: boolean; got: string; detail?: string };
 
 function failureNames(run: SuiteRun): string[] {
   return run.tests.filter((t) => t.state === "failed").map((t) => t.errors[0]?.name ?? "no error");
@@ -176,6 +176,9 @@ function judgeReference(run: SuiteRun): Verdict {
     got: first
       ? `${failed.length} not passed: ${first.name}: ${first.errors[0]?.message.split("\n")[0] ?? first.state}`
       : run.stray[0] ?? "no tests ran",
+    // A right answer that fails once in many rounds must bring its whole failure (the explore
+    // mode's timeline and replay string, the stuck threads) into the log, or it cannot be followed.
+    detail: first?.errors[0]?.message,
   };
 }
 
@@ -210,6 +213,7 @@ function record(row: Row): void {
   const mark = row.ok ? "ok  " : "FAIL";
   const time = `${(row.ms / 1000).toFixed(1)}s`.padStart(6);
   console.log(`${mark} ${row.check.padEnd(16)} ${row.variant.padEnd(34)} ${row.expected.padEnd(22)} ${time}  ${row.got}`);
+  if (!row.ok && row.detail) console.log(row.detail.replace(/^/gm, "       | "));
 }
 
 /** The layout rules that make a kata's folders and its one catalogue entry work (what npm run new-kata writes). */
