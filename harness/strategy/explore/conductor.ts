@@ -5,7 +5,7 @@
 // string that replays it: THREADKATA_REPLAY=<string> npm test -- NN.
 
 import { Aborted } from "../../engine/aborted.ts";
-import { ActorWord, actorBase } from "../../engine/control.ts";
+import { ActorWord, actorBase, readLabel } from "../../engine/control.ts";
 import { Deadlock, EndlessLoop, ForbiddenOutcome, KataFailure, NotImplementedError, ScenarioLoadError, WorkerCrashed } from "../../report/failures.ts";
 import { mix } from "../../engine/noise.ts";
 import type { ActorMessage } from "../../engine/protocol.ts";
@@ -13,7 +13,6 @@ import type { ActorPool, RunOptions, RunSetup } from "../../engine/pool.ts";
 import type { Strategy } from "../strategy.ts";
 import type { ExploreBlocks, ExploreOrder } from "./actor.ts";
 import { Mine, Policy, Record, Shared, Status, Verdict, actorWords, blockWords, lineBytes, maxSteps, stepWords } from "./layout.ts";
-import { readLabel } from "../../engine/control.ts";
 import { lockGraph, type Place } from "../../report/messages.ts";
 import { fairAfter, type Plan } from "./policy.ts";
 import { timelinePicture } from "./picture.ts";
@@ -180,7 +179,10 @@ export class Explorer {
       mostSteps = Math.max(mostSteps, answer.steps);
       // The batch ran out of steps before its last branches: the tree is too big to walk.
       if (answer.schedules < prefixes.length) return { complete: false, schedules, steps, mostSteps };
-      (answer.traces ?? []).forEach((trace, k) => frontier.push(...branchesOf(trace, prefixes[k]!.length)));
+      // One push per branch: spreading them into one call would throw past ~100,000 branches.
+      (answer.traces ?? []).forEach((trace, k) => {
+        for (const branch of branchesOf(trace, prefixes[k]!.length)) frontier.push(branch);
+      });
     }
     return { complete: true, schedules, steps, mostSteps };
   }
@@ -374,7 +376,6 @@ function preemptionPoints(decisions: number[], steps: Step[]): number[] {
   return points;
 }
 
-/** Preemptions in a prefix of decisions: switches away from an actor that could have gone on. */
 /**
  * The branches a schedule opens from decision `from` on: at each decision, every other actor that
  * was ready, if the schedule up to there with that actor instead stays within the preemption bound.
