@@ -1,17 +1,19 @@
 // npm run new-kata -- 17-slug "Title": a new kata at the end of the course, laid out like the others
 // and green in the self-check from the start (rustlings' `dev new`). It writes
 //
-//   katas/17-slug/            README.md (the usual sections, a contract table, the hints), the stub
+//   katas/17-slug/            kata.ts (its entry in the course: title, files, Python idioms, hints),
+//                             README.md (the usual sections, a contract table, the hints), the stub
 //                             <stem>.ts (each method throws NotImplementedError), <stem>.scenarios.ts
 //                             (one scenario) and <stem>.test.ts (one test, through kataSuite)
 //   solutions/17-slug/        the reference <stem>.ts, wrong/ with one known-wrong answer and right/
 //                             with two known-right ones (scripts/known-wrong.ts)
-//   katas/catalogue.ts        one entry, appended
+//   katas/catalogue.ts        the import of kata.ts, and its line at the end of the order
 //
 // and regenerates the docs (scripts/docs.ts). What it writes is a placeholder, a counter that two
 // threads increment at once, so that every part runs; the author replaces it part by part.
-// `npm run new-kata -- --remove 17-slug` undoes it: the folders, the entry and the docs, byte for
-// byte, and only while everything is still as new-kata wrote it (it never deletes an author's work).
+// `npm run new-kata -- --remove 17-slug` undoes it: the folders, the catalogue's two lines and the
+// docs, byte for byte, and only while everything is still as new-kata wrote it (it never deletes an
+// author's work).
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -26,6 +28,9 @@ import { hintsBlock, writeDocs } from "./docs.ts";
 const slugPattern = /^(\d\d)-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 
 const catalogueFile = path.join("katas", "catalogue.ts");
+
+/** A kata's entry in the course, in its own folder: what the catalogue imports. */
+export const entryFileName = "kata.ts";
 
 export interface Taken {
   /** The slugs in katas/catalogue.ts. */
@@ -51,6 +56,7 @@ export function slugProblem(slug: string, taken: Taken): string | undefined {
   for (const root of ["katas", "solutions"]) {
     if (taken.folders.includes(`${root}/${slug}`)) return `${root}/${slug} already exists`;
   }
+  if (`${match[2]}.ts` === entryFileName) return `${slug}: katas/${slug}/${entryFileName} is the kata's entry in the course, so its stub cannot be called ${entryFileName}; choose another name`;
   const next = nextNumber(taken);
   if (next > 99) return `the course has room for 99 katas, and ${String(next - 1).padStart(2, "0")} is taken`;
   if (Number(match[1]) !== next) {
@@ -83,10 +89,8 @@ export function takenNow(tree = repositoryRoot): Taken {
 
 export interface Scaffold {
   kata: Kata;
-  /** Every file new-kata writes: path from the repository root → content. */
+  /** Every file new-kata writes, katas/NN-slug/kata.ts among them: path from the repository root → content. */
   files: Map<string, string>;
-  /** The catalogue entry, as source text: "  {\n    slug: ...\n  },\n". */
-  entry: string;
 }
 
 const placeholderHint =
@@ -103,6 +107,7 @@ export function scaffold(slug: string, title: string): Scaffold {
   const kataFile = (name: string, text: string) => files.set(`katas/${slug}/${name}`, text);
   const solutionFile = (name: string, text: string) => files.set(`solutions/${slug}/${name}`, text);
 
+  kataFile(entryFileName, entryText(kata));
   kataFile("README.md", readme({ slug, number, stem, title, testTitle, kata }));
   kataFile(`${stem}.ts`, counterClass(
     [
@@ -165,7 +170,7 @@ export function scaffold(slug: string, title: string): Scaffold {
     ],
     ["return Atomics.load(this.memory, 0);"],
   ));
-  return { kata, files, entry: entryText(kata) };
+  return { kata, files };
 }
 
 /** The placeholder class, with the given opening lines and method bodies (indented here). */
@@ -320,27 +325,55 @@ ${hintsBlock(k.kata)}
 `;
 }
 
-/** The catalogue entry as source text, in the catalogue's own style. */
+/** katas/NN-slug/kata.ts, in the style of the others. */
 function entryText(kata: Kata): string {
   const list = (items: string[]) => `[${items.map((item) => JSON.stringify(item)).join(", ")}]`;
   return [
-    "  {",
-    `    slug: ${JSON.stringify(kata.slug)},`,
-    `    title: ${JSON.stringify(kata.title)},`,
-    `    kind: ${JSON.stringify(kata.kind)},`,
-    `    files: ${list(kata.files)},`,
-    `    python: ${list(kata.python)},`,
-    `    requires: ${list(kata.requires)},`,
-    "    hints: [",
-    ...kata.hints.map((hint) => `      ${JSON.stringify(hint)},`),
-    "    ],",
-    "  },",
+    'import type { Kata } from "../kata-type.ts";',
+    "",
+    "export default {",
+    `  slug: ${JSON.stringify(kata.slug)},`,
+    `  title: ${JSON.stringify(kata.title)},`,
+    `  kind: ${JSON.stringify(kata.kind)},`,
+    `  files: ${list(kata.files)},`,
+    `  python: ${list(kata.python)},`,
+    `  requires: ${list(kata.requires)},`,
+    "  hints: [",
+    ...kata.hints.map((hint) => `    ${JSON.stringify(hint)},`),
+    "  ],",
+    "} satisfies Kata;",
     "",
   ].join("\n");
 }
 
-/** The `catalogue` array literal of katas/catalogue.ts. */
-function catalogueArray(source: string): { file: ts.SourceFile; array: ts.ArrayLiteralExpression } {
+/** The title a kata.ts gives, read from its source (undefined if it cannot be read). */
+export function entryTitle(source: string): string | undefined {
+  const object = defaultExport(ts.createSourceFile(entryFileName, source, ts.ScriptTarget.Latest, true));
+  return object ? stringProperty(object, "title") : undefined;
+}
+
+/** The object literal a kata.ts exports by default (through `satisfies Kata` or `as Kata`), if it is one. */
+export function defaultExport(file: ts.SourceFile): ts.ObjectLiteralExpression | undefined {
+  for (const statement of file.statements) {
+    if (!ts.isExportAssignment(statement)) continue;
+    let expression = statement.expression;
+    while (ts.isSatisfiesExpression(expression) || ts.isAsExpression(expression) || ts.isParenthesizedExpression(expression)) expression = expression.expression;
+    return ts.isObjectLiteralExpression(expression) ? expression : undefined;
+  }
+  return undefined;
+}
+
+/** The import of `slug`'s kata.ts, as the catalogue writes it. */
+const entrySpecifier = (slug: string) => `./${slug}/${entryFileName}`;
+
+interface CatalogueSource {
+  file: ts.SourceFile;
+  /** The `catalogue` array literal. */
+  array: ts.ArrayLiteralExpression;
+  imports: ts.ImportDeclaration[];
+}
+
+function parseCatalogue(source: string): CatalogueSource {
   const file = ts.createSourceFile(catalogueFile, source, ts.ScriptTarget.Latest, true);
   let array: ts.ArrayLiteralExpression | undefined;
   const visit = (node: ts.Node): void => {
@@ -349,32 +382,77 @@ function catalogueArray(source: string): { file: ts.SourceFile; array: ts.ArrayL
   };
   visit(file);
   if (!array) throw new Error(`${catalogueFile} holds no \`catalogue\` array`);
-  return { file, array };
+  return { file, array, imports: file.statements.filter(ts.isImportDeclaration) };
 }
 
-/** The catalogue's source with `entry` appended as its last element (on its own lines, before the closing bracket). */
-export function withEntry(source: string, entry: string): string {
-  const { array } = catalogueArray(source);
-  if (array.elements.length > 0 && !array.elements.hasTrailingComma) throw new Error(`${catalogueFile}: the last entry must end with a comma`);
+const specifierOf = (declaration: ts.ImportDeclaration) => (ts.isStringLiteral(declaration.moduleSpecifier) ? declaration.moduleSpecifier.text : "");
+
+/** Every name the catalogue's imports bind. */
+function importedNames(imports: ts.ImportDeclaration[]): Set<string> {
+  const names = new Set<string>();
+  for (const declaration of imports) {
+    const clause = declaration.importClause;
+    if (clause?.name) names.add(clause.name.text);
+    if (clause?.namedBindings && ts.isNamedImports(clause.namedBindings)) for (const element of clause.namedBindings.elements) names.add(element.name.text);
+    if (clause?.namedBindings && ts.isNamespaceImport(clause.namedBindings)) names.add(clause.namedBindings.name.text);
+  }
+  return names;
+}
+
+/** The name the catalogue imports a kata's entry as: its words in camelCase ("17-bounded-buffer" →
+ *  boundedBuffer), or kata17 where that would not be a free identifier ("17-2pc", "17-new"). */
+export function entryName(slug: string, taken: ReadonlySet<string> = new Set()): string {
+  const [first = "", ...rest] = slug.slice(3).split("-");
+  const words = first + rest.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join("");
+  const usable = /^[A-Za-z_$][\w$]*$/.test(words) && ts.identifierToKeywordKind(ts.factory.createIdentifier(words)) === undefined && !taken.has(words);
+  return usable ? words : `kata${slug.slice(0, 2)}`;
+}
+
+/** Where a new line goes: the start of the line after `node`. */
+function lineAfter(source: string, node: ts.Node): number {
+  const newline = source.indexOf("\n", node.getEnd());
+  return newline < 0 ? source.length : newline + 1;
+}
+
+/** The catalogue's source with `slug` added: its import after the other katas' imports, and its
+ *  line at the end of the order (on its own line, before the closing bracket). */
+export function withEntry(source: string, slug: string): string {
+  const { array, imports } = parseCatalogue(source);
+  if (imports.some((declaration) => specifierOf(declaration) === entrySpecifier(slug))) throw new Error(`${catalogueFile} imports ${entrySpecifier(slug)} already`);
+  if (array.elements.length > 0 && !array.elements.hasTrailingComma) throw new Error(`${catalogueFile}: the last kata in the order must end with a comma`);
   const bracket = array.getEnd() - 1;
   const lineStart = source.lastIndexOf("\n", bracket) + 1;
   if (source.slice(lineStart, bracket).trim() !== "") throw new Error(`${catalogueFile}: the catalogue's closing bracket must start a line`);
-  return source.slice(0, lineStart) + entry + source.slice(lineStart);
+  const name = entryName(slug, importedNames(imports));
+  const entryImports = imports.filter((declaration) => specifierOf(declaration).endsWith(`/${entryFileName}`));
+  const after = entryImports.at(-1) ?? imports.at(-1);
+  if (!after) throw new Error(`${catalogueFile} imports nothing: where the katas' imports go is unclear`);
+  const importAt = lineAfter(source, after);
+  if (importAt > lineStart) throw new Error(`${catalogueFile}: the imports must come before the catalogue`);
+  const importLine = `import ${name} from ${JSON.stringify(entrySpecifier(slug))};\n`;
+  return source.slice(0, importAt) + importLine + source.slice(importAt, lineStart) + `  ${name},\n` + source.slice(lineStart);
 }
 
-/** The catalogue's source without the last entry, if that entry is `slug`'s: what withEntry() added. */
-export function withoutEntry(source: string, slug: string): { source: string; entry: string; title: string } | { problem: string } {
-  const { file, array } = catalogueArray(source);
-  const slugOf = (element: ts.Expression) => (ts.isObjectLiteralExpression(element) ? stringProperty(element, "slug") : undefined);
-  const index = array.elements.findIndex((element) => slugOf(element) === slug);
-  if (index < 0) return { problem: `${slug} is not in ${catalogueFile}` };
+/** The catalogue's source without `slug`'s import and line, if it is the last kata: what withEntry() added. */
+export function withoutEntry(source: string, slug: string): { source: string } | { problem: string } {
+  const { file, array, imports } = parseCatalogue(source);
+  const declaration = imports.find((candidate) => specifierOf(candidate) === entrySpecifier(slug));
+  const name = declaration?.importClause?.name?.text;
+  if (!declaration || !name) return { problem: `${slug} is not in ${catalogueFile} (it imports no ${entrySpecifier(slug)} by default)` };
+  const nameOf = (element: ts.Expression) => (ts.isIdentifier(element) ? element.text : element.getText(file));
+  const index = array.elements.findIndex((element) => nameOf(element) === name);
+  if (index < 0) return { problem: `${slug} is imported as ${name}, but ${name} is not in the catalogue's order` };
   const last = array.elements[array.elements.length - 1]!;
-  if (index !== array.elements.length - 1) return { problem: `${slug} is not the last kata (${slugOf(last) ?? "another entry"} comes after it): --remove undoes only the kata new-kata added last` };
-  const element = array.elements[index] as ts.ObjectLiteralExpression;
-  const from = source.lastIndexOf("\n", element.getStart(file)) + 1;
-  let to = element.getEnd();
-  if (source.slice(to, to + 2) === ",\n") to += 2;
-  return { source: source.slice(0, from) + source.slice(to), entry: source.slice(from, to), title: stringProperty(element, "title") ?? "" };
+  if (index !== array.elements.length - 1) return { problem: `${slug} is not the last kata (${nameOf(last)} comes after it): --remove undoes only the kata new-kata added last` };
+  const element = array.elements[index]!;
+  const elementFrom = source.lastIndexOf("\n", element.getStart(file)) + 1;
+  let elementTo = element.getEnd();
+  if (source.slice(elementTo, elementTo + 2) === ",\n") elementTo += 2;
+  const importFrom = declaration.getStart(file);
+  const importTo = lineAfter(source, declaration);
+  // The import comes first in the file: cut the element first, so that the import's offsets still hold.
+  const withoutElement = source.slice(0, elementFrom) + source.slice(elementTo);
+  return { source: withoutElement.slice(0, importFrom) + withoutElement.slice(importTo) };
 }
 
 function stringProperty(object: ts.ObjectLiteralExpression, name: string): string | undefined {
@@ -402,7 +480,7 @@ function filesUnder(relative: string): string[] {
 export function createKata(slug: string, title: string): { scaffold: Scaffold; docs: string[] } {
   const made = scaffold(slug, title);
   const catalogueBefore = read(catalogueFile);
-  const catalogueAfter = withEntry(catalogueBefore, made.entry);
+  const catalogueAfter = withEntry(catalogueBefore, slug);
   try {
     for (const [file, text] of made.files) {
       mkdirSync(path.dirname(path.join(repositoryRoot, file)), { recursive: true });
@@ -421,11 +499,13 @@ export function createKata(slug: string, title: string): { scaffold: Scaffold; d
 /** Why `slug` cannot be removed (it is not new-kata's, or not as new-kata wrote it), or undefined. */
 export function removalProblem(slug: string): string | undefined {
   if (!slugPattern.test(slug)) return `"${slug}" is not a kata name: two digits, a dash, then lower-case words joined by dashes`;
-  const found = withoutEntry(read(catalogueFile), slug);
+  const catalogueNow = read(catalogueFile);
+  const found = withoutEntry(catalogueNow, slug);
   if ("problem" in found) return found.problem;
-  const made = scaffold(slug, found.title);
+  const entryFile = `katas/${slug}/${entryFileName}`;
+  const made = scaffold(slug, (existsSync(path.join(repositoryRoot, entryFile)) && entryTitle(read(entryFile))) || "");
   const changed: string[] = [];
-  if (found.entry !== made.entry) changed.push(`its entry in ${catalogueFile}`);
+  if (withEntry(found.source, slug) !== catalogueNow) changed.push(`its lines in ${catalogueFile}`);
   const present = [...filesUnder(`katas/${slug}`), ...filesUnder(`solutions/${slug}`)];
   for (const [file, text] of made.files) {
     if (!present.includes(file)) changed.push(`${file} (missing)`);
@@ -437,7 +517,7 @@ export function removalProblem(slug: string): string | undefined {
   return `${slug} is not as new-kata wrote it (${shown}): --remove deletes only a kata new-kata added and nobody has changed since; remove it by hand if you mean to`;
 }
 
-/** Undoes createKata(): the folders, the catalogue entry, the docs. Check removalProblem() first. */
+/** Undoes createKata(): the folders, the catalogue's lines, the docs. Check removalProblem() first. */
 export function removeKata(slug: string): string[] {
   const found = withoutEntry(read(catalogueFile), slug);
   if ("problem" in found) throw new Error(found.problem);
@@ -449,10 +529,11 @@ export function removeKata(slug: string): string[] {
 const newKataLine = {
   usage: 'npm run new-kata -- NN-slug "Title" | --remove NN-slug',
   help: `
-Adds a kata at the end of the course, laid out like the others: katas/NN-slug/ (README.md with a
-contract table and the hints, the stub, one scenario, one test), solutions/NN-slug/ (the reference,
-one known-wrong answer in wrong/, two known-right ones in right/), one entry appended to
-katas/catalogue.ts, and the docs regenerated (npm run docs). What it writes is a placeholder, a
+Adds a kata at the end of the course, laid out like the others: katas/NN-slug/ (kata.ts, its entry
+in the course; README.md with a contract table and the hints; the stub, one scenario, one test),
+solutions/NN-slug/ (the reference, one known-wrong answer in wrong/, two known-right ones in
+right/), its import and its line at the end of the order in katas/catalogue.ts, and the docs
+regenerated (npm run docs). What it writes is a placeholder, a
 counter two threads increment at once, that passes the self-check as it is: replace it part by part
 (npm run verify -- --layout checks the layout as you go, npm run verify -- --kata NN the suites).
 
@@ -460,7 +541,7 @@ NN must be the next free number, the slug lower-case words joined by dashes (17-
 the title is the README's heading. A name that is malformed, a number that is not the next free
 one, or a folder that exists already is refused with one line and exit code 2.
 
-  --remove NN-slug   undo it: the folders, the catalogue entry and the regenerated docs, byte for
+  --remove NN-slug   undo it: the folders, the catalogue's lines and the regenerated docs, byte for
                      byte; only the last kata, and only while nothing new-kata wrote has changed
                      (otherwise it refuses, exit code 1, and deletes nothing)`,
   options: { remove: { type: "string" } },
@@ -480,7 +561,7 @@ function main(): void {
       process.exit(1);
     }
     const docs = removeKata(slug);
-    console.log(`removed ${slug}: katas/${slug}/, solutions/${slug}/ and its entry in ${catalogueFile}${docs.length ? `; rewrote ${docs.join(", ")}` : ""}`);
+    console.log(`removed ${slug}: katas/${slug}/, solutions/${slug}/ and its lines in ${catalogueFile}${docs.length ? `; rewrote ${docs.join(", ")}` : ""}`);
     return;
   }
   const [slug, title] = positionals;
@@ -504,7 +585,7 @@ function main(): void {
       `          solutions/${slug}/: ${solutionFiles!.join(", ")}`,
       `  added   ${slug} at the end of ${catalogueFile}`,
       `  docs    ${docs.length ? docs.join(", ") : "nothing to rewrite"}${stale.length ? ` (${stale.join(", ")} ${stale.length === 1 ? "was" : "were"} stale before: --remove will not bring that back)` : ""}`,
-      `next: replace the placeholder counter (TODO marks the README and the catalogue entry), then`,
+      `next: replace the placeholder counter (TODO marks the README and katas/${slug}/${entryFileName}), then`,
       `      npm run verify -- --layout     and     npm run verify -- --kata ${slug.slice(0, 2)}`,
       `undo: npm run new-kata -- --remove ${slug}`,
     ].join("\n"),

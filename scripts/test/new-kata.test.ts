@@ -1,5 +1,5 @@
 // npm run new-kata on fixtures: which names it takes and which it refuses (and why, in one line), the
-// catalogue entry it appends and takes back byte for byte, and the placeholder's own consistency.
+// lines it adds to the catalogue and takes back byte for byte, and the placeholder's own consistency.
 // The whole command, on a copy of the repository, is the self-check's new-kata row (new-kata-check.ts).
 
 import { spawnSync } from "node:child_process";
@@ -7,7 +7,7 @@ import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { repositoryRoot } from "../../harness/engine/under-test.ts";
 import { contractRows } from "../contract.ts";
-import { nextNumber, scaffold, slugProblem, titleProblem, withEntry, withoutEntry, type Taken } from "../new-kata.ts";
+import { entryName, entryTitle, nextNumber, scaffold, slugProblem, titleProblem, withEntry, withoutEntry, type Taken } from "../new-kata.ts";
 
 const course: Taken = {
   listed: ["01-alpha", "02-beta", "03-gamma"],
@@ -35,6 +35,11 @@ describe("the kata's name", () => {
     "",
   ])("a malformed name is refused: %j", (slug) => {
     expect(slugProblem(slug, course)).toBe(`"${slug}" is not a kata name: two digits, a dash, then lower-case words joined by dashes (17-bounded-buffer)`);
+  });
+
+  test("a kata whose stub would be kata.ts is refused: that is its entry in the course", () => {
+    expect(slugProblem("04-kata", course)).toBe("04-kata: katas/04-kata/kata.ts is the kata's entry in the course, so its stub cannot be called kata.ts; choose another name");
+    expect(slugProblem("04-kata-lock", course)).toBeUndefined();
   });
 
   test("a number past the next free one is refused, naming the next", () => {
@@ -81,36 +86,44 @@ describe("the title", () => {
   });
 });
 
-describe("the catalogue entry", () => {
+describe("the catalogue's order", () => {
   const catalogue = [
-    'export const catalogue: Kata[] = [',
-    "  {",
-    '    slug: "01-alpha",',
-    "    hints: [\"One.\"],",
-    "  },",
-    "{",
-    '    slug: "02-beta",',
-    "    hints: [\"One.\"],",
-    "  },",
+    'import type { Kata } from "./kata-type.ts";',
+    'import alpha from "./01-alpha/kata.ts";',
+    'import beta from "./02-beta/kata.ts";',
+    "",
+    'export type { Kata } from "./kata-type.ts";',
+    "",
+    "export const catalogue: Kata[] = [",
+    "  alpha,",
+    "  beta,",
     "];",
     "",
   ].join("\n");
 
-  test("is appended at the end, and taken back byte for byte", () => {
-    const { entry } = scaffold("03-gamma", 'A "quoted" title');
-    const added = withEntry(catalogue, entry);
-    expect(added).toBe(catalogue.replace("];\n", `${entry}];\n`));
-    const removed = withoutEntry(added, "03-gamma");
-    expect(removed).toEqual({ source: catalogue, entry, title: 'A "quoted" title' });
+  test("gains the import of kata.ts and one line at the end, taken back byte for byte", () => {
+    const added = withEntry(catalogue, "03-gamma-ray");
+    expect(added).toBe(
+      catalogue.replace('beta/kata.ts";\n', 'beta/kata.ts";\nimport gammaRay from "./03-gamma-ray/kata.ts";\n').replace("  beta,\n", "  beta,\n  gammaRay,\n"),
+    );
+    expect(withoutEntry(added, "03-gamma-ray")).toEqual({ source: catalogue });
   });
 
-  test("only the last entry is taken back, and only one that is there", () => {
-    expect(withoutEntry(catalogue, "01-alpha")).toEqual({ problem: "01-alpha is not the last kata (02-beta comes after it): --remove undoes only the kata new-kata added last" });
-    expect(withoutEntry(catalogue, "03-gamma")).toEqual({ problem: "03-gamma is not in katas/catalogue.ts" });
+  test("a name that is no free identifier is imported as kataNN", () => {
+    expect(entryName("03-gamma-ray")).toBe("gammaRay");
+    expect(entryName("03-2pc")).toBe("kata03");
+    expect(entryName("03-new")).toBe("kata03");
+    expect(entryName("03-alpha", new Set(["alpha"]))).toBe("kata03");
+    expect(withEntry(catalogue, "03-alpha")).toContain('import kata03 from "./03-alpha/kata.ts";\n');
   });
 
-  test("a catalogue whose last entry has no trailing comma is refused, not half edited", () => {
-    expect(() => withEntry(catalogue.replace("  },\n];", "  }\n];"), "  {},\n")).toThrow(/must end with a comma/);
+  test("only the last kata is taken back, and only one that is there", () => {
+    expect(withoutEntry(catalogue, "01-alpha")).toEqual({ problem: "01-alpha is not the last kata (beta comes after it): --remove undoes only the kata new-kata added last" });
+    expect(withoutEntry(catalogue, "03-gamma")).toEqual({ problem: "03-gamma is not in katas/catalogue.ts (it imports no ./03-gamma/kata.ts by default)" });
+  });
+
+  test("a catalogue whose last kata has no trailing comma is refused, not half edited", () => {
+    expect(() => withEntry(catalogue.replace("  beta,\n];", "  beta\n];"), "03-gamma")).toThrow(/must end with a comma/);
   });
 });
 
@@ -124,6 +137,7 @@ describe("the placeholder", () => {
       "katas/17-bounded-buffer/bounded-buffer.scenarios.ts",
       "katas/17-bounded-buffer/bounded-buffer.test.ts",
       "katas/17-bounded-buffer/bounded-buffer.ts",
+      "katas/17-bounded-buffer/kata.ts",
       "solutions/17-bounded-buffer/bounded-buffer.ts",
       "solutions/17-bounded-buffer/right/bounded-buffer.compare-exchange.ts",
       "solutions/17-bounded-buffer/right/bounded-buffer.spin-lock.ts",
@@ -131,6 +145,13 @@ describe("the placeholder", () => {
     ]);
     expect(made.kata).toMatchObject({ slug: "17-bounded-buffer", kind: "build", files: ["bounded-buffer.ts"], requires: [] });
     expect(made.kata.hints.length).toBeGreaterThan(0);
+  });
+
+  test("kata.ts holds the kata's entry, typed as the others are", () => {
+    const entry = file("katas/17-bounded-buffer/kata.ts");
+    expect(entry).toMatch(/^import type \{ Kata \} from "\.\.\/kata-type\.ts";\n\nexport default \{\n/);
+    expect(entry).toMatch(/\n\} satisfies Kata;\n$/);
+    expect(entryTitle(entry)).toBe("Build a bounded buffer");
   });
 
   test("each of the stub's methods throws NotImplementedError naming the kata", () => {
