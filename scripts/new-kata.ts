@@ -23,14 +23,12 @@ import { catalogue, type Kata } from "../katas/catalogue.ts";
 import { repositoryRoot } from "../harness/engine/under-test.ts";
 import { commandLine, usageExit } from "./cli.ts";
 import { hintsBlock, writeDocs } from "./docs.ts";
+import { entryFileName, entryTitle } from "./kata-entry.ts";
 
 /** A kata's name: two digits, a dash, lower-case words joined by single dashes. */
 const slugPattern = /^(\d\d)-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 
 const catalogueFile = path.join("katas", "catalogue.ts");
-
-/** A kata's entry in the course, in its own folder: what the catalogue imports. */
-export const entryFileName = "kata.ts";
 
 export interface Taken {
   /** The slugs in katas/catalogue.ts. */
@@ -346,23 +344,6 @@ function entryText(kata: Kata): string {
   ].join("\n");
 }
 
-/** The title a kata.ts gives, read from its source (undefined if it cannot be read). */
-export function entryTitle(source: string): string | undefined {
-  const object = defaultExport(ts.createSourceFile(entryFileName, source, ts.ScriptTarget.Latest, true));
-  return object ? stringProperty(object, "title") : undefined;
-}
-
-/** The object literal a kata.ts exports by default (through `satisfies Kata` or `as Kata`), if it is one. */
-export function defaultExport(file: ts.SourceFile): ts.ObjectLiteralExpression | undefined {
-  for (const statement of file.statements) {
-    if (!ts.isExportAssignment(statement)) continue;
-    let expression = statement.expression;
-    while (ts.isSatisfiesExpression(expression) || ts.isAsExpression(expression) || ts.isParenthesizedExpression(expression)) expression = expression.expression;
-    return ts.isObjectLiteralExpression(expression) ? expression : undefined;
-  }
-  return undefined;
-}
-
 /** The import of `slug`'s kata.ts, as the catalogue writes it. */
 const entrySpecifier = (slug: string) => `./${slug}/${entryFileName}`;
 
@@ -453,13 +434,6 @@ export function withoutEntry(source: string, slug: string): { source: string } |
   // The import comes first in the file: cut the element first, so that the import's offsets still hold.
   const withoutElement = source.slice(0, elementFrom) + source.slice(elementTo);
   return { source: withoutElement.slice(0, importFrom) + withoutElement.slice(importTo) };
-}
-
-function stringProperty(object: ts.ObjectLiteralExpression, name: string): string | undefined {
-  for (const property of object.properties) {
-    if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && property.name.text === name && ts.isStringLiteral(property.initializer)) return property.initializer.text;
-  }
-  return undefined;
 }
 
 function read(relative: string): string {

@@ -19,19 +19,15 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createVitest } from "vitest/node";
 import type { Reporter, TestModule } from "vitest/node";
-import { catalogue, type Kata } from "../katas/catalogue.ts";
+import type { Kata } from "../katas/kata-type.ts";
 import { verdictFailures } from "../harness/report/failures.ts";
 import { repositoryRoot } from "../harness/engine/under-test.ts";
-import { staleDocs } from "./docs.ts";
 import { installChecks } from "./install-check.ts";
-import { knownAnswerProblems, knownRightAnswers, knownWrongAnswers } from "./known-wrong.ts";
-import { checkContract } from "./contract.ts";
 import { judgeScore, readScores } from "./mutation-scores.ts";
 import { commandLine, usageExit } from "./cli.ts";
-import { reliabilityChecks, type ReliabilityRow as Row } from "./reliability.ts";
+import type { ReliabilityRow as Row } from "./reliability.ts";
 import { referenceCopy, startsThreads, swapsFrom } from "./outside.ts";
-import { workflowChecks } from "./workflow-check.ts";
-import { newKataCheck } from "./new-kata-check.ts";
+import { entryFileName, entryFileProblems, missingCatalogueImports } from "./kata-entry.ts";
 
 // Run as a program (npm run verify), or imported for its suite runner (bench/detection.ts).
 const isMain = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
@@ -71,6 +67,26 @@ if (isMain && !(Number.isInteger(repeat) && repeat >= 1)) usageExit(verifyLine, 
 /** The one part of the self-check asked for alone, if any. */
 const only = (["layout", "new-kata", "reliability"] as const).filter((name) => options[name]);
 if (isMain && only.length > 1) usageExit(verifyLine, `--${only[0]} and --${only[1]} each run one part alone: choose one`);
+
+// katas/catalogue.ts imports every kata's kata.ts, and one missing stops that import, and with it
+// every module below that reads the course, with a bare ERR_MODULE_NOT_FOUND: look for them first,
+// so that the layout row can say which is missing.
+const missingImports = missingCatalogueImports();
+if (missingImports.length > 0) {
+  const got = missingImports.map((file) => `${file} is missing: katas/catalogue.ts imports it (each kata folder holds its entry in the course there), and nothing that reads the course can load without it`).join("; ");
+  if (!isMain) throw new Error(got);
+  console.log(headerLine());
+  console.log(rowLine({ check: "layout", variant: "katas/, solutions/, catalogue", expected: "consistent", ok: false, got, ms: 0 }));
+  console.log("\n0 passed, 1 failed");
+  process.exit(1);
+}
+const { catalogue } = await import("../katas/catalogue.ts");
+const { staleDocs } = await import("./docs.ts");
+const { knownAnswerProblems, knownRightAnswers, knownWrongAnswers } = await import("./known-wrong.ts");
+const { checkContract } = await import("./contract.ts");
+const { reliabilityChecks } = await import("./reliability.ts");
+const { workflowChecks } = await import("./workflow-check.ts");
+const { newKataCheck } = await import("./new-kata-check.ts");
 
 export interface TestOutcome {
   name: string;
@@ -208,20 +224,31 @@ export type { Row };
 
 const rows: Row[] = [];
 
-function record(row: Row): void {
-  rows.push(row);
+function headerLine(): string {
+  return `${"".padEnd(4)} ${"check".padEnd(16)} ${"variant".padEnd(34)} ${"expected".padEnd(22)} ${"time".padStart(6)}  got`;
+}
+
+function rowLine(row: Row): string {
   const mark = row.ok ? "ok  " : "FAIL";
   const time = `${(row.ms / 1000).toFixed(1)}s`.padStart(6);
-  console.log(`${mark} ${row.check.padEnd(16)} ${row.variant.padEnd(34)} ${row.expected.padEnd(22)} ${time}  ${row.got}`);
+  return `${mark} ${row.check.padEnd(16)} ${row.variant.padEnd(34)} ${row.expected.padEnd(22)} ${time}  ${row.got}`;
+}
+
+function record(row: Row): void {
+  rows.push(row);
+  console.log(rowLine(row));
   if (!row.ok && row.detail) console.log(row.detail.replace(/^/gm, "       | "));
 }
 
-/** The layout rules that make a kata's folders and its one catalogue entry work (what npm run new-kata writes). */
+/** The layout rules that make a kata's folders, its kata.ts and its line in the catalogue work (what npm run new-kata writes). */
 function layoutProblems(): string[] {
   const problems: string[] = [];
   const listed = new Set(catalogue.map((k) => k.slug));
   for (const folder of readdirSync(path.join(repositoryRoot, "katas"), { withFileTypes: true })) {
-    if (folder.isDirectory() && !listed.has(folder.name)) problems.push(`katas/${folder.name} is not in katas/catalogue.ts`);
+    if (!folder.isDirectory()) continue;
+    if (!listed.has(folder.name)) problems.push(`katas/${folder.name} is not in katas/catalogue.ts`);
+    const entry = path.join(repositoryRoot, "katas", folder.name, entryFileName);
+    problems.push(...entryFileProblems(folder.name, existsSync(entry) ? readFileSync(entry, "utf8") : undefined));
   }
   const slugs = catalogue.map((k) => k.slug);
   slugs.forEach((slug, index) => {
@@ -235,6 +262,7 @@ function layoutProblems(): string[] {
     }
     for (const file of kata.files) {
       if (!existsSync(path.join(repositoryRoot, "solutions", kata.slug, file))) problems.push(`solutions/${kata.slug}/${file} (the reference) is missing`);
+      if (file === entryFileName) problems.push(`${kata.slug}: the learner's files cannot include ${entryFileName}, the kata's entry in the course`);
     }
     if (existsSync(kataFolder) && !readdirSync(kataFolder).some((f) => f.endsWith(".test.ts"))) problems.push(`katas/${kata.slug} has no *.test.ts`);
     if (kata.hints.length === 0 || kata.hints.some((hint) => hint.trim() === "")) problems.push(`${kata.slug}: hints must be present and non-empty`);
@@ -353,7 +381,7 @@ async function main(): Promise<void> {
   const wanted = options.kata as string | undefined;
   const katas = catalogue.filter((k) => !wanted || k.slug.startsWith(wanted));
   if (katas.length === 0) usageExit(verifyLine, `no kata matches --kata ${wanted}: the katas are ${catalogue[0]!.slug} to ${catalogue.at(-1)!.slug}`);
-  console.log(`${"".padEnd(4)} ${"check".padEnd(16)} ${"variant".padEnd(34)} ${"expected".padEnd(22)} ${"time".padStart(6)}  got`);
+  console.log(headerLine());
   if (options.reliability) {
     await reliabilityChecks(runSuites, record);
   } else if (options["new-kata"]) {

@@ -7,7 +7,8 @@ import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { repositoryRoot } from "../../harness/engine/under-test.ts";
 import { contractRows } from "../contract.ts";
-import { entryName, entryTitle, nextNumber, scaffold, slugProblem, titleProblem, withEntry, withoutEntry, type Taken } from "../new-kata.ts";
+import { entryFileProblems, entryTitle } from "../kata-entry.ts";
+import { entryName, nextNumber, scaffold, slugProblem, titleProblem, withEntry, withoutEntry, type Taken } from "../new-kata.ts";
 
 const course: Taken = {
   listed: ["01-alpha", "02-beta", "03-gamma"],
@@ -152,6 +153,16 @@ describe("the placeholder", () => {
     expect(entry).toMatch(/^import type \{ Kata \} from "\.\.\/kata-type\.ts";\n\nexport default \{\n/);
     expect(entry).toMatch(/\n\} satisfies Kata;\n$/);
     expect(entryTitle(entry)).toBe("Build a bounded buffer");
+  });
+
+  test("kata.ts passes the layout check; a missing, misnamed or heavy one does not, saying why", () => {
+    const entry = file("katas/17-bounded-buffer/kata.ts");
+    expect(entryFileProblems("17-bounded-buffer", entry)).toEqual([]);
+    expect(entryFileProblems("17-bounded-buffer", undefined)).toEqual([expect.stringMatching(/^katas\/17-bounded-buffer\/kata\.ts is missing: every kata folder holds its entry in the course there/)]);
+    expect(entryFileProblems("18-other", entry)).toEqual(['katas/18-other/kata.ts says slug "17-bounded-buffer": it must be its folder\'s name, "18-other"']);
+    expect(entryFileProblems("17-bounded-buffer", `import { scenario } from "#threadkata/scenario.ts";\n${entry}`)).toEqual([
+      'katas/17-bounded-buffer/kata.ts imports "#threadkata/scenario.ts": a kata\'s entry imports types only (import type)',
+    ]);
   });
 
   test("each of the stub's methods throws NotImplementedError naming the kata", () => {
