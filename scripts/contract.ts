@@ -145,6 +145,28 @@ export function testTitles(kata: Kata): TestTitles {
   return titles;
 }
 
+/** The titles of the tests in a folder's *.test.ts files, in the order they are written (files by name);
+ *  `unreadable` has "file:line" for each title that is not a plain string (a template, test.each). */
+export function writtenTestTitles(folder: string): { titles: string[]; unreadable: string[] } {
+  const found = { titles: [] as string[], unreadable: [] as string[] };
+  if (!existsSync(folder)) return found;
+  for (const name of readdirSync(folder).filter((file) => file.endsWith(".test.ts")).sort()) {
+    const file = path.join(folder, name);
+    const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+    const visit = (node: ts.Node): void => {
+      const call = ts.isCallExpression(node) ? isTestCall(node.expression) : undefined;
+      const title = ts.isCallExpression(node) ? node.arguments[0] : undefined;
+      if (call && title) {
+        if ((ts.isStringLiteral(title) || ts.isNoSubstitutionTemplateLiteral(title)) && !call.each) found.titles.push(title.text);
+        else found.unreadable.push(`${name}:${source.getLineAndCharacterOfPosition(title.getStart()).line + 1}`);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return found;
+}
+
 export interface ContractVerdict {
   /** false: the self-check fails. A README without a contract section is reported, not failed (for now). */
   ok: boolean;

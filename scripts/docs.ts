@@ -1,6 +1,8 @@
-// Writes the parts of the READMEs that come from the catalogue: the kata list in README.md, the
-// counts and lists its prose repeats (how many katas, which have a benchmark) and the hints in each
-// kata's README. `npm run docs` writes them; the self-check fails when they are stale.
+// Writes the parts of the READMEs that come from the code: from the catalogue (each katas/NN-slug/kata.ts)
+// the kata list in README.md, the counts and lists its prose repeats (how many katas, which have a
+// benchmark) and the hints in each kata's README; from a kata's *.test.ts, the list of its tests in
+// its README's "What the tests check", where that list sits between <!-- tests:start --> and
+// <!-- tests:end -->. `npm run docs` writes them; the self-check fails when they are stale.
 
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -8,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { catalogue, type Kata } from "../katas/catalogue.ts";
 import { repositoryRoot } from "../harness/engine/under-test.ts";
 import { commandLine } from "./cli.ts";
+import { writtenTestTitles } from "./contract.ts";
 
 function kataList(course: Kata[]): string {
   const rows = course.map((kata, index) => {
@@ -24,6 +27,30 @@ export function hintsBlock(kata: Kata): string {
     .join("\n");
 }
 
+/**
+ * The tests block of a kata's README: one item per test, `- **<title>**`, in the order the test file
+ * has them. The titles come from the tests; what follows a title (": what the test does", lines
+ * that continue it) is the author's, kept from `block` as it is. An item whose test is gone is
+ * dropped; a new test gets an item with its title alone, for the author to describe.
+ */
+export function testsBlock(block: string, titles: string[]): string {
+  const described = new Map<string, string>();
+  let current: string | undefined;
+  for (const line of block.split("\n")) {
+    const item = /^- \*\*(.+?)\*\*(.*)$/.exec(line);
+    if (item) described.set((current = item[1]!), item[2]!);
+    else if (current !== undefined && line.trim() !== "") described.set(current, `${described.get(current)}\n${line}`);
+  }
+  return titles.map((title) => `- **${title}**${described.get(title) ?? ""}`).join("\n");
+}
+
+function markedBlock(text: string, marker: string): string | undefined {
+  const start = `<!-- ${marker}:start -->`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(`<!-- ${marker}:end -->`);
+  return from < 0 || to < from ? undefined : text.slice(from + start.length, to);
+}
+
 function fill(text: string, marker: string, content: string): string {
   const start = `<!-- ${marker}:start -->`;
   const end = `<!-- ${marker}:end -->`;
@@ -34,8 +61,8 @@ function fill(text: string, marker: string, content: string): string {
 }
 
 /** The katas with a benchmark: bench/<slug>.bench.ts beside the catalogue's kata. */
-function benchmarkedKatas(course: Kata[]): string[] {
-  const folder = path.join(repositoryRoot, "bench");
+function benchmarkedKatas(course: Kata[], root: string): string[] {
+  const folder = path.join(root, "bench");
   if (!existsSync(folder)) return [];
   const files = new Set(readdirSync(folder));
   return course.filter((kata) => files.has(`${kata.slug}.bench.ts`)).map((kata) => kata.slug.slice(0, 2));
@@ -56,40 +83,52 @@ export function fillCounts(text: string, kataCount: number, benchmarked: string[
     .replace(/where it has one \([^;)]*have one;/, `where it has one (${spokenList(benchmarked)} have one;`);
 }
 
+/** A kata README's generated parts filled in: the hints, and the list of tests where it is marked. */
+function kataReadme(text: string, kata: Kata, folder: string): string {
+  const hinted = fill(text, "hints", hintsBlock(kata));
+  const block = markedBlock(hinted, "tests");
+  if (block === undefined) return hinted;
+  const { titles, unreadable } = writtenTestTitles(folder);
+  if (unreadable.length > 0) throw new Error(`katas/${kata.slug}/README.md lists its tests, but some titles are not plain strings (${unreadable.join(", ")}): take the tests markers out`);
+  return fill(hinted, "tests", testsBlock(block, titles));
+}
+
 /** Every generated file as it should be: path → content. `course` is the catalogue (new-kata passes
- *  the one it is about to write, or has just written: this process imported the old one). */
-export function renderDocs(course: Kata[] = catalogue): Map<string, string> {
+ *  the one it is about to write, or has just written: this process imported the old one); `root`,
+ *  the repository (a test's fixture elsewhere). */
+export function renderDocs(course: Kata[] = catalogue, root = repositoryRoot): Map<string, string> {
   const files = new Map<string, string>();
-  const readme = path.join(repositoryRoot, "README.md");
+  const readme = path.join(root, "README.md");
   if (existsSync(readme)) {
     const listed = fill(readFileSync(readme, "utf8"), "katas", kataList(course));
-    files.set(readme, fillCounts(listed, course.length, benchmarkedKatas(course)));
+    files.set(readme, fillCounts(listed, course.length, benchmarkedKatas(course, root)));
   }
   for (const kata of course) {
-    const file = path.join(repositoryRoot, "katas", kata.slug, "README.md");
-    if (existsSync(file)) files.set(file, fill(readFileSync(file, "utf8"), "hints", hintsBlock(kata)));
+    const folder = path.join(root, "katas", kata.slug);
+    const file = path.join(folder, "README.md");
+    if (existsSync(file)) files.set(file, kataReadme(readFileSync(file, "utf8"), kata, folder));
   }
   return files;
 }
 
 /** Writes the generated files that differ from what `course` says; returns them (relative paths). */
-export function writeDocs(course: Kata[] = catalogue): string[] {
+export function writeDocs(course: Kata[] = catalogue, root = repositoryRoot): string[] {
   const written: string[] = [];
-  for (const [file, content] of renderDocs(course)) {
+  for (const [file, content] of renderDocs(course, root)) {
     if (readFileSync(file, "utf8") !== content) {
       writeFileSync(file, content);
-      written.push(path.relative(repositoryRoot, file));
+      written.push(path.relative(root, file));
     }
   }
   return written;
 }
 
-/** The generated files that differ from what the catalogue says (relative paths). */
-export function staleDocs(): string[] {
+/** The generated files that differ from what the code says (relative paths): the self-check's docs row. */
+export function staleDocs(course: Kata[] = catalogue, root = repositoryRoot): string[] {
   const stale: string[] = [];
   try {
-    for (const [file, content] of renderDocs()) {
-      if (readFileSync(file, "utf8") !== content) stale.push(path.relative(repositoryRoot, file));
+    for (const [file, content] of renderDocs(course, root)) {
+      if (readFileSync(file, "utf8") !== content) stale.push(path.relative(root, file));
     }
   } catch (error) {
     stale.push((error as Error).message);
@@ -100,7 +139,7 @@ export function staleDocs(): string[] {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   commandLine(process.argv.slice(2), {
     usage: "npm run docs",
-    help: "Writes the parts of the READMEs that come from katas/catalogue.ts: the kata list in README.md and\nthe hints in each kata's README. The self-check (npm run verify) fails when they are stale.",
+    help: "Writes the parts of the READMEs that come from the code: the kata list and the counts in README.md\nand the hints in each kata's README (from each katas/NN-slug/kata.ts), and a kata README's list of\ntests where it is marked (from its *.test.ts). The self-check (npm run verify) fails when they are stale.",
     options: {},
   });
   for (const file of writeDocs()) console.log(`wrote ${file}`);

@@ -285,7 +285,9 @@ Rules:
 
 Each test runs its scenario many times on real worker threads, released together from a start line so that their calls really overlap.
 
+<!-- tests:start -->
 - **${k.testTitle}**: two threads call \`increment()\` side by side for a stretch of time; \`value()\` must then equal the number of calls they made.
+<!-- tests:end -->
 
 ## Contract
 

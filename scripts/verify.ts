@@ -288,7 +288,7 @@ function layoutChecks(): void {
 
   started = performance.now();
   const stale = staleDocs();
-  record({ check: "docs", variant: "README kata list and hints", expected: "up to date", ok: stale.length === 0, got: stale.length ? `stale: ${stale.join(", ")} (npm run docs)` : "up to date", ms: performance.now() - started });
+  record({ check: "docs", variant: "READMEs: kata list, hints, tests", expected: "up to date", ok: stale.length === 0, got: stale.length ? `stale: ${stale.join(", ")} (npm run docs)` : "up to date", ms: performance.now() - started });
 }
 
 function staticChecks(): void {

@@ -1,8 +1,8 @@
-// The docs check on fixtures: a README whose counts or lists no longer match the code is stale
-// (npm run docs rewrites it, the self-check fails on it); one that matches is left alone.
+// The docs check on fixtures: a README whose counts, lists or test list no longer match the code is
+// stale (npm run docs rewrites it, the self-check fails on it); one that matches is left alone.
 
-import { expect, test } from "vitest";
-import { fillCounts } from "../docs.ts";
+import { describe, expect, test } from "vitest";
+import { fillCounts, testsBlock } from "../docs.ts";
 
 const readme = (solved: string, benchmarks: string) =>
   ["```", `✗ 01-racy-counter is not solved yet.  ${solved} katas solved`, "```", "", `| \`npm run kata -- bench 02\` | run the kata's benchmark, where it has one (${benchmarks} have one; \`npm run bench\` runs them all) |`].join("\n");
@@ -20,4 +20,16 @@ test("a stale list of benchmarked katas is rewritten", () => {
 test("a README that matches the code is left as it is", () => {
   const current = readme("0 of 3", "02");
   expect(fillCounts(current, 3, ["02"])).toBe(current);
+});
+
+describe("the list of a kata's tests", () => {
+  const block = ["", "- **one**: the first, described.", "- **two**: the second,", "  on two lines.", "- **gone**: a test since removed.", ""].join("\n");
+
+  test("follows the tests' titles and order, keeping what the author wrote after each title", () => {
+    expect(testsBlock(block, ["two", "one", "three"])).toBe(["- **two**: the second,\n  on two lines.", "- **one**: the first, described.", "- **three**"].join("\n"));
+  });
+
+  test("a list that matches the tests is written back as it is", () => {
+    expect(testsBlock(block, ["one", "two", "gone"])).toBe(block.trim());
+  });
 });
