@@ -114,33 +114,45 @@ function eachPattern(title: string): RegExp | undefined {
   return new RegExp(`^${parts.map((part, i) => (i % 2 === 1 ? ".+" : escapeRegExp(part.replaceAll("%%", "%")))).join("")}$`);
 }
 
-/** Every test title in the kata's *.test.ts files. */
-export function testTitles(kata: Kata): TestTitles {
-  const titles: TestTitles = { exact: new Set(), patterns: [], unreadable: [] };
-  const folder = path.join(repositoryRoot, "katas", kata.slug);
-  if (!existsSync(folder)) return titles;
+interface TestCall {
+  /** The first argument of test() or it(). */
+  title: ts.Expression;
+  /** test.each or test.for: the title is a format. */
+  each: boolean;
+  /** "<shownAs>/<file>:<line>", for a message. */
+  where: string;
+}
+
+/** Every test() and it() call in a folder's *.test.ts files, in the order they are written (files by name). */
+function testCalls(folder: string, shownAs: string): TestCall[] {
+  const calls: TestCall[] = [];
+  if (!existsSync(folder)) return calls;
   for (const name of readdirSync(folder).filter((file) => file.endsWith(".test.ts")).sort()) {
     const file = path.join(folder, name);
     const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
     const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node)) {
-        const call = isTestCall(node.expression);
-        const title = node.arguments[0];
-        if (call && title) {
-          const where = `katas/${kata.slug}/${name}:${source.getLineAndCharacterOfPosition(title.getStart()).line + 1}`;
-          if (ts.isStringLiteral(title) || ts.isNoSubstitutionTemplateLiteral(title)) {
-            const pattern = call.each ? eachPattern(title.text) : undefined;
-            if (pattern) titles.patterns.push(pattern);
-            else titles.exact.add(title.text);
-          } else if (ts.isTemplateExpression(title)) {
-            const parts = [title.head.text, ...title.templateSpans.map((span) => span.literal.text)];
-            titles.patterns.push(new RegExp(`^${parts.map(escapeRegExp).join(".+")}$`));
-          } else titles.unreadable.push(where);
-        }
-      }
+      const call = ts.isCallExpression(node) ? isTestCall(node.expression) : undefined;
+      const title = ts.isCallExpression(node) ? node.arguments[0] : undefined;
+      if (call && title) calls.push({ title, each: call.each, where: `${shownAs}/${name}:${source.getLineAndCharacterOfPosition(title.getStart()).line + 1}` });
       ts.forEachChild(node, visit);
     };
     visit(source);
+  }
+  return calls;
+}
+
+/** Every test title in the kata's *.test.ts files. */
+export function testTitles(kata: Kata): TestTitles {
+  const titles: TestTitles = { exact: new Set(), patterns: [], unreadable: [] };
+  for (const { title, each, where } of testCalls(path.join(repositoryRoot, "katas", kata.slug), `katas/${kata.slug}`)) {
+    if (ts.isStringLiteral(title) || ts.isNoSubstitutionTemplateLiteral(title)) {
+      const pattern = each ? eachPattern(title.text) : undefined;
+      if (pattern) titles.patterns.push(pattern);
+      else titles.exact.add(title.text);
+    } else if (ts.isTemplateExpression(title)) {
+      const parts = [title.head.text, ...title.templateSpans.map((span) => span.literal.text)];
+      titles.patterns.push(new RegExp(`^${parts.map(escapeRegExp).join(".+")}$`));
+    } else titles.unreadable.push(where);
   }
   return titles;
 }
@@ -149,20 +161,9 @@ export function testTitles(kata: Kata): TestTitles {
  *  `unreadable` has "file:line" for each title that is not a plain string (a template, test.each). */
 export function writtenTestTitles(folder: string): { titles: string[]; unreadable: string[] } {
   const found = { titles: [] as string[], unreadable: [] as string[] };
-  if (!existsSync(folder)) return found;
-  for (const name of readdirSync(folder).filter((file) => file.endsWith(".test.ts")).sort()) {
-    const file = path.join(folder, name);
-    const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
-    const visit = (node: ts.Node): void => {
-      const call = ts.isCallExpression(node) ? isTestCall(node.expression) : undefined;
-      const title = ts.isCallExpression(node) ? node.arguments[0] : undefined;
-      if (call && title) {
-        if ((ts.isStringLiteral(title) || ts.isNoSubstitutionTemplateLiteral(title)) && !call.each) found.titles.push(title.text);
-        else found.unreadable.push(`${name}:${source.getLineAndCharacterOfPosition(title.getStart()).line + 1}`);
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(source);
+  for (const { title, each, where } of testCalls(folder, path.basename(folder))) {
+    if ((ts.isStringLiteral(title) || ts.isNoSubstitutionTemplateLiteral(title)) && !each) found.titles.push(title.text);
+    else found.unreadable.push(where);
   }
   return found;
 }
