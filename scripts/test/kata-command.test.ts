@@ -114,6 +114,13 @@ describe("states", () => {
     expect(states.get("02-beta")).toEqual({ kind: "changed", was: "failing" });
   });
 
+  test("the kata's entry in the course (kata.ts) is not the learner's: a new or changed one leaves its state alone", () => {
+    const { course, edit } = fixture();
+    const progress = record(course, "01-alpha", "solved");
+    edit("katas/01-alpha/kata.ts", 'export default { slug: "01-alpha", hints: ["a new hint from upstream"] };\n');
+    expect(kataStates(course, progress).get("01-alpha")).toEqual({ kind: "solved" });
+  });
+
   test("list shows every kata in order with its state and the progress line", async () => {
     const { course, env, output } = fixture();
     recordResults(course, { ...record(course, "01-alpha", "solved"), ...record(course, "02-beta", "failing") });
