@@ -39,6 +39,7 @@ export class BoundedQueue {
   readonly allTasksDone: SequenceCondition;
 
   constructor(capacity: number, memory?: Int32Array) {
+    // Stryker disable next-line StringLiteral: the message is for people; the promise is that it throws a RangeError
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`a BoundedQueue holds at least 1 item, not ${capacity}`);
     this.capacity = capacity;
     this.memory = memory ?? new Int32Array(new SharedArrayBuffer(BoundedQueue.words(capacity) * Int32Array.BYTES_PER_ELEMENT));
