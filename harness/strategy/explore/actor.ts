@@ -143,13 +143,12 @@ export function exploreBatch(job: ExploredJob, context: ExploreContext, schedule
     context.noise = new Noise(mix(plan.seed, 0, job.actor));
     store(job.control, actorBase(job.actor) + ActorWord.repetition, schedule);
     job.forgetLocks();
-    const seen = scheduler.turnSeen();
     if (job.actor === 0) {
       b[Shared.capture] = order.capture ? 1 : 0;
       if (job.scenario.reset) job.scenario.reset(job.state, job.params);
       prepare(b, job.parties, plan, order.stepLimit);
-    } else if (!awaitSchedule(b, stage, order.batch)) break;
-    scheduler.begin(seen);
+    } else if (!scheduler.awaitSchedule(order.batch)) break;
+    scheduler.begin();
     try {
       const running = actorFn(job.state, context);
       if (running instanceof Promise) throw new Error(`${job.scenario.proves ?? "this scenario"}: an actor that awaits cannot be explored step by step; mark the scenario explore: false`);
@@ -229,21 +228,6 @@ function decisionsIn(b: Int32Array): Decisions {
     ready.push(b[base + Record.ready]!);
   }
   return { actors, ready };
-}
-
-/**
- * An actor other than 0 waits for its first turn of the next schedule; false if the batch ended
- * instead (actor 0 stopped at a forbidden outcome). The turn may already have come.
- */
-function awaitSchedule(b: Int32Array, stage: Stage, batch: number): boolean {
-  const word = actorWords(stage.actor) + Mine.turn;
-  for (;;) {
-    const seen = load(b, word);
-    if (load(b, Shared.batchDone) >= batch) return false;
-    if (b[actorWords(stage.actor) + Mine.status] === Status.running) return true;
-    if (load(stage.control, Word.abort) !== 0) throw new Aborted();
-    harnessWait(b, word, seen, 20);
-  }
 }
 
 /** Actor 0, done with its part, waits for the last actor to finish theirs. */

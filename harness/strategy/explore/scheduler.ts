@@ -39,6 +39,12 @@ export class Scheduler implements Stepper {
   readonly memory: SharedArrayBuffer;
   private inside = false;
   private meetings = 0;
+  /**
+   * Hand-overs of the turn this actor has taken. Its turn word counts the hand-overs given to it, so
+   * the next one has come when the word passes this count: never judged by a value read at some
+   * moment, which a hand-over half done (the status written, the word not yet bumped) would fool.
+   */
+  private handOvers = 0;
   private readonly me: number;
 
   constructor(
@@ -66,18 +72,27 @@ export class Scheduler implements Stepper {
     if (this.inside && ms > 0) b[Shared.clock] = Math.min(2 ** 30, b[Shared.clock]! + Math.ceil(ms * 1000));
   }
 
-  /** This actor's turn word as it is now: read before the start line, so no hand-over is missed. */
-  turnSeen(): number {
-    return load(this.stage.block, this.me + Mine.turn);
+  /**
+   * An actor other than 0 waits for its first turn of the next schedule; false if the batch ended
+   * instead (actor 0 stopped at a forbidden outcome, or ran out of steps).
+   */
+  awaitSchedule(batch: number): boolean {
+    const b = this.stage.block;
+    for (;;) {
+      if (this.turnCame()) return true;
+      if (load(b, Shared.batchDone) >= batch) return false;
+      if (load(this.stage.control, Word.abort) !== 0) throw new Aborted();
+      harnessWait(b, this.me + Mine.turn, this.handOvers, 20);
+    }
   }
 
   /**
    * Starts this actor's part of a schedule, once it holds the turn: actor 0, having made every
    * actor ready at its start step, takes the first decision; the others come here when picked.
    */
-  begin(seen: number): void {
+  begin(): void {
     this.meetings = 0;
-    if (this.stage.actor === 0) this.pass(seen);
+    if (this.stage.actor === 0) this.pass();
     this.inside = true;
     this.record(Op.start, -1, 0, 0, true);
   }
@@ -134,7 +149,7 @@ export class Scheduler implements Stepper {
     b[this.me + Mine.sleeps]!++;
     b[Shared.writes]!++; // a harness wait on "the peer is asleep" (ctx.until) looks again
     this.record(Op.wait, word, Number(seen), WaitResult.parked, true);
-    this.pass(this.turnSeen());
+    this.pass();
     const woken = b[this.me + Mine.woken]!;
     b[Shared.writes]!++;
     this.record(Op.wake, word, woken, 0, true);
@@ -223,11 +238,11 @@ export class Scheduler implements Stepper {
     } else if (++b[this.me + Mine.quietSteps]! > spinLimit) {
       b[this.me + Mine.quietSteps] = 0;
       b[this.me + Mine.status] = Status.spinning;
-      this.pass(this.turnSeen());
+      this.pass();
       return;
     }
     b[this.me + Mine.status] = Status.ready;
-    this.pass(this.turnSeen());
+    this.pass();
   }
 
   private block(status: Status, waitsFor: number): void {
@@ -235,15 +250,15 @@ export class Scheduler implements Stepper {
     if (load(this.stage.control, Word.abort) !== 0) throw new Aborted();
     b[this.me + Mine.status] = status;
     b[this.me + Mine.waitsFor] = waitsFor;
-    this.pass(this.turnSeen());
+    this.pass();
   }
 
   /** Decides who goes next; if not this actor, hands over the turn and sleeps until it comes back. */
-  private pass(seen: number): void {
+  private pass(): void {
     const next = this.decide();
     if (next < 0) this.halt();
     this.give(next);
-    if (next !== this.stage.actor) this.awaitTurn(seen);
+    if (next !== this.stage.actor) this.awaitTurn();
   }
 
   private give(next: number): void {
@@ -254,18 +269,24 @@ export class Scheduler implements Stepper {
     harnessNotify(b, actorWords(next) + Mine.turn, 1);
   }
 
-  private awaitTurn(seen: number): void {
+  private awaitTurn(): void {
     const b = this.stage.block;
-    const word = this.me + Mine.turn;
     // Spin first when there are only two threads: the other one runs on the other core and hands the
     // turn back within a microsecond (measured: 0.4 µs a hand-over, against 18 µs with three or more
     // threads on two cores, where spinners only take the core from the thread that runs).
     const spins = this.stage.parties <= 2 ? 4000 : 64;
-    for (let spin = 0; spin < spins; spin++) if (load(b, word) !== seen) return;
-    while (load(b, word) === seen) {
+    for (let spin = 0; spin < spins; spin++) if (this.turnCame()) return;
+    while (!this.turnCame()) {
       if (load(this.stage.control, Word.abort) !== 0) throw new Aborted();
-      harnessWait(b, word, seen, 20);
+      harnessWait(b, this.me + Mine.turn, this.handOvers, 20);
     }
+  }
+
+  /** Whether the next hand-over has come (it counts as taken then). */
+  private turnCame(): boolean {
+    if (load(this.stage.block, this.me + Mine.turn) === this.handOvers) return false;
+    this.handOvers++;
+    return true;
   }
 
   /**
