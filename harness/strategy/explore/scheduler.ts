@@ -81,7 +81,7 @@ export class Scheduler implements Stepper {
     for (;;) {
       if (this.turnCame()) return true;
       if (load(b, Shared.batchDone) >= batch) return false;
-      if (load(this.stage.control, Word.abort) !== 0) throw new Aborted();
+      this.unlessAborted();
       harnessWait(b, this.me + Mine.turn, this.handOvers, 20);
     }
   }
@@ -100,6 +100,7 @@ export class Scheduler implements Stepper {
   /** Its part is done: the turn goes to whoever is next (if anyone is left). */
   finish(): void {
     const b = this.stage.block;
+    this.unlessAborted();
     this.inside = false;
     b[this.me + Mine.status] = Status.finished;
     this.record(Op.finish, -1, 0, 0, false);
@@ -185,6 +186,7 @@ export class Scheduler implements Stepper {
   /** ctx.meet(): ready again once every actor has met as often as this one. */
   meet(): void {
     const b = this.stage.block;
+    this.unlessAborted();
     b[Shared.meetings]!++;
     this.block(Status.meeting, this.stage.parties * ++this.meetings);
     this.record(Op.meet, -1, this.meetings, 0, true);
@@ -209,6 +211,7 @@ export class Scheduler implements Stepper {
    */
   awaitWrite(since: number): void {
     const b = this.stage.block;
+    this.unlessAborted();
     b[this.me + Mine.writesSeen] = since;
     this.block(Status.awaitingWrite, 0);
     // Every decision is a step of the trace: a replay forces them in order.
@@ -230,7 +233,7 @@ export class Scheduler implements Stepper {
   /** Stops at a step: ready (or spinning, after many steps that changed nothing) until picked. */
   private stopAt(): void {
     const b = this.stage.block;
-    if (load(this.stage.control, Word.abort) !== 0) throw new Aborted();
+    this.unlessAborted();
     const writesNow = b[Shared.writes]!;
     if (b[this.me + Mine.writesSeen] !== writesNow) {
       b[this.me + Mine.writesSeen] = writesNow;
@@ -247,10 +250,19 @@ export class Scheduler implements Stepper {
 
   private block(status: Status, waitsFor: number): void {
     const b = this.stage.block;
-    if (load(this.stage.control, Word.abort) !== 0) throw new Aborted();
+    this.unlessAborted();
     b[this.me + Mine.status] = status;
     b[this.me + Mine.waitsFor] = waitsFor;
     this.pass();
+  }
+
+  /**
+   * Once the run is aborted (a thread failed, or the scheduler gave its verdict), no thread touches
+   * the schedule again, not even one whose code caught the Aborted thrown at its step and went on
+   * to finish: its decisions, on a schedule cut short, could only give a false verdict.
+   */
+  private unlessAborted(): void {
+    if (load(this.stage.control, Word.abort) !== 0) throw new Aborted();
   }
 
   /** Decides who goes next; if not this actor, hands over the turn and sleeps until it comes back. */
@@ -277,7 +289,7 @@ export class Scheduler implements Stepper {
     const spins = this.stage.parties <= 2 ? 4000 : 64;
     for (let spin = 0; spin < spins; spin++) if (this.turnCame()) return;
     while (!this.turnCame()) {
-      if (load(this.stage.control, Word.abort) !== 0) throw new Aborted();
+      this.unlessAborted();
       harnessWait(b, this.me + Mine.turn, this.handOvers, 20);
     }
   }
