@@ -44,20 +44,23 @@ export function testsBlock(block: string, titles: string[]): string {
   return titles.map((title) => `- **${title}**${described.get(title) ?? ""}`).join("\n");
 }
 
-function markedBlock(text: string, marker: string): string | undefined {
+/** Where a generated part sits: just after its start marker, up to its end marker. */
+function markerBounds(text: string, marker: string): { from: number; to: number } | undefined {
   const start = `<!-- ${marker}:start -->`;
   const from = text.indexOf(start);
   const to = text.indexOf(`<!-- ${marker}:end -->`);
-  return from < 0 || to < from ? undefined : text.slice(from + start.length, to);
+  return from < 0 || to < from ? undefined : { from: from + start.length, to };
+}
+
+function markedBlock(text: string, marker: string): string | undefined {
+  const bounds = markerBounds(text, marker);
+  return bounds && text.slice(bounds.from, bounds.to);
 }
 
 function fill(text: string, marker: string, content: string): string {
-  const start = `<!-- ${marker}:start -->`;
-  const end = `<!-- ${marker}:end -->`;
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`missing ${start} … ${end}`);
-  return `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`;
+  const bounds = markerBounds(text, marker);
+  if (!bounds) throw new Error(`missing <!-- ${marker}:start --> … <!-- ${marker}:end -->`);
+  return `${text.slice(0, bounds.from)}\n${content}\n${text.slice(bounds.to)}`;
 }
 
 /** The katas with a benchmark: bench/<slug>.bench.ts beside the catalogue's kata. */

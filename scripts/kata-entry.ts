@@ -12,7 +12,7 @@ import { repositoryRoot } from "../harness/engine/under-test.ts";
 export const entryFileName = "kata.ts";
 
 /** A string a kata.ts gives ("slug", "title"), read from its source: undefined if it is not a plain string there. */
-export function entryString(source: string, name: string): string | undefined {
+function entryString(source: string, name: string): string | undefined {
   const object = defaultExport(ts.createSourceFile(entryFileName, source, ts.ScriptTarget.Latest, true));
   return object ? stringProperty(object, name) : undefined;
 }
@@ -35,7 +35,7 @@ export function entryFileProblems(folder: string, source: string | undefined): s
 }
 
 /** The object literal a kata.ts exports by default (through `satisfies Kata` or `as Kata`), if it is one. */
-export function defaultExport(file: ts.SourceFile): ts.ObjectLiteralExpression | undefined {
+function defaultExport(file: ts.SourceFile): ts.ObjectLiteralExpression | undefined {
   for (const statement of file.statements) {
     if (!ts.isExportAssignment(statement)) continue;
     let expression = statement.expression;
