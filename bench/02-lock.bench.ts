@@ -5,8 +5,24 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { bundleProgram, bundleWorker, type Source } from "./bundle.ts";
-import { isMain, ratio, runAlone, skipNote, type Measurement, type Options, type Ratio, type SectionResult } from "./core.ts";
-import { contendedMetric, LOCK_WORDS, measureLockSubject, oversubscribedMetric, oversubscribedWorkers, UNCONTENDED } from "./lock-measure.ts";
+import {
+  isMain,
+  ratio,
+  runAlone,
+  skipNote,
+  type Measurement,
+  type Options,
+  type Ratio,
+  type SectionResult,
+} from "./core.ts";
+import {
+  contendedMetric,
+  LOCK_WORDS,
+  measureLockSubject,
+  oversubscribedMetric,
+  oversubscribedWorkers,
+  UNCONTENDED,
+} from "./lock-measure.ts";
 import os from "node:os";
 
 const REFERENCE = "reference";
@@ -36,7 +52,14 @@ export async function benchLock(options: Options): Promise<SectionResult> {
   if (Array.isArray(native)) measurements.push(...native);
   else notes.push(native);
 
-  const section: SectionResult = { name: "02-lock", title: "02-lock: Lock", subjects: [REFERENCE, LEARNER, SPIN, NATIVE], measurements, ratios: [], notes };
+  const section: SectionResult = {
+    name: "02-lock",
+    title: "02-lock: Lock",
+    subjects: [REFERENCE, LEARNER, SPIN, NATIVE],
+    measurements,
+    ratios: [],
+    notes,
+  };
   const ratios: (Ratio | undefined)[] = [ratio(section, UNCONTENDED, REFERENCE, NATIVE)];
   for (const workers of options.lockWorkers) {
     const r = ratio(section, contendedMetric(workers), REFERENCE, NATIVE);
@@ -47,10 +70,14 @@ export async function benchLock(options: Options): Promise<SectionResult> {
     const metric = oversubscribedMetric(oversubscribedWorkers(), os.availableParallelism?.() ?? os.cpus().length);
     ratios.push(ratio(section, metric, REFERENCE, SPIN), ratio(section, metric, REFERENCE, NATIVE));
   }
-  for (const metric of [UNCONTENDED, ...options.lockWorkers.map(contendedMetric)]) ratios.push(ratio(section, metric, LEARNER, REFERENCE));
+  for (const metric of [UNCONTENDED, ...options.lockWorkers.map(contendedMetric)])
+    ratios.push(ratio(section, metric, LEARNER, REFERENCE));
   section.ratios = ratios.filter((r): r is Ratio => r !== undefined);
-  if (!measurements.some((m) => m.subject === NATIVE)) notes.push("the target (reference ahead of Atomics.Mutex) could not be checked without Atomics.Mutex");
-  notes.push(`${NATIVE} runs in a child process (node --harmony-struct), after the others; the other subjects share this process`);
+  if (!measurements.some((m) => m.subject === NATIVE))
+    notes.push("the target (reference ahead of Atomics.Mutex) could not be checked without Atomics.Mutex");
+  notes.push(
+    `${NATIVE} runs in a child process (node --harmony-struct), after the others; the other subjects share this process`,
+  );
   return section;
 }
 
@@ -63,7 +90,10 @@ async function nativeMutex(options: Options): Promise<Measurement[] | string> {
   try {
     const bundleUrl = await bundleWorker("lock.worker.ts", "native-mutex.ts");
     const child = await bundleProgram("bench/native-mutex.child.ts");
-    const text = await output(["--harmony-struct", fileURLToPath(child), JSON.stringify({ bundleUrl, options })], options.durationMs * 200 + 60_000);
+    const text = await output(
+      ["--harmony-struct", fileURLToPath(child), JSON.stringify({ bundleUrl, options })],
+      options.durationMs * 200 + 60_000,
+    );
     const reply = JSON.parse(text) as { measurements?: Measurement[]; error?: { name: string; message: string } };
     if (reply.error) return skipNote(NATIVE, Object.assign(new Error(reply.error.message), { name: reply.error.name }));
     return reply.measurements ?? `${NATIVE}: no figures came back`;

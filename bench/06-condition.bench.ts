@@ -12,7 +12,12 @@ export function benchCondition(options: Options): Promise<SectionResult> {
     [
       { subject: "reference", worker: "condition.worker.ts", module: "kata-condition.ts", source: "reference" },
       { subject: "yours", worker: "condition.worker.ts", module: "kata-condition.ts", source: "learner" },
-      { subject: "SequenceCondition", worker: "condition.worker.ts", module: "sequence-condition.ts", source: "reference" },
+      {
+        subject: "SequenceCondition",
+        worker: "condition.worker.ts",
+        module: "sequence-condition.ts",
+        source: "reference",
+      },
       { subject: "Atomics.wait/notify", worker: "bare.worker.ts", module: "none.ts", source: "reference" },
     ],
     options,

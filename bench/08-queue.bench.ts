@@ -3,7 +3,18 @@
 
 import { MessageChannel, type Transferable } from "node:worker_threads";
 import { bundleWorker, type Source } from "./bundle.ts";
-import { isMain, measurement, ratio, repeat, runAlone, skipNote, type Measurement, type Options, type Ratio, type SectionResult } from "./core.ts";
+import {
+  isMain,
+  measurement,
+  ratio,
+  repeat,
+  runAlone,
+  skipNote,
+  type Measurement,
+  type Options,
+  type Ratio,
+  type SectionResult,
+} from "./core.ts";
 import { Team } from "./team.ts";
 import { controlBlock, type Timed } from "./workers/control.ts";
 import type { QueueInput } from "./workers/queue.worker.ts";
@@ -12,9 +23,15 @@ const REFERENCE = "reference";
 const LEARNER = "yours";
 const CHANNEL = "MessageChannel";
 
-export const queueMetric = (capacity: number, pairs: number) => `capacity ${capacity}, ${pairs}:${pairs} producers:consumers`;
+export const queueMetric = (capacity: number, pairs: number) =>
+  `capacity ${capacity}, ${pairs}:${pairs} producers:consumers`;
 
-async function measureQueueSubject(subject: string, bundleUrl: string, options: Options, channel: boolean): Promise<Measurement[]> {
+async function measureQueueSubject(
+  subject: string,
+  bundleUrl: string,
+  options: Options,
+  channel: boolean,
+): Promise<Measurement[]> {
   const team = new Team(bundleUrl, 2 * Math.max(...options.pairs));
   const shared = (words: number) => new Int32Array(new SharedArrayBuffer(words * 4));
   const input = (capacity: number, pairs: number): QueueInput => ({
@@ -43,10 +60,15 @@ async function measureQueueSubject(subject: string, bundleUrl: string, options: 
             tasks.push("producer", "consumer");
           }
           // Workers 0, 2, … produce; 1, 3, … consume: one task name per run, so the roles go by input.
-          const results = await team.runTogether<Timed>("role", inputs.map((each, i) => ({ ...each, role: tasks[i] })), base.control, {
-            timeoutMs: options.durationMs * 4 + 10_000,
-            transfer,
-          });
+          const results = await team.runTogether<Timed>(
+            "role",
+            inputs.map((each, i) => ({ ...each, role: tasks[i] })),
+            base.control,
+            {
+              timeoutMs: options.durationMs * 4 + 10_000,
+              transfer,
+            },
+          );
           const consumed = results.filter((_, i) => tasks[i] === "consumer").reduce((sum, r) => sum + r.ops, 0);
           const produced = results.filter((_, i) => tasks[i] === "producer").reduce((sum, r) => sum + r.ops, 0);
           if (consumed !== produced) throw new Error(`${subject} lost items: ${produced} put, ${consumed} taken`);
@@ -72,20 +94,39 @@ export async function benchQueue(options: Options): Promise<SectionResult> {
   const notes: string[] = [];
   for (const { subject, worker, module, source } of subjects) {
     try {
-      measurements.push(...(await measureQueueSubject(subject, await bundleWorker(worker, module, source), options, subject === CHANNEL)));
+      measurements.push(
+        ...(await measureQueueSubject(
+          subject,
+          await bundleWorker(worker, module, source),
+          options,
+          subject === CHANNEL,
+        )),
+      );
     } catch (error) {
       notes.push(skipNote(subject === LEARNER ? `${LEARNER} (katas/08-queue/queue.ts)` : subject, error));
     }
   }
-  const section: SectionResult = { name: "08-queue", title: "08-queue: BoundedQueue (items through, put to get)", subjects: subjects.map((s) => s.subject), measurements, ratios: [], notes };
+  const section: SectionResult = {
+    name: "08-queue",
+    title: "08-queue: BoundedQueue (items through, put to get)",
+    subjects: subjects.map((s) => s.subject),
+    measurements,
+    ratios: [],
+    notes,
+  };
   const ratios: (Ratio | undefined)[] = [];
   for (const capacity of options.capacities) {
     for (const pairs of options.pairs) {
-      ratios.push(ratio(section, queueMetric(capacity, pairs), REFERENCE, CHANNEL), ratio(section, queueMetric(capacity, pairs), LEARNER, REFERENCE));
+      ratios.push(
+        ratio(section, queueMetric(capacity, pairs), REFERENCE, CHANNEL),
+        ratio(section, queueMetric(capacity, pairs), LEARNER, REFERENCE),
+      );
     }
   }
   section.ratios = ratios.filter((r): r is Ratio => r !== undefined);
-  notes.push(`${CHANNEL}: producer i posts to consumer i only (one channel per pair); capacity is a credit window: at most that many items in flight`);
+  notes.push(
+    `${CHANNEL}: producer i posts to consumer i only (one channel per pair); capacity is a credit window: at most that many items in flight`,
+  );
   return section;
 }
 

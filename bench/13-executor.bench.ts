@@ -13,7 +13,17 @@ import { resolution } from "../harness/engine/bundle.ts";
 import { bundleCache, workerBundleOptions, writeBundle } from "../harness/engine/worker-bundle.ts";
 import { repositoryRoot, underTest } from "../harness/engine/under-test.ts";
 import { BundleError, type Source } from "./bundle.ts";
-import { isMain, measurement, ratio, runAlone, skipNote, type Measurement, type Options, type Ratio, type SectionResult } from "./core.ts";
+import {
+  isMain,
+  measurement,
+  ratio,
+  runAlone,
+  skipNote,
+  type Measurement,
+  type Options,
+  type Ratio,
+  type SectionResult,
+} from "./core.ts";
 import type { ExecutorChildInput, ExecutorFigures } from "./executor.child.ts";
 
 const REFERENCE = "reference";
@@ -32,7 +42,8 @@ type ChildSource = Source | "fast";
 
 function childEnvironment(source: ChildSource): NodeJS.ProcessEnv {
   if (source === "learner") return process.env;
-  const swap = source === "fast" ? "13-executor/executor.ts=solutions/13-executor/right/executor.fast-shared-memory.ts" : "";
+  const swap =
+    source === "fast" ? "13-executor/executor.ts=solutions/13-executor/right/executor.fast-shared-memory.ts" : "";
   return { ...process.env, THREADKATA_SOURCE: "solutions", THREADKATA_SWAP: swap };
 }
 
@@ -40,11 +51,20 @@ function childEnvironment(source: ChildSource): NodeJS.ProcessEnv {
 async function bundleChild(source: ChildSource): Promise<string> {
   const env = childEnvironment(source);
   const result = await build({
-    ...workerBundleOptions({ contents: `import ${JSON.stringify(path.join(repositoryRoot, "bench", "executor.child.ts"))};`, resolveDir: repositoryRoot, sourcefile: "executor-child.entry.ts" }, path.join(bundleCache, "bench", "executor-child.mjs")),
+    ...workerBundleOptions(
+      {
+        contents: `import ${JSON.stringify(path.join(repositoryRoot, "bench", "executor.child.ts"))};`,
+        resolveDir: repositoryRoot,
+        sourcefile: "executor-child.entry.ts",
+      },
+      path.join(bundleCache, "bench", "executor-child.mjs"),
+    ),
     packages: "external",
     plugins: [resolution(underTest(env))],
   }).catch(async (failure: { errors?: Message[] }) => {
-    const text = failure.errors ? (await formatMessages(failure.errors, { kind: "error", color: false })).join("\n") : String(failure);
+    const text = failure.errors
+      ? (await formatMessages(failure.errors, { kind: "error", color: false })).join("\n")
+      : String(failure);
     throw new BundleError(`the code could not be loaded:\n${text.trim()}`);
   });
   return writeBundle(result.outputFiles[0]!.contents, path.join(bundleCache, "bench"), `executor-child-${source}`);
@@ -66,7 +86,13 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs:
         error.name = parsed.error?.name ?? "Error";
         reject(error);
       } catch {
-        reject(new Error(signal ? `stopped (${signal}, after ${timeoutMs} ms)` : `exited with code ${code}: ${(stderr || stdout).trim().split("\n").slice(-2).join(" ")}`));
+        reject(
+          new Error(
+            signal
+              ? `stopped (${signal}, after ${timeoutMs} ms)`
+              : `exited with code ${code}: ${(stderr || stdout).trim().split("\n").slice(-2).join(" ")}`,
+          ),
+        );
       }
     });
   });
@@ -92,15 +118,24 @@ export async function benchExecutor(options: Options): Promise<SectionResult> {
       let figures: ExecutorFigures;
       if (subject === PYTHON) {
         const python = path.join(repositoryRoot, "bench", "executor.py");
-        figures = await run("python3", [python, JSON.stringify(input)], process.env, timeoutMs).catch((error: NodeJS.ErrnoException) => {
-          throw error.code === "ENOENT" ? Object.assign(new Error("python3 is not installed here"), { name: "Absent" }) : error;
-        });
+        figures = await run("python3", [python, JSON.stringify(input)], process.env, timeoutMs).catch(
+          (error: NodeJS.ErrnoException) => {
+            throw error.code === "ENOENT"
+              ? Object.assign(new Error("python3 is not installed here"), { name: "Absent" })
+              : error;
+          },
+        );
       } else {
         const source: ChildSource = subject === LEARNER ? "learner" : subject === FAST ? "fast" : "reference";
         const child = fileURLToPath(await bundleChild(source));
         const env = childEnvironment(source);
         const childSubject = subject === PISCINA || subject === POST ? subject : "executor";
-        figures = await run(process.execPath, [child, JSON.stringify({ ...input, subject: childSubject } satisfies ExecutorChildInput)], env, timeoutMs);
+        figures = await run(
+          process.execPath,
+          [child, JSON.stringify({ ...input, subject: childSubject } satisfies ExecutorChildInput)],
+          env,
+          timeoutMs,
+        );
       }
       measurements.push(
         measurement(THROUGHPUT, subject, "items/s", "higher", figures.throughput),
@@ -109,11 +144,27 @@ export async function benchExecutor(options: Options): Promise<SectionResult> {
       );
     } catch (error) {
       const e = error as Error;
-      notes.push(e.name === "Absent" ? `${PYTHON}: skipped, ${e.message}` : skipNote(subject === LEARNER ? `${LEARNER} (katas/13-executor/executor.ts)` : subject, error));
+      notes.push(
+        e.name === "Absent"
+          ? `${PYTHON}: skipped, ${e.message}`
+          : skipNote(subject === LEARNER ? `${LEARNER} (katas/13-executor/executor.ts)` : subject, error),
+      );
     }
   }
-  const section: SectionResult = { name: "13-executor", title: "13-executor: ThreadPoolExecutor (tiny tasks: n => n + 1)", subjects, measurements, ratios: [], notes };
-  const against = (metric: string, of: string, to: string, wanted?: { factor: number; text: string }): Ratio | undefined => {
+  const section: SectionResult = {
+    name: "13-executor",
+    title: "13-executor: ThreadPoolExecutor (tiny tasks: n => n + 1)",
+    subjects,
+    measurements,
+    ratios: [],
+    notes,
+  };
+  const against = (
+    metric: string,
+    of: string,
+    to: string,
+    wanted?: { factor: number; text: string },
+  ): Ratio | undefined => {
     const r = ratio(section, metric, of, to);
     return r && wanted ? { ...r, target: { wanted: wanted.text, met: r.ratio >= wanted.factor } } : r;
   };

@@ -38,7 +38,10 @@ export async function benchEventLoop(options: Options): Promise<SectionResult> {
     subjects: ["inline (the event loop's thread)", "reference", "yours"],
     measurements: [],
     ratios: [],
-    notes: ["the worker figures include starting one worker per job", "the inline figure is also how long the event loop was frozen"],
+    notes: [
+      "the worker figures include starting one worker per job",
+      "the inline figure is also how long the event loop was frozen",
+    ],
   };
 
   const inline = await repeat(options, async () => {

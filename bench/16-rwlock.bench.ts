@@ -4,7 +4,18 @@
 // the hand-overs); with a readers-writer lock they read side by side, up to the number of cores.
 
 import { bundleWorker, type Source } from "./bundle.ts";
-import { isMain, measurement, ratio, repeat, runAlone, skipNote, type Measurement, type Options, type Ratio, type SectionResult } from "./core.ts";
+import {
+  isMain,
+  measurement,
+  ratio,
+  repeat,
+  runAlone,
+  skipNote,
+  type Measurement,
+  type Options,
+  type Ratio,
+  type SectionResult,
+} from "./core.ts";
 import { Team } from "./team.ts";
 import { controlBlock, type Timed } from "./workers/control.ts";
 import { TABLE_WORDS, type ReadInput } from "./workers/rwlock.worker.ts";
@@ -38,10 +49,21 @@ export async function benchRWLock(options: Options): Promise<SectionResult> {
       notes.push(skipNote(subject === LEARNER ? `${LEARNER} (katas/16-rwlock/rwlock.ts)` : subject, error));
     }
   }
-  const section: SectionResult = { name: "16-rwlock", title: "16-rwlock: RWLock (readers only)", subjects: subjects.map((s) => s.subject), measurements, ratios: [], notes };
+  const section: SectionResult = {
+    name: "16-rwlock",
+    title: "16-rwlock: RWLock (readers only)",
+    subjects: subjects.map((s) => s.subject),
+    measurements,
+    ratios: [],
+    notes,
+  };
   const ratios: (Ratio | undefined)[] = [];
   for (const readers of READERS) {
-    ratios.push(ratio(section, readsMetric(readers), REFERENCE, TICKET), ratio(section, readsMetric(readers), REFERENCE, MUTEX), ratio(section, readsMetric(readers), LEARNER, REFERENCE));
+    ratios.push(
+      ratio(section, readsMetric(readers), REFERENCE, TICKET),
+      ratio(section, readsMetric(readers), REFERENCE, MUTEX),
+      ratio(section, readsMetric(readers), LEARNER, REFERENCE),
+    );
   }
   section.ratios = ratios.filter((r): r is Ratio => r !== undefined);
   notes.push(`a read sums a shared table of ${TABLE_WORDS} words under the lock; no writer runs`);
@@ -52,7 +74,12 @@ async function measureReads(subject: string, bundleUrl: string, options: Options
   const team = new Team(bundleUrl, Math.max(...READERS));
   const timeoutMs = options.durationMs * 4 + 10_000;
   const table = new Int32Array(new SharedArrayBuffer(TABLE_WORDS * 4)).map((_, i) => i);
-  const input = (control: Int32Array): ReadInput => ({ control, lock: new Int32Array(new SharedArrayBuffer(LOCK_WORDS * 4)), table, durationMs: options.durationMs });
+  const input = (control: Int32Array): ReadInput => ({
+    control,
+    lock: new Int32Array(new SharedArrayBuffer(LOCK_WORDS * 4)),
+    table,
+    durationMs: options.durationMs,
+  });
   try {
     await team.run("probe", [input(controlBlock())], { timeoutMs: 5_000 });
     const figures: Measurement[] = [];
@@ -60,7 +87,12 @@ async function measureReads(subject: string, bundleUrl: string, options: Options
       const runs = await repeat(options, async () => {
         const control = controlBlock();
         const shared = input(control);
-        return team.runTogether<Timed>("reads", Array.from({ length: readers }, () => shared), control, { timeoutMs });
+        return team.runTogether<Timed>(
+          "reads",
+          Array.from({ length: readers }, () => shared),
+          control,
+          { timeoutMs },
+        );
       });
       figures.push(measurement(readsMetric(readers), subject, "ops/s", "higher", runs.map(throughput)));
     }

@@ -31,7 +31,10 @@ function expectShape(section: SectionResult, subjects: string[]): void {
   expect(section.measurements.length).toBeGreaterThan(0);
   for (const subject of subjects) {
     const figures = section.measurements.filter((m) => m.subject === subject);
-    expect(figures.length, `${section.name}: figures for ${subject} (notes: ${section.notes.join("; ")})`).toBeGreaterThan(0);
+    expect(
+      figures.length,
+      `${section.name}: figures for ${subject} (notes: ${section.notes.join("; ")})`,
+    ).toBeGreaterThan(0);
   }
   for (const m of section.measurements) {
     for (const value of [m.median, m.min, m.max, ...m.samples]) {
@@ -55,7 +58,9 @@ describe("benchmarks (smoke: shape only, no speed)", () => {
 
   test("compare: a run against itself is 1.00× everywhere", () => {
     const run = newResult(tiny, sections);
-    const lines = compare(run, run).split("\n").filter((line) => line.trim().endsWith("×"));
+    const lines = compare(run, run)
+      .split("\n")
+      .filter((line) => line.trim().endsWith("×"));
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line.trim().endsWith("1.00×")).toBe(true);
   });

@@ -23,11 +23,16 @@ function target(source: Source) {
 
 async function bundle(name: string, contents: string, source: Source): Promise<string> {
   const result = await build({
-    ...workerBundleOptions({ contents, resolveDir: path.join(repositoryRoot, "bench"), sourcefile: `${name}.entry.ts` }, path.join(cacheDirectory, `${name}.mjs`)),
+    ...workerBundleOptions(
+      { contents, resolveDir: path.join(repositoryRoot, "bench"), sourcefile: `${name}.entry.ts` },
+      path.join(cacheDirectory, `${name}.mjs`),
+    ),
     packages: "external",
     plugins: [resolution(target(source))],
   }).catch(async (failure: { errors?: Message[] }) => {
-    const text = failure.errors ? (await formatMessages(failure.errors, { kind: "error", color: false })).join("\n") : String(failure);
+    const text = failure.errors
+      ? (await formatMessages(failure.errors, { kind: "error", color: false })).join("\n")
+      : String(failure);
     throw new BundleError(`the code could not be loaded:\n${text.trim()}`);
   });
   return writeBundle(result.outputFiles[0]!.contents, cacheDirectory, name);
@@ -37,7 +42,11 @@ async function bundle(name: string, contents: string, source: Source): Promise<s
  * A worker bundle: `workerModule` (in bench/workers/) exports `tasks(subject)`, and the subject
  * module (in bench/workers/subjects/) is the code measured. Returns the bundle's file: URL.
  */
-export async function bundleWorker(workerModule: string, subjectModule: string, source: Source = "reference"): Promise<string> {
+export async function bundleWorker(
+  workerModule: string,
+  subjectModule: string,
+  source: Source = "reference",
+): Promise<string> {
   const file = (name: string) => JSON.stringify(path.join(repositoryRoot, "bench", "workers", name));
   const contents = [
     `import * as subject from ${file(`subjects/${subjectModule}`)};`,

@@ -30,9 +30,42 @@ export interface Options {
 
 export const profiles: Record<Options["profile"], Options> = {
   // For the smoke test: proves the benchmarks still run, measures nothing worth reading.
-  smoke: { profile: "smoke", durationMs: 15, runs: 1, warmups: 0, rounds: 3, lockWorkers: [2], oversubscription: false, waiters: 2, capacities: [16], pairs: [1] },
-  quick: { profile: "quick", durationMs: 60, runs: 3, warmups: 1, rounds: 20, lockWorkers: [2, 4, 8], oversubscription: true, waiters: 8, capacities: [1, 16, 1024], pairs: [1, 2] },
-  default: { profile: "default", durationMs: 250, runs: 5, warmups: 1, rounds: 100, lockWorkers: [2, 4, 8], oversubscription: true, waiters: 8, capacities: [1, 16, 1024], pairs: [1, 2] },
+  smoke: {
+    profile: "smoke",
+    durationMs: 15,
+    runs: 1,
+    warmups: 0,
+    rounds: 3,
+    lockWorkers: [2],
+    oversubscription: false,
+    waiters: 2,
+    capacities: [16],
+    pairs: [1],
+  },
+  quick: {
+    profile: "quick",
+    durationMs: 60,
+    runs: 3,
+    warmups: 1,
+    rounds: 20,
+    lockWorkers: [2, 4, 8],
+    oversubscription: true,
+    waiters: 8,
+    capacities: [1, 16, 1024],
+    pairs: [1, 2],
+  },
+  default: {
+    profile: "default",
+    durationMs: 250,
+    runs: 5,
+    warmups: 1,
+    rounds: 100,
+    lockWorkers: [2, 4, 8],
+    oversubscription: true,
+    waiters: 8,
+    capacities: [1, 16, 1024],
+    pairs: [1, 2],
+  },
 };
 
 /** One figure: a metric of one subject, from several runs. */
@@ -98,9 +131,24 @@ export function machine(): Machine {
   };
 }
 
-export function measurement(metric: string, subject: string, unit: string, better: Measurement["better"], samples: number[]): Measurement {
+export function measurement(
+  metric: string,
+  subject: string,
+  unit: string,
+  better: Measurement["better"],
+  samples: number[],
+): Measurement {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { metric, subject, unit, better, samples, median: median(sorted), min: sorted[0] ?? NaN, max: sorted[sorted.length - 1] ?? NaN };
+  return {
+    metric,
+    subject,
+    unit,
+    better,
+    samples,
+    median: median(sorted),
+    min: sorted[0] ?? NaN,
+    max: sorted[sorted.length - 1] ?? NaN,
+  };
 }
 
 export function median(values: number[]): number {
@@ -111,7 +159,12 @@ export function median(values: number[]): number {
 }
 
 /** The ratio of two subjects' medians for one metric, oriented so that above 1 means `of` is better. */
-export function ratio(section: Pick<SectionResult, "measurements">, metric: string, of: string, to: string): Ratio | undefined {
+export function ratio(
+  section: Pick<SectionResult, "measurements">,
+  metric: string,
+  of: string,
+  to: string,
+): Ratio | undefined {
   const a = section.measurements.find((m) => m.metric === metric && m.subject === of);
   const b = section.measurements.find((m) => m.metric === metric && m.subject === to);
   if (!a || !b || !(a.median > 0) || !(b.median > 0)) return undefined;
@@ -129,7 +182,11 @@ export async function repeat<T>(options: Options, measure: () => Promise<T>): Pr
 /** Why a subject has no figures: the learner's stub, a file that does not load, a deadlock. */
 export function skipNote(subject: string, error: unknown): string {
   const e = error as Error;
-  const first = shortenPaths(e.message ?? String(e)).split("\n").filter(Boolean).slice(0, 2).join(" ");
+  const first = shortenPaths(e.message ?? String(e))
+    .split("\n")
+    .filter(Boolean)
+    .slice(0, 2)
+    .join(" ");
   if (e.name === "NotImplementedError") return `${subject}: skipped, not implemented yet (${first})`;
   if (e.name === "BundleError") return `${subject}: skipped, does not load: ${first}`;
   if (e.name === "Stuck") return `${subject}: skipped, stuck: ${first}`;
@@ -172,7 +229,14 @@ function cell(m: Measurement | undefined): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length)));
-  return rows.map((row) => row.map((text, column) => (column === 0 ? text.padEnd(widths[column]!) : text.padStart(widths[column]!))).join("   ").trimEnd()).join("\n");
+  return rows
+    .map((row) =>
+      row
+        .map((text, column) => (column === 0 ? text.padEnd(widths[column]!) : text.padStart(widths[column]!)))
+        .join("   ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 export function formatMachine(m: Machine): string {
@@ -183,13 +247,19 @@ export function formatSection(section: SectionResult): string {
   const lines = [`== ${section.title}`];
   if (section.measurements.length > 0) {
     const metrics = [...new Set(section.measurements.map((m) => m.metric))];
-    const unitsOf = (metric: string) => new Set(section.measurements.filter((m) => m.metric === metric).map((m) => m.unit));
+    const unitsOf = (metric: string) =>
+      new Set(section.measurements.filter((m) => m.metric === metric).map((m) => m.unit));
     const rows = [["", ...section.subjects]];
     for (const metric of metrics) {
       const units = [...unitsOf(metric)];
       const unit = units[0]!;
       const label = units.length > 1 || unit === "%" || unit === "ns" ? metric : `${metric} (${unit})`;
-      rows.push([label, ...section.subjects.map((subject) => cell(section.measurements.find((m) => m.metric === metric && m.subject === subject)))]);
+      rows.push([
+        label,
+        ...section.subjects.map((subject) =>
+          cell(section.measurements.find((m) => m.metric === metric && m.subject === subject)),
+        ),
+      ]);
     }
     lines.push(table(rows));
   }
@@ -210,7 +280,14 @@ export function formatResult(result: BenchResult): string {
 }
 
 export function newResult(options: Options, sections: SectionResult[] = []): BenchResult {
-  return { kind: "threadkata-bench", version: 1, started: new Date().toISOString(), machine: machine(), options, sections };
+  return {
+    kind: "threadkata-bench",
+    version: 1,
+    started: new Date().toISOString(),
+    machine: machine(),
+    options,
+    sections,
+  };
 }
 
 /** Writes .threadkata/bench/<ISO timestamp>.json and returns its path. */
@@ -226,7 +303,8 @@ export function save(result: BenchResult): string {
 
 /** The command line of `npm run bench` (and of one bench file run alone, which takes no words). */
 export const benchLine = {
-  usage: "npm run bench -- [--quick] [--json] [--no-save] [katas...] | compare a.json b.json | detection [--runs N] [--kata NN]",
+  usage:
+    "npm run bench -- [--quick] [--json] [--no-save] [katas...] | compare a.json b.json | detection [--runs N] [--kata NN]",
   help: `
 Measures the references against your answers and against baselines, side by side in one run,
 prints a table of medians per kata and saves the run as .threadkata/bench/<timestamp>.json.
@@ -252,11 +330,18 @@ prints a table of medians per kata and saves the run as .threadkata/bench/<times
 export function optionsFromArgs(
   args: string[],
   words?: (words: string[]) => string | undefined,
-): { options: Options; json: boolean; save: boolean; positionals: string[]; values: Record<string, string | boolean | undefined> } {
+): {
+  options: Options;
+  json: boolean;
+  save: boolean;
+  positionals: string[];
+  values: Record<string, string | boolean | undefined>;
+} {
   const { values, positionals } = commandLine(args, { ...benchLine, words });
   for (const name of ["duration", "runs"] as const) {
     const value = values[name];
-    if (value !== undefined && !(Number(value) > 0)) usageExit(benchLine, `--${name} wants a number above 0; got "${value}"`);
+    if (value !== undefined && !(Number(value) > 0))
+      usageExit(benchLine, `--${name} wants a number above 0; got "${value}"`);
   }
   const options = { ...profiles[values.smoke ? "smoke" : values.quick ? "quick" : "default"] };
   if (values.duration) options.durationMs = Number(values.duration);

@@ -22,10 +22,16 @@ interface Caught {
   error: string;
 }
 
-export async function benchDetection(runs: number, kataFilter?: string, progress: (line: string) => void = () => {}): Promise<SectionResult> {
+export async function benchDetection(
+  runs: number,
+  kataFilter?: string,
+  progress: (line: string) => void = () => {},
+): Promise<SectionResult> {
   const { runSuites } = await import("../scripts/verify.ts");
   const { knownWrongAnswers } = await import("../scripts/known-wrong.ts");
-  const katas = catalogue.filter((k) => !kataFilter || k.slug.startsWith(kataFilter.padStart(2, "0")) || k.slug.includes(kataFilter));
+  const katas = catalogue.filter(
+    (k) => !kataFilter || k.slug.startsWith(kataFilter.padStart(2, "0")) || k.slug.includes(kataFilter),
+  );
   if (katas.length === 0) throw new Error(`no kata matches "${kataFilter}"`);
   const measurements: Measurement[] = [];
   const notes: string[] = [];
@@ -59,15 +65,33 @@ export async function benchDetection(runs: number, kataFilter?: string, progress
           }
           const message = first.errors[0]?.message ?? "";
           const seen = /first seen in repetition (\d+)/.exec(message)?.[1];
-          caught.push({ repetitions: seen === undefined ? undefined : Number(seen) + 1, ms, test: first.name, error: first.errors[0]?.name ?? "failed" });
+          caught.push({
+            repetitions: seen === undefined ? undefined : Number(seen) + 1,
+            ms,
+            test: first.name,
+            error: first.errors[0]?.name ?? "failed",
+          });
         }
         const reps = caught.flatMap((c) => (c.repetitions === undefined ? [] : [c.repetitions]));
-        if (reps.length > 0 && mode.name === "stress") measurements.push(measurement(metric, REPETITIONS, "reps", "lower", reps));
-        if (caught.length > 0) measurements.push(measurement(metric, `${TIME} (${mode.name})`, "ms", "lower", caught.map((c) => c.ms)));
+        if (reps.length > 0 && mode.name === "stress")
+          measurements.push(measurement(metric, REPETITIONS, "reps", "lower", reps));
+        if (caught.length > 0)
+          measurements.push(
+            measurement(
+              metric,
+              `${TIME} (${mode.name})`,
+              "ms",
+              "lower",
+              caught.map((c) => c.ms),
+            ),
+          );
         const kinds = new Map<string, number>();
-        for (const c of caught) kinds.set(`${c.error} in "${c.test}"`, (kinds.get(`${c.error} in "${c.test}"`) ?? 0) + 1);
+        for (const c of caught)
+          kinds.set(`${c.error} in "${c.test}"`, (kinds.get(`${c.error} in "${c.test}"`) ?? 0) + 1);
         const how = [...kinds].map(([kind, count]) => `${kind} ×${count}`).join(", ");
-        notes.push(`${metric} (${mode.name}): caught ${caught.length}/${runs}${how ? ` by ${how}` : ""}${missed ? `; MISSED ${missed}×` : ""}`);
+        notes.push(
+          `${metric} (${mode.name}): caught ${caught.length}/${runs}${how ? ` by ${how}` : ""}${missed ? `; MISSED ${missed}×` : ""}`,
+        );
         progress(`  ${notes[notes.length - 1]}`);
       }
     }
@@ -78,6 +102,9 @@ export async function benchDetection(runs: number, kataFilter?: string, progress
     subjects: [`${TIME} (explore)`, `${TIME} (stress)`, REPETITIONS],
     measurements,
     ratios: [],
-    notes: [...notes, "repetitions: the repetition of the first failing test in which the forbidden outcome was first seen (none for a deadlock or a broken rule)"],
+    notes: [
+      ...notes,
+      "repetitions: the repetition of the first failing test in which the forbidden outcome was first seen (none for a deadlock or a broken rule)",
+    ],
   };
 }

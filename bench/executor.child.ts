@@ -48,7 +48,8 @@ async function makePool(input: ExecutorChildInput): Promise<Pool> {
     const code = `const { parentPort } = require("node:worker_threads"); parentPort.on("message", (m) => parentPort.postMessage([m[0], m[1] + 1]));`;
     const workers = Array.from({ length: input.workers }, () => new Worker(code, { eval: true }));
     const waiting = new Map<number, (value: number) => void>();
-    for (const worker of workers) worker.on("message", ([id, value]: [number, number]) => (waiting.get(id)!(value), waiting.delete(id)));
+    for (const worker of workers)
+      worker.on("message", ([id, value]: [number, number]) => (waiting.get(id)!(value), waiting.delete(id)));
     let next = 0;
     return {
       run: (n) =>

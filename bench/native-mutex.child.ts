@@ -12,7 +12,8 @@ interface ChildInput {
 
 const Mutex = (Atomics as unknown as { Mutex?: new () => unknown }).Mutex;
 try {
-  if (!Mutex) throw new Error("Atomics.Mutex is not available (this Node does not have it, even with --harmony-struct)");
+  if (!Mutex)
+    throw new Error("Atomics.Mutex is not available (this Node does not have it, even with --harmony-struct)");
   const { bundleUrl, options } = JSON.parse(process.argv[2]!) as ChildInput;
   const measurements = await measureLockSubject("Atomics.Mutex", bundleUrl, () => new Mutex(), options);
   process.stdout.write(JSON.stringify({ measurements }));

@@ -18,7 +18,18 @@ import { benchEventLoop } from "./14-event-loop.bench.ts";
 import { benchRWLock } from "./16-rwlock.bench.ts";
 import { usageExit } from "../scripts/cli.ts";
 import { exitOnBadSettings } from "../harness/engine/settings.ts";
-import { benchLine, formatMachine, formatSection, isMain, newResult, optionsFromArgs, save, type Bench, type BenchResult, type SectionResult } from "./core.ts";
+import {
+  benchLine,
+  formatMachine,
+  formatSection,
+  isMain,
+  newResult,
+  optionsFromArgs,
+  save,
+  type Bench,
+  type BenchResult,
+  type SectionResult,
+} from "./core.ts";
 import { benchDetection } from "./detection.ts";
 
 export const benches: { slug: string; bench: Bench }[] = [
@@ -32,21 +43,33 @@ export const benches: { slug: string; bench: Bench }[] = [
 ];
 
 function matches(slug: string, wanted: string[]): boolean {
-  return wanted.length === 0 || wanted.some((w) => slug === w || slug.startsWith(w.padStart(2, "0")) || slug.slice(3).startsWith(w));
+  return (
+    wanted.length === 0 ||
+    wanted.some((w) => slug === w || slug.startsWith(w.padStart(2, "0")) || slug.slice(3).startsWith(w))
+  );
 }
 
 async function main(): Promise<void> {
   exitOnBadSettings();
-  const { options, json, save: keep, positionals, values } = optionsFromArgs(process.argv.slice(2), (words) => {
+  const {
+    options,
+    json,
+    save: keep,
+    positionals,
+    values,
+  } = optionsFromArgs(process.argv.slice(2), (words) => {
     const [verb, ...rest] = words;
     if (verb === "compare") {
       if (rest.length !== 2) return "compare wants two saved runs";
       const missing = rest.find((file) => !existsSync(file));
       return missing ? `compare: there is no file ${missing}` : undefined;
     }
-    if (verb === "detection") return rest.length > 0 ? `detection takes no words (it has --runs N and --kata NN); got '${rest[0]}'` : undefined;
+    if (verb === "detection")
+      return rest.length > 0 ? `detection takes no words (it has --runs N and --kata NN); got '${rest[0]}'` : undefined;
     const unknown = words.find((word) => !benches.some(({ slug }) => matches(slug, [word])));
-    return unknown ? `no benchmark matches '${unknown}': there are ${benches.map(({ slug }) => slug).join(", ")}` : undefined;
+    return unknown
+      ? `no benchmark matches '${unknown}': there are ${benches.map(({ slug }) => slug).join(", ")}`
+      : undefined;
   });
   const [verb, ...rest] = positionals;
 
@@ -68,7 +91,9 @@ async function main(): Promise<void> {
     log(formatSection(result.sections[0]!));
   } else {
     const wanted = positionals;
-    log(`threadkata bench, ${options.profile}: ${options.runs} runs of ${options.durationMs} ms after ${options.warmups} warm-up`);
+    log(
+      `threadkata bench, ${options.profile}: ${options.runs} runs of ${options.durationMs} ms after ${options.warmups} warm-up`,
+    );
     log(formatMachine(result.machine));
     log("");
     for (const { slug, bench } of benches) {
@@ -80,7 +105,10 @@ async function main(): Promise<void> {
   }
   const file = keep ? save(result) : undefined;
   if (json) console.log(JSON.stringify(result, null, 2));
-  else if (file) console.log(`saved ${path.relative(process.cwd(), file)}   compare two runs: npm run bench -- compare <a.json> <b.json>`);
+  else if (file)
+    console.log(
+      `saved ${path.relative(process.cwd(), file)}   compare two runs: npm run bench -- compare <a.json> <b.json>`,
+    );
 }
 
 function load(file: string): BenchResult {
@@ -90,13 +118,18 @@ function load(file: string): BenchResult {
   } catch {
     // not JSON: said below
   }
-  if (result?.kind !== "threadkata-bench") usageExit(benchLine, `compare: ${file} is not a saved bench run (.threadkata/bench/*.json)`);
+  if (result?.kind !== "threadkata-bench")
+    usageExit(benchLine, `compare: ${file} is not a saved bench run (.threadkata/bench/*.json)`);
   return result;
 }
 
 /** B against A, figure by figure: above 1 means B is better (faster, or more items). */
 export function compare(a: BenchResult, b: BenchResult): string {
-  const lines = [`A: ${a.started}  ${formatMachine(a.machine)}`, `B: ${b.started}  ${formatMachine(b.machine)}`, "B / A (above 1: B is better):"];
+  const lines = [
+    `A: ${a.started}  ${formatMachine(a.machine)}`,
+    `B: ${b.started}  ${formatMachine(b.machine)}`,
+    "B / A (above 1: B is better):",
+  ];
   for (const sectionB of b.sections) {
     const sectionA = a.sections.find((s) => s.name === sectionB.name);
     if (!sectionA) continue;

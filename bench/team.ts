@@ -35,7 +35,11 @@ export class Team {
   constructor(bundleUrl: string, size: number) {
     this.workers = Array.from({ length: size }, () => {
       // Your answers run here too: the harness's heap limit keeps a leak in its thread (limits.ts).
-      const worker = new Worker(loader, { eval: true, workerData: { bundle: bundleUrl }, resourceLimits: threadResourceLimits });
+      const worker = new Worker(loader, {
+        eval: true,
+        workerData: { bundle: bundleUrl },
+        resourceLimits: threadResourceLimits,
+      });
       worker.on("message", (reply: Reply) => {
         const waiting = this.pending.get(reply.id);
         if (!waiting) return;
@@ -61,8 +65,13 @@ export class Team {
   }
 
   /** Runs `task` on the first inputs.length workers, worker i with inputs[i]; all results, in order. */
-  async run<T>(task: string, inputs: unknown[], options: { timeoutMs: number; transfer?: Transferable[][] }): Promise<T[]> {
-    if (inputs.length > this.workers.length) throw new Error(`${inputs.length} inputs for a team of ${this.workers.length}`);
+  async run<T>(
+    task: string,
+    inputs: unknown[],
+    options: { timeoutMs: number; transfer?: Transferable[][] },
+  ): Promise<T[]> {
+    if (inputs.length > this.workers.length)
+      throw new Error(`${inputs.length} inputs for a team of ${this.workers.length}`);
     const replies = inputs.map(
       (input, i) =>
         new Promise<T>((resolve, reject) => {
@@ -73,7 +82,10 @@ export class Team {
     );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Stuck(`"${task}" did not finish within ${options.timeoutMs} ms`)), options.timeoutMs);
+      timer = setTimeout(
+        () => reject(new Stuck(`"${task}" did not finish within ${options.timeoutMs} ms`)),
+        options.timeoutMs,
+      );
     });
     try {
       return await Promise.race([Promise.all(replies), timeout]);
@@ -90,14 +102,20 @@ export class Team {
    * Runs `task` as run() does, on workers that wait at the start line of `control`; lets them go
    * together once all have arrived. A task that fails before the line fails the run, not hangs it.
    */
-  async runTogether<T>(task: string, inputs: unknown[], control: Int32Array, options: { timeoutMs: number; transfer?: Transferable[][] }): Promise<T[]> {
+  async runTogether<T>(
+    task: string,
+    inputs: unknown[],
+    control: Int32Array,
+    options: { timeoutMs: number; transfer?: Transferable[][] },
+  ): Promise<T[]> {
     const running = this.run<T>(task, inputs, options);
     let settled = false;
     running.then(
       () => (settled = true),
       () => (settled = true),
     );
-    while (!settled && Atomics.load(control, READY) < inputs.length) await new Promise((resolve) => setTimeout(resolve, 1));
+    while (!settled && Atomics.load(control, READY) < inputs.length)
+      await new Promise((resolve) => setTimeout(resolve, 1));
     Atomics.store(control, GO, 1);
     Atomics.notify(control, GO);
     return running;

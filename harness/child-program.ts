@@ -23,7 +23,15 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach } from "vitest";
 import { resolution, stopBundler } from "./engine/bundle.ts";
-import { DeadlineExceeded, ExceptionInThread, NotImplementedError, RuleBroken, ScenarioLoadError, WorkerCrashed, type KataFailure } from "./report/failures.ts";
+import {
+  DeadlineExceeded,
+  ExceptionInThread,
+  NotImplementedError,
+  RuleBroken,
+  ScenarioLoadError,
+  WorkerCrashed,
+  type KataFailure,
+} from "./report/failures.ts";
 import { deadlineMs } from "./engine/stress-level.ts";
 import { shortenPaths, underTest } from "./engine/under-test.ts";
 import { bundleCache, workerBundleOptions, writeBundle } from "./engine/worker-bundle.ts";
@@ -115,7 +123,10 @@ export class RunningProgram {
   async lineOrExit(match: string | RegExp, what: string, withinMs = startupMs): Promise<string | undefined> {
     const outcome = await this.until(() => this.seen(match) ?? (this.exited ? null : undefined), withinMs);
     if (outcome === "deadline") {
-      throw await this.fail(DeadlineExceeded, `${what}: the program did not print ${show(match)} within ${withinMs} ms`);
+      throw await this.fail(
+        DeadlineExceeded,
+        `${what}: the program did not print ${show(match)} within ${withinMs} ms`,
+      );
     }
     return outcome ?? undefined;
   }
@@ -124,7 +135,10 @@ export class RunningProgram {
   async line(match: string | RegExp, what: string, withinMs = startupMs): Promise<string> {
     const line = await this.lineOrExit(match, what, withinMs);
     if (line === undefined) {
-      throw await this.fail(RuleBroken, `${what}: the program ended (${describeExit(this.exited!)}) without printing ${show(match)}`);
+      throw await this.fail(
+        RuleBroken,
+        `${what}: the program ended (${describeExit(this.exited!)}) without printing ${show(match)}`,
+      );
     }
     return line;
   }
@@ -132,7 +146,8 @@ export class RunningProgram {
   /** Waits for the program to end; on the deadline: DeadlineExceeded naming `what`, and the program is killed. */
   async exit(what: string, withinMs = patienceMs()): Promise<Exit> {
     const outcome = await this.until(() => this.exited, withinMs);
-    if (outcome === "deadline") throw await this.fail(DeadlineExceeded, `${what}: the program was still running ${withinMs} ms later`);
+    if (outcome === "deadline")
+      throw await this.fail(DeadlineExceeded, `${what}: the program was still running ${withinMs} ms later`);
     return outcome;
   }
 
@@ -157,11 +172,14 @@ export class RunningProgram {
     const errors = this.stderr.join("\n");
     const stub = /NotImplementedError: (not implemented yet: [^\n]*)/.exec(errors);
     if (stub) return new NotImplementedError(shortenPaths(stub[1]!));
-    if (programOutOfMemory.test(errors)) return new WorkerCrashed(`${outOfMemoryMessage("in the program")}\n${message}${this.transcript(running)}`);
+    if (programOutOfMemory.test(errors))
+      return new WorkerCrashed(`${outOfMemoryMessage("in the program")}\n${message}${this.transcript(running)}`);
     const crash = errors.search(/^(Exception in thread |(\w*Error|Error)( \[\w+\])?: )/m);
     const lines = this.transcript(running);
     if (crash >= 0 && kind !== NotImplementedError) {
-      return new ExceptionInThread(`${message}\nthe program printed an error:\n${indent(shortenPaths(errors.slice(crash)).split("\n").slice(0, 14))}${lines}`);
+      return new ExceptionInThread(
+        `${message}\nthe program printed an error:\n${indent(shortenPaths(errors.slice(crash)).split("\n").slice(0, 14))}${lines}`,
+      );
     }
     return new kind(`${message}${lines}`);
   }
@@ -250,12 +268,16 @@ export function kataProgram(kata: string, entry: URL): KataProgram {
       bundle ??= bundleProgram(kata, entryFile);
       const file = await bundle;
       const directory = temporaryFolder(`${kata}-`);
-      const child = spawn(process.execPath, ["--enable-source-maps", programHeapFlag, file, JSON.stringify({ ...options, directory })], {
-        cwd: directory,
-        detached: true,
-        stdio: ["ignore", "pipe", "pipe", "ipc"],
-        env: { ...process.env, NODE_OPTIONS: "" },
-      });
+      const child = spawn(
+        process.execPath,
+        ["--enable-source-maps", programHeapFlag, file, JSON.stringify({ ...options, directory })],
+        {
+          cwd: directory,
+          detached: true,
+          stdio: ["ignore", "pipe", "pipe", "ipc"],
+          env: { ...process.env, NODE_OPTIONS: "" },
+        },
+      );
       const run = new RunningProgram(child, directory);
       runs.add(run);
       return run;
@@ -267,12 +289,18 @@ export function kataProgram(kata: string, entry: URL): KataProgram {
 async function bundleProgram(kata: string, entryFile: string): Promise<string> {
   const result = await build({
     ...workerBundleOptions(
-      { contents: `import ${JSON.stringify(entryFile)};`, resolveDir: path.dirname(entryFile), sourcefile: `${kata}-program.ts` },
+      {
+        contents: `import ${JSON.stringify(entryFile)};`,
+        resolveDir: path.dirname(entryFile),
+        sourcefile: `${kata}-program.ts`,
+      },
       path.join(bundleCache, "programs", "program.mjs"),
     ),
     plugins: [resolution(underTest())],
   }).catch(async (failure: { errors?: Message[] }) => {
-    const text = failure.errors ? (await formatMessages(failure.errors, { kind: "error", color: false })).join("\n") : String(failure);
+    const text = failure.errors
+      ? (await formatMessages(failure.errors, { kind: "error", color: false })).join("\n")
+      : String(failure);
     throw new ScenarioLoadError(`the code could not be loaded:\n${shortenPaths(text.trim())}`);
   });
   return fileURLToPath(writeBundle(result.outputFiles[0]!.contents, path.join(bundleCache, "programs"), kata));

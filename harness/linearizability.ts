@@ -100,7 +100,11 @@ const defaultMaxSteps = 300_000;
 const defaultMaxMillis = 1_000;
 
 /** Decides whether `operations` is linearizable with respect to `model`. Never recurses, never hangs. */
-export function checkLinearizability<State>(operations: readonly Operation[], model: Model<State>, options: CheckOptions = {}): Verdict {
+export function checkLinearizability<State>(
+  operations: readonly Operation[],
+  model: Model<State>,
+  options: CheckOptions = {},
+): Verdict {
   operations.forEach(checkStamps);
   const { maxSteps = defaultMaxSteps, maxMillis = defaultMaxMillis } = options;
   const giveUpAt = harnessClock() + maxMillis;
@@ -165,7 +169,11 @@ export function checkLinearizability<State>(operations: readonly Operation[], mo
  * diagnosis when not, and forbidden too when the search gives up (a history too large or too
  * concurrent to judge proves nothing, and should be noticed rather than waved through).
  */
-export function judgeLinearizability<State>(operations: readonly Operation[], model: Model<State>, options?: CheckOptions): Outcome {
+export function judgeLinearizability<State>(
+  operations: readonly Operation[],
+  model: Model<State>,
+  options?: CheckOptions,
+): Outcome {
   const verdict = checkLinearizability(operations, model, options);
   if (verdict.linearizable === true) return acceptable("linearizable");
   if (verdict.linearizable === false) return forbidden("not linearizable", verdict.message);
@@ -298,7 +306,8 @@ class EventList {
    */
   candidates(into: number[]): number[] {
     into.length = 0;
-    for (let event = this.next[this.head]!; event >= 0 && (event & 1) === 0; event = this.next[event]!) into.push(event >> 1);
+    for (let event = this.next[this.head]!; event >= 0 && (event & 1) === 0; event = this.next[event]!)
+      into.push(event >> 1);
     const rank = this.rank;
     if (rank && into.length > 1) into.sort((a, b) => rank[a]! - rank[b]! || this.callOrder[a]! - this.callOrder[b]!);
     return into;
@@ -332,7 +341,13 @@ class EventList {
 // ---------------------------------------------------------------------------------------------
 // Explaining a failure
 
-function diagnose<State>(operations: readonly Operation[], model: Model<State>, longest: readonly number[], steps: number, headline: string): Diagnosis {
+function diagnose<State>(
+  operations: readonly Operation[],
+  model: Model<State>,
+  longest: readonly number[],
+  steps: number,
+  headline: string,
+): Diagnosis {
   const describe = model.describe ?? describeWith({});
   const longestPrefix = longest.map((id) => operations[id]!);
   let state = model.init();
@@ -395,7 +410,13 @@ export interface TimelineOptions {
  * `actor 1: put(3) [12→15] · get()→7 [18→25]`; a pending one shows `[18→…]`.
  */
 export function renderTimeline(operations: readonly Operation[], options: TimelineOptions = {}): string {
-  const { describe = describeWith({}), mark = new Set<number>(), window = { from: -Infinity, to: Infinity }, context = 1, perLine = 6 } = options;
+  const {
+    describe = describeWith({}),
+    mark = new Set<number>(),
+    window = { from: -Infinity, to: Infinity },
+    context = 1,
+    perLine = 6,
+  } = options;
   const actors = [...new Set(operations.map((op) => op.actor))].sort((a, b) => a - b);
   return actors
     .map((actor) => {
@@ -412,7 +433,13 @@ export function renderTimeline(operations: readonly Operation[], options: Timeli
  * Which of one actor's operations (in call order) a timeline line shows: those overlapping the
  * window, at most `perLine`, keeping the marked ones in view, with `context` before if there is room.
  */
-function lineSpan(own: readonly Operation[], window: { from: number; to: number }, mark: ReadonlySet<number>, context: number, perLine: number) {
+function lineSpan(
+  own: readonly Operation[],
+  window: { from: number; to: number },
+  mark: ReadonlySet<number>,
+  context: number,
+  perLine: number,
+) {
   const overlaps = (op: Operation) => op.calledAt <= window.to && (op.returnedAt ?? Infinity) >= window.from;
   let start = own.findIndex(overlaps);
   if (start < 0) start = own.findIndex((op) => op.calledAt > window.to);

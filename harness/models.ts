@@ -34,7 +34,8 @@ export function queueModel(capacity: number): Model<QueueState> {
       const isGet = op.kind === QueueKind.get || op.kind === QueueKind.getNowait;
       const room = state.length < limit;
       if (isPut) {
-        if (op.result === undefined || op.result === QueueResult.none) return room ? { ok: true, next: [...state, op.argument] } : stay(state, false);
+        if (op.result === undefined || op.result === QueueResult.none)
+          return room ? { ok: true, next: [...state, op.argument] } : stay(state, false);
         return stay(state, op.result === QueueResult.full && !room);
       }
       if (isGet) {
@@ -85,7 +86,8 @@ export function registerModel(initial = 0): Model<number> {
   return {
     init: () => initial,
     step(value, op) {
-      if (op.kind === RegisterKind.write) return { ok: op.result === undefined || op.result === none, next: op.argument };
+      if (op.kind === RegisterKind.write)
+        return { ok: op.result === undefined || op.result === none, next: op.argument };
       if (op.kind === RegisterKind.read) return { ok: op.result === undefined || op.result === value, next: value };
       return { ok: false, next: value };
     },

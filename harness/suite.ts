@@ -72,9 +72,13 @@ export function kataSuite<M>(kata: string, scenarioFile: URL): KataSuite<M> {
 
 /** The failing schedule's picture, beside the failure in @vitest/ui (the terminal shows the text). */
 async function attachPicture(test: RunnerTestCase, svg: string): Promise<void> {
-  await test.context.annotate("the interleaving that failed, step by step (an arrow: which notify woke whom)", "notice", {
-    contentType: "image/svg+xml",
-    body: svg,
-    bodyEncoding: "utf-8",
-  });
+  await test.context.annotate(
+    "the interleaving that failed, step by step (an arrow: which notify woke whom)",
+    "notice",
+    {
+      contentType: "image/svg+xml",
+      body: svg,
+      bodyEncoding: "utf-8",
+    },
+  );
 }

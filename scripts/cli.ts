@@ -19,7 +19,9 @@ export interface CommandLine<O extends Options = Options> {
   words?: (words: string[]) => string | undefined;
 }
 
-export type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>;
+export type Parsed<O extends Options> = ReturnType<
+  typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>
+>;
 
 /** A usage problem: thrown by a command's own checks after parsing (a kata that does not exist, say). */
 export class UsageError extends Error {
@@ -30,7 +32,12 @@ export class UsageError extends Error {
 export function commandLine<O extends Options>(args: string[], line: CommandLine<O>): Parsed<O> {
   let parsed: Parsed<O>;
   try {
-    parsed = parseArgs({ args, options: { ...line.options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true }) as unknown as Parsed<O>;
+    parsed = parseArgs({
+      args,
+      options: { ...line.options, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    }) as unknown as Parsed<O>;
   } catch (error) {
     // node's message goes on about "--" for positionals: its first sentence is what matters.
     return usageExit(line, (error as Error).message.split(". ")[0]!);
@@ -39,7 +46,11 @@ export function commandLine<O extends Options>(args: string[], line: CommandLine
     process.stdout.write(`usage: ${line.usage}\n\n${line.help.trim()}\n`);
     process.exit(0);
   }
-  const wrong = line.words ? line.words(parsed.positionals) : parsed.positionals.length > 0 ? `unexpected argument '${parsed.positionals[0]}'` : undefined;
+  const wrong = line.words
+    ? line.words(parsed.positionals)
+    : parsed.positionals.length > 0
+      ? `unexpected argument '${parsed.positionals[0]}'`
+      : undefined;
   if (wrong) usageExit(line, wrong);
   return parsed;
 }

@@ -45,7 +45,8 @@ export function contractRows(readme: string): ContractRow[] | undefined {
   const end = readme.indexOf(END);
   if (start < 0 && end < 0) return undefined;
   if (start < 0 || end < start) throw new Error(`the README needs ${START} before ${END}`);
-  if (!/^## Contract\s*$/m.test(readme.slice(0, start))) throw new Error(`the contract table belongs under a "## Contract" heading`);
+  if (!/^## Contract\s*$/m.test(readme.slice(0, start)))
+    throw new Error(`the contract table belongs under a "## Contract" heading`);
   const firstLine = readme.slice(0, start).split("\n").length;
   const lines = readme.slice(start + START.length, end).split("\n");
   const rows: ContractRow[] = [];
@@ -55,7 +56,8 @@ export function contractRows(readme: string): ContractRow[] | undefined {
     const cells = splitRow(text);
     if (!header) {
       header = cells.map((cell) => cell.toLowerCase());
-      if (header.join("|") !== "promise|test") throw new Error(`the contract table's columns are "| promise | test |", not "${text.trim()}"`);
+      if (header.join("|") !== "promise|test")
+        throw new Error(`the contract table's columns are "| promise | test |", not "${text.trim()}"`);
       return;
     }
     if (cells.every((cell) => /^:?-+:?$/.test(cell))) return;
@@ -111,7 +113,9 @@ function escapeRegExp(text: string): string {
 function eachPattern(title: string): RegExp | undefined {
   const parts = title.split(/(%[sdifjo#]|\$[\w.]+)/);
   if (parts.length === 1) return undefined;
-  return new RegExp(`^${parts.map((part, i) => (i % 2 === 1 ? ".+" : escapeRegExp(part.replaceAll("%%", "%")))).join("")}$`);
+  return new RegExp(
+    `^${parts.map((part, i) => (i % 2 === 1 ? ".+" : escapeRegExp(part.replaceAll("%%", "%")))).join("")}$`,
+  );
 }
 
 interface TestCall {
@@ -127,13 +131,20 @@ interface TestCall {
 function testCalls(folder: string, shownAs: string): TestCall[] {
   const calls: TestCall[] = [];
   if (!existsSync(folder)) return calls;
-  for (const name of readdirSync(folder).filter((file) => file.endsWith(".test.ts")).sort()) {
+  for (const name of readdirSync(folder)
+    .filter((file) => file.endsWith(".test.ts"))
+    .sort()) {
     const file = path.join(folder, name);
     const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
     const visit = (node: ts.Node): void => {
       const call = ts.isCallExpression(node) ? isTestCall(node.expression) : undefined;
       const title = ts.isCallExpression(node) ? node.arguments[0] : undefined;
-      if (call && title) calls.push({ title, each: call.each, where: `${shownAs}/${name}:${source.getLineAndCharacterOfPosition(title.getStart()).line + 1}` });
+      if (call && title)
+        calls.push({
+          title,
+          each: call.each,
+          where: `${shownAs}/${name}:${source.getLineAndCharacterOfPosition(title.getStart()).line + 1}`,
+        });
       ts.forEachChild(node, visit);
     };
     visit(source);
@@ -162,7 +173,8 @@ export function testTitles(kata: Kata): TestTitles {
 export function writtenTestTitles(folder: string): { titles: string[]; unreadable: string[] } {
   const found = { titles: [] as string[], unreadable: [] as string[] };
   for (const { title, each, where } of testCalls(folder, path.basename(folder))) {
-    if ((ts.isStringLiteral(title) || ts.isNoSubstitutionTemplateLiteral(title)) && !each) found.titles.push(title.text);
+    if ((ts.isStringLiteral(title) || ts.isNoSubstitutionTemplateLiteral(title)) && !each)
+      found.titles.push(title.text);
     else found.unreadable.push(where);
   }
   return found;
@@ -193,7 +205,9 @@ export function checkContract(kata: Kata): ContractVerdict {
     if (row.tests.length === 0) problems.push(`README.md:${row.line} names no test in backticks ("${row.promise}")`);
     for (const test of row.tests) {
       if (titles.exact.has(test) || titles.patterns.some((pattern) => pattern.test(test))) continue;
-      const note = titles.unreadable.length ? ` (titles at ${titles.unreadable.join(", ")} are built at run time and were not read)` : "";
+      const note = titles.unreadable.length
+        ? ` (titles at ${titles.unreadable.join(", ")} are built at run time and were not read)`
+        : "";
       problems.push(`README.md:${row.line}: no test is titled "${test}"${note}`);
     }
   }

@@ -92,7 +92,10 @@ function kataReadme(text: string, kata: Kata, folder: string): string {
   const block = markedBlock(hinted, "tests");
   if (block === undefined) return hinted;
   const { titles, unreadable } = writtenTestTitles(folder);
-  if (unreadable.length > 0) throw new Error(`katas/${kata.slug}/README.md lists its tests, but some titles are not plain strings (${unreadable.join(", ")}): take the tests markers out`);
+  if (unreadable.length > 0)
+    throw new Error(
+      `katas/${kata.slug}/README.md lists its tests, but some titles are not plain strings (${unreadable.join(", ")}): take the tests markers out`,
+    );
   return fill(hinted, "tests", testsBlock(block, titles));
 }
 

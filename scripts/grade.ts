@@ -62,12 +62,19 @@ function parse(argv: string[]): Options | "help" {
   }
   const { values, positionals } = parsed;
   if (values.help) return "help";
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "name the folder of learners to grade" : `one folder, not ${positionals.length}: ${positionals.join(" ")}`);
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length === 0
+        ? "name the folder of learners to grade"
+        : `one folder, not ${positionals.length}: ${positionals.join(" ")}`,
+    );
   const folder = path.resolve(positionals[0]!);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`${positionals[0]} is not a folder`);
   const timeLimitSeconds = Number(values["time-limit"]);
-  if (!Number.isFinite(timeLimitSeconds) || timeLimitSeconds <= 0) throw new UsageError(`--time-limit wants a number of seconds, not "${values["time-limit"]}"`);
-  if (!["quick", "default", "heavy", "soak"].includes(values.stress)) throw new UsageError(`--stress is quick, default, heavy or soak, not "${values.stress}"`);
+  if (!Number.isFinite(timeLimitSeconds) || timeLimitSeconds <= 0)
+    throw new UsageError(`--time-limit wants a number of seconds, not "${values["time-limit"]}"`);
+  if (!["quick", "default", "heavy", "soak"].includes(values.stress))
+    throw new UsageError(`--stress is quick, default, heavy or soak, not "${values.stress}"`);
   const katas = (values.kata ?? []).map((typed) => {
     const found = findKata(catalogue, typed);
     if ("problem" in found) throw new UsageError(found.problem);
@@ -76,7 +83,10 @@ function parse(argv: string[]): Options | "help" {
   return {
     folder,
     out: path.resolve(values.out ?? `${folder}-grades`),
-    katas: katas.length > 0 ? catalogue.map((k) => k.slug).filter((slug) => katas.includes(slug)) : catalogue.map((k) => k.slug),
+    katas:
+      katas.length > 0
+        ? catalogue.map((k) => k.slug).filter((slug) => katas.includes(slug))
+        : catalogue.map((k) => k.slug),
     timeLimitSeconds,
     stress: values.stress,
   };
@@ -91,7 +101,9 @@ async function grade(options: Options): Promise<void> {
   const paint = palette(process.stdout);
   const startedAt = new Date();
   const started = performance.now();
-  console.log(`grading ${learners.length} learners × ${options.katas.length} katas, one learner at a time (at most ${options.timeLimitSeconds} s each); reports in ${options.out}`);
+  console.log(
+    `grading ${learners.length} learners × ${options.katas.length} katas, one learner at a time (at most ${options.timeLimitSeconds} s each); reports in ${options.out}`,
+  );
   const result: ClassResult = {
     folder: options.folder,
     startedAt: startedAt.toISOString(),
@@ -114,19 +126,30 @@ async function grade(options: Options): Promise<void> {
       onProgress: (running, done) => {
         if (!tty) return;
         const elapsed = formatSeconds((performance.now() - learnerStarted) / 1000);
-        process.stdout.write(`\r\x1b[K${place}  ${done}/${options.katas.length} katas done${running ? `, running ${running}` : ""}  ${elapsed}`);
+        process.stdout.write(
+          `\r\x1b[K${place}  ${done}/${options.katas.length} katas done${running ? `, running ${running}` : ""}  ${elapsed}`,
+        );
       },
     });
     result.learners.push(graded);
-    const ending = graded.ending === "finished" ? "" : graded.ending === "timed out" ? ", its time ran out" : ", a test process died";
-    process.stdout.write(`${tty ? "\r\x1b[K" : ""}${place}  ${solvedCount(graded)}/${options.katas.length} solved in ${formatSeconds(graded.seconds)}${ending}\n`);
+    const ending =
+      graded.ending === "finished"
+        ? ""
+        : graded.ending === "timed out"
+          ? ", its time ran out"
+          : ", a test process died";
+    process.stdout.write(
+      `${tty ? "\r\x1b[K" : ""}${place}  ${solvedCount(graded)}/${options.katas.length} solved in ${formatSeconds(graded.seconds)}${ending}\n`,
+    );
   }
   result.seconds = (performance.now() - started) / 1000;
   writeFileSync(path.join(options.out, "grades.csv"), renderCsv(result));
   writeFileSync(path.join(options.out, "grades.json"), renderJson(result));
   writeFileSync(path.join(options.out, "grades.junit.xml"), renderJunit(result, options.out));
   console.log(`\n${renderTable(result, paint)}\n`);
-  console.log(`wrote ${["grades.csv", "grades.json", "grades.junit.xml"].map((file) => path.join(options.out, file)).join(", ")}; each learner's log and vitest reports in ${learnerDir}`);
+  console.log(
+    `wrote ${["grades.csv", "grades.json", "grades.junit.xml"].map((file) => path.join(options.out, file)).join(", ")}; each learner's log and vitest reports in ${learnerDir}`,
+  );
 }
 
 // Ctrl-C or a kill: end the learner's process group on the way out, so nothing is left running.

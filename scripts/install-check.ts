@@ -23,7 +23,12 @@ const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
 /** The environment of an install we read the warnings of: .ci/run quietens npm to errors only. */
 function installEnvironment(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_loglevel: "warn", npm_config_audit: "false", npm_config_fund: "false" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    npm_config_loglevel: "warn",
+    npm_config_audit: "false",
+    npm_config_fund: "false",
+  };
   delete env.CI; // the project's own prepare must be a no-op here because there is no .git, not because of CI
   return env;
 }
@@ -64,14 +69,25 @@ function freshInstall(): InstallVerdict {
     const hooksInstalled = existsSync(path.join(folder, ".husky", "_"));
     copyFiles(packageFiles, bare);
     const production = run(npm, ["ci", "--omit=dev"], bare, installEnvironment());
-    let got = "no install-script warning; esbuild's postinstall skipped; git hooks installed; --omit=dev outside git installs cleanly";
-    if (install.status !== 0) got = `npm ci failed (${install.status}): ${output.trim().split("\n").slice(-3).join(" / ")}`;
+    let got =
+      "no install-script warning; esbuild's postinstall skipped; git hooks installed; --omit=dev outside git installs cleanly";
+    if (install.status !== 0)
+      got = `npm ci failed (${install.status}): ${output.trim().split("\n").slice(-3).join(" / ")}`;
     else if (warning) got = `npm warned: ${warning.trim()}`;
-    else if (postinstallRan && npmKnowsAllowScripts()) got = "esbuild's postinstall ran although allowScripts denies it";
+    else if (postinstallRan && npmKnowsAllowScripts())
+      got = "esbuild's postinstall ran although allowScripts denies it";
     else if (!hooksInstalled) got = "prepare did not install the git hooks in a git checkout";
-    else if (production.status !== 0) got = `npm ci --omit=dev failed: ${production.stderr.trim().split("\n").slice(-3).join(" / ")}`;
-    else if (existsSync(path.join(bare, ".husky", "_"))) got = "prepare installed git hooks in a folder that is not a git checkout";
-    return { variant: `fresh npm ci (npm ${npmVersion()})`, expected: "no warning", ok: got.startsWith("no "), got, ms: performance.now() - started };
+    else if (production.status !== 0)
+      got = `npm ci --omit=dev failed: ${production.stderr.trim().split("\n").slice(-3).join(" / ")}`;
+    else if (existsSync(path.join(bare, ".husky", "_")))
+      got = "prepare installed git hooks in a folder that is not a git checkout";
+    return {
+      variant: `fresh npm ci (npm ${npmVersion()})`,
+      expected: "no warning",
+      ok: got.startsWith("no "),
+      got,
+      ms: performance.now() - started,
+    };
   } finally {
     removeTemporaryFolder(folder);
     removeTemporaryFolder(bare);
@@ -86,19 +102,35 @@ function suitesWithoutScripts(): InstallVerdict {
     copyFiles(trackedFiles(), folder);
     const install = run(npm, ["ci", "--ignore-scripts"], folder, installEnvironment());
     let got: string;
-    if (install.status !== 0) got = `npm ci --ignore-scripts failed: ${install.stderr.trim().split("\n").slice(-3).join(" / ")}`;
+    if (install.status !== 0)
+      got = `npm ci --ignore-scripts failed: ${install.stderr.trim().split("\n").slice(-3).join(" / ")}`;
     else {
       // 02 bundles its workers with esbuild; 11 bundles a worker inside a worker (#toolkit/start-worker.ts).
       const suites = run(
         process.execPath,
-        [path.join(folder, "node_modules", "vitest", "vitest.mjs"), "run", "katas/02-lock", "katas/11-thread", "--reporter=dot"],
+        [
+          path.join(folder, "node_modules", "vitest", "vitest.mjs"),
+          "run",
+          "katas/02-lock",
+          "katas/11-thread",
+          "--reporter=dot",
+        ],
         folder,
         { ...process.env, THREADKATA_SOURCE: "solutions", CI: "true" },
       );
       const tests = `${suites.stdout}`.match(/Tests\s+.*?\((\d+)\)/)?.[0]?.replace(/\u001b\[[0-9;]*m/g, "");
-      got = suites.status === 0 ? `02 and 11 pass on the references: ${tests ?? "all passed"}` : `the suites failed: ${(suites.stdout + suites.stderr).trim().split("\n").slice(-4).join(" / ")}`;
+      got =
+        suites.status === 0
+          ? `02 and 11 pass on the references: ${tests ?? "all passed"}`
+          : `the suites failed: ${(suites.stdout + suites.stderr).trim().split("\n").slice(-4).join(" / ")}`;
     }
-    return { variant: "npm ci --ignore-scripts, then suites", expected: "suites pass", ok: install.status === 0 && got.startsWith("02 and 11 pass"), got, ms: performance.now() - started };
+    return {
+      variant: "npm ci --ignore-scripts, then suites",
+      expected: "suites pass",
+      ok: install.status === 0 && got.startsWith("02 and 11 pass"),
+      got,
+      ms: performance.now() - started,
+    };
   } finally {
     removeTemporaryFolder(folder);
   }

@@ -22,14 +22,23 @@ export const entryTitle = (source: string) => entryString(source, "title");
 /** What is wrong with the kata.ts of katas/<folder> (its entry in the course), if anything. */
 export function entryFileProblems(folder: string, source: string | undefined): string[] {
   const file = `katas/${folder}/${entryFileName}`;
-  if (source === undefined) return [`${file} is missing: every kata folder holds its entry in the course there (export default { slug, title, ... } satisfies Kata; npm run new-kata writes one)`];
+  if (source === undefined)
+    return [
+      `${file} is missing: every kata folder holds its entry in the course there (export default { slug, title, ... } satisfies Kata; npm run new-kata writes one)`,
+    ];
   const problems: string[] = [];
   const slug = entryString(source, "slug");
-  if (slug !== folder) problems.push(`${file} ${slug === undefined ? "gives no slug as a plain string in its default export" : `says slug "${slug}"`}: it must be its folder's name, "${folder}"`);
+  if (slug !== folder)
+    problems.push(
+      `${file} ${slug === undefined ? "gives no slug as a plain string in its default export" : `says slug "${slug}"`}: it must be its folder's name, "${folder}"`,
+    );
   // Every process that reads the course (npm test, the kata command, the grader) loads every kata.ts: it must stay light.
   const parsed = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true);
   for (const statement of parsed.statements) {
-    if (ts.isImportDeclaration(statement) && !statement.importClause?.isTypeOnly) problems.push(`${file} imports ${statement.moduleSpecifier.getText(parsed)}: a kata's entry imports types only (import type)`);
+    if (ts.isImportDeclaration(statement) && !statement.importClause?.isTypeOnly)
+      problems.push(
+        `${file} imports ${statement.moduleSpecifier.getText(parsed)}: a kata's entry imports types only (import type)`,
+      );
   }
   return problems;
 }
@@ -39,7 +48,12 @@ function defaultExport(file: ts.SourceFile): ts.ObjectLiteralExpression | undefi
   for (const statement of file.statements) {
     if (!ts.isExportAssignment(statement)) continue;
     let expression = statement.expression;
-    while (ts.isSatisfiesExpression(expression) || ts.isAsExpression(expression) || ts.isParenthesizedExpression(expression)) expression = expression.expression;
+    while (
+      ts.isSatisfiesExpression(expression) ||
+      ts.isAsExpression(expression) ||
+      ts.isParenthesizedExpression(expression)
+    )
+      expression = expression.expression;
     return ts.isObjectLiteralExpression(expression) ? expression : undefined;
   }
   return undefined;
@@ -47,7 +61,13 @@ function defaultExport(file: ts.SourceFile): ts.ObjectLiteralExpression | undefi
 
 function stringProperty(object: ts.ObjectLiteralExpression, name: string): string | undefined {
   for (const property of object.properties) {
-    if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && property.name.text === name && ts.isStringLiteral(property.initializer)) return property.initializer.text;
+    if (
+      ts.isPropertyAssignment(property) &&
+      ts.isIdentifier(property.name) &&
+      property.name.text === name &&
+      ts.isStringLiteral(property.initializer)
+    )
+      return property.initializer.text;
   }
   return undefined;
 }

@@ -67,7 +67,13 @@ export function knownAnswers(kata: Kata, kind: Knowledge): KnownAnswer[] {
       const extension = path.extname(file);
       const replaces = replacedBy(kata, file);
       const source = path.join("solutions", kata.slug, kind, file);
-      const answer: KnownAnswer = { kind, name: file.slice(stem.length + 1, -extension.length), source, file: source, replaces };
+      const answer: KnownAnswer = {
+        kind,
+        name: file.slice(stem.length + 1, -extension.length),
+        source,
+        file: source,
+        replaces,
+      };
       if (extension === ".patch") {
         const reference = path.join("solutions", kata.slug, replaces);
         const program = patched(reference, source);
@@ -87,11 +93,17 @@ export function knownAnswerProblems(kata: Kata, kind: Knowledge): string[] {
   const { header, names } = HEADERS[kind];
   const answers = knownAnswers(kata, kind);
   const problems: string[] = [];
-  if (kind === "wrong" && answers.length === 0) problems.push(`solutions/${kata.slug}/wrong/ holds no known-wrong answer`);
-  if (kind === "right" && answers.length < 2) problems.push(`solutions/${kata.slug}/right/ holds ${answers.length} known-right answer(s); at least two, in designs other than the reference's`);
+  if (kind === "wrong" && answers.length === 0)
+    problems.push(`solutions/${kata.slug}/wrong/ holds no known-wrong answer`);
+  if (kind === "right" && answers.length < 2)
+    problems.push(
+      `solutions/${kata.slug}/right/ holds ${answers.length} known-right answer(s); at least two, in designs other than the reference's`,
+    );
   for (const answer of answers) {
-    if (!kata.files.includes(answer.replaces)) problems.push(`${answer.source}: its name must start with the stem of a kata file (${kata.files.join(", ")})`);
-    if (!readFileSync(path.join(repositoryRoot, answer.source), "utf8").startsWith(header)) problems.push(`${answer.source} must open with a "${header}<${names}>" comment`);
+    if (!kata.files.includes(answer.replaces))
+      problems.push(`${answer.source}: its name must start with the stem of a kata file (${kata.files.join(", ")})`);
+    if (!readFileSync(path.join(repositoryRoot, answer.source), "utf8").startsWith(header))
+      problems.push(`${answer.source} must open with a "${header}<${names}>" comment`);
     if (answer.problem) problems.push(answer.problem);
   }
   return problems;
@@ -122,11 +134,15 @@ function openingComment(text: string): string {
  */
 function patched(reference: string, patchFile: string, fuzzFactor = 0): string | { problem: string } {
   const referencePath = path.join(repositoryRoot, reference);
-  if (!existsSync(referencePath)) return { problem: `${patchFile}: ${reference}, the reference it patches, is missing` };
+  if (!existsSync(referencePath))
+    return { problem: `${patchFile}: ${reference}, the reference it patches, is missing` };
   const text = readFileSync(path.join(repositoryRoot, patchFile), "utf8");
   const original = readFileSync(referencePath, "utf8");
   const applied = applyPatch(original, text.slice(headerOf(text).length), { fuzzFactor });
-  if (applied === false) return { problem: `${patchFile} no longer applies to ${reference}: make the change to the reference again (npx tsx scripts/known-wrong.ts file ${patchFile}, check, then patch)` };
+  if (applied === false)
+    return {
+      problem: `${patchFile} no longer applies to ${reference}: make the change to the reference again (npx tsx scripts/known-wrong.ts file ${patchFile}, check, then patch)`,
+    };
   return headerOf(text) + applied.slice(openingComment(applied).length);
 }
 
@@ -141,9 +157,18 @@ function toPatch(file: string): void {
   const referenceComment = openingComment(original);
   // The header is the answer's opening comment, less the reference's if it kept that too.
   const comment = openingComment(text);
-  const header = referenceComment && comment.endsWith(referenceComment) ? comment.slice(0, -referenceComment.length) : comment;
+  const header =
+    referenceComment && comment.endsWith(referenceComment) ? comment.slice(0, -referenceComment.length) : comment;
   const program = header + text.slice(comment.length);
-  const diff = createTwoFilesPatch(reference, file, original, referenceComment + text.slice(comment.length), undefined, undefined, { context: 3 });
+  const diff = createTwoFilesPatch(
+    reference,
+    file,
+    original,
+    referenceComment + text.slice(comment.length),
+    undefined,
+    undefined,
+    { context: 3 },
+  );
   const patchFile = file.replace(/\.ts$/, ".patch");
   // The first line of createTwoFilesPatch is a "====" separator: the header takes its place.
   writeFileSync(path.join(repositoryRoot, patchFile), header + diff.slice(diff.indexOf("\n") + 1));
@@ -173,7 +198,8 @@ function toFile(patchFile: string): void {
 function kataOf(file: string): { kata: Kata; kind: Knowledge } {
   const [, slug, kind] = path.relative(repositoryRoot, path.resolve(file)).split(path.sep);
   const kata = catalogue.find((k) => k.slug === slug);
-  if (!kata || (kind !== "wrong" && kind !== "right")) throw new Error(`${file} is not in solutions/<kata>/wrong/ or solutions/<kata>/right/`);
+  if (!kata || (kind !== "wrong" && kind !== "right"))
+    throw new Error(`${file} is not in solutions/<kata>/wrong/ or solutions/<kata>/right/`);
   return { kata, kind };
 }
 
@@ -181,7 +207,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const [command, ...files] = process.argv.slice(2);
   const act = command === "patch" ? toPatch : command === "file" ? toFile : undefined;
   if (!act || files.length === 0) {
-    console.error("usage: npx tsx scripts/known-wrong.ts patch <wrong/ or right/ .ts file>... | file <wrong/ or right/ .patch file>...");
+    console.error(
+      "usage: npx tsx scripts/known-wrong.ts patch <wrong/ or right/ .ts file>... | file <wrong/ or right/ .patch file>...",
+    );
     process.exit(2);
   }
   for (const file of files) act(path.relative(repositoryRoot, path.resolve(file)));

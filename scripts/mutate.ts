@@ -17,7 +17,14 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { catalogue, type Kata } from "../katas/catalogue.ts";
 import { relativeToRepository, repositoryRoot } from "../harness/engine/under-test.ts";
-import { contentHash, recordScore, referenceFiles, scoresFile, suiteFiles, type MutationScore } from "./mutation-scores.ts";
+import {
+  contentHash,
+  recordScore,
+  referenceFiles,
+  scoresFile,
+  suiteFiles,
+  type MutationScore,
+} from "./mutation-scores.ts";
 
 const usage = "usage: npm run mutate -- NN [NN...]   (a kata: 02, 2, 02-lock or the start of a name; --help says more)";
 const help = `${usage}
@@ -37,13 +44,19 @@ Exit code: 0 when no mutant survived, 1 when one did or the run failed, 2 for a 
 
 function kataFor(argument: string): Kata | undefined {
   const number = /^\d{1,2}$/.test(argument) ? argument.padStart(2, "0") : undefined;
-  const matches = catalogue.filter((k) => (number ? k.slug.startsWith(`${number}-`) : k.slug.startsWith(argument) || k.slug.slice(3).startsWith(argument)));
+  const matches = catalogue.filter((k) =>
+    number ? k.slug.startsWith(`${number}-`) : k.slug.startsWith(argument) || k.slug.slice(3).startsWith(argument),
+  );
   return matches.length === 1 ? matches[0] : undefined;
 }
 
 function parse(args: string[]): Kata[] | "help" | undefined {
   try {
-    const { values, positionals } = parseArgs({ args, options: { help: { type: "boolean", short: "h" } }, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args,
+      options: { help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+    });
     if (values.help) return "help";
     const katas = positionals.map(kataFor);
     return katas.length > 0 && katas.every((kata) => kata !== undefined) ? (katas as Kata[]) : undefined;
@@ -88,7 +101,11 @@ function original(mutant: MutantResult, sources: Map<string, string[]>): string 
   const text =
     start.line === end.line
       ? lines[start.line - 1]!.slice(start.column - 1, end.column - 1)
-      : [lines[start.line - 1]!.slice(start.column - 1), ...lines.slice(start.line, end.line - 1), lines[end.line - 1]!.slice(0, end.column - 1)].join("\n");
+      : [
+          lines[start.line - 1]!.slice(start.column - 1),
+          ...lines.slice(start.line, end.line - 1),
+          lines[end.line - 1]!.slice(0, end.column - 1),
+        ].join("\n");
   return oneLine(text);
 }
 
@@ -99,7 +116,14 @@ function oneLine(text: string, width = 60): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd()).join("\n");
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 function strykerVersion(): string {
@@ -149,12 +173,21 @@ async function mutate(kata: Kata): Promise<number> {
     reference: { files: reference, hash: hashes.reference },
     suite: { files: suite, hash: hashes.suite },
   };
-  recordScore(kata, score, catalogue.map((k) => k.slug));
+  recordScore(
+    kata,
+    score,
+    catalogue.map((k) => k.slug),
+  );
 
   const sources = new Map<string, string[]>();
   const survivors = results
     .filter((m) => m.status === "Survived" || m.status === "NoCoverage")
-    .sort((a, b) => a.fileName.localeCompare(b.fileName) || a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
+    .sort(
+      (a, b) =>
+        a.fileName.localeCompare(b.fileName) ||
+        a.location.start.line - b.location.start.line ||
+        a.location.start.column - b.location.start.column,
+    );
   console.log(
     `\n${kata.slug}: ${score.mutants} mutants, ${score.killed} killed, ${score.timeout} timed out, ${score.errors} errors, ` +
       `${score.equivalent} equivalent, ${score.survived} survived, ${score.noCoverage} not covered; ${seconds} s`,
@@ -170,10 +203,26 @@ async function mutate(kata: Kata): Promise<number> {
     console.log(table([["file", "line", "mutator", "change"], ...rows]));
   }
   // Every mutant and what became of it, as plain text beside the HTML report.
-  const all = [...results].sort((a, b) => a.fileName.localeCompare(b.fileName) || a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
-  const listing = all.map((m) => [relativeToRepository(m.fileName), String(m.location.start.line), m.status, m.mutatorName, `${original(m, sources)}  →  ${oneLine(m.replacement ?? "")}`]);
-  writeFileSync(path.join(repositoryRoot, "mutation", "report", `${kata.slug}.txt`), `${table([["file", "line", "status", "mutator", "change"], ...listing])}\n`);
-  console.log(`\nreport: mutation/report/${kata.slug}.html (every mutant: ${kata.slug}.txt)   score: ${relativeToRepository(scoresFile)}`);
+  const all = [...results].sort(
+    (a, b) =>
+      a.fileName.localeCompare(b.fileName) ||
+      a.location.start.line - b.location.start.line ||
+      a.location.start.column - b.location.start.column,
+  );
+  const listing = all.map((m) => [
+    relativeToRepository(m.fileName),
+    String(m.location.start.line),
+    m.status,
+    m.mutatorName,
+    `${original(m, sources)}  →  ${oneLine(m.replacement ?? "")}`,
+  ]);
+  writeFileSync(
+    path.join(repositoryRoot, "mutation", "report", `${kata.slug}.txt`),
+    `${table([["file", "line", "status", "mutator", "change"], ...listing])}\n`,
+  );
+  console.log(
+    `\nreport: mutation/report/${kata.slug}.html (every mutant: ${kata.slug}.txt)   score: ${relativeToRepository(scoresFile)}`,
+  );
   return survivors.length === 0 ? 0 : 1;
 }
 

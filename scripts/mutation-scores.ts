@@ -57,7 +57,12 @@ function filesIn(folder: string, wanted: (file: string) => boolean): string[] {
 /** sha256 over the files' names and contents, in order (the first 16 hex digits). */
 export function contentHash(files: string[]): string {
   const hash = createHash("sha256");
-  for (const file of files) hash.update(file).update("\0").update(readFileSync(path.join(repositoryRoot, file))).update("\0");
+  for (const file of files)
+    hash
+      .update(file)
+      .update("\0")
+      .update(readFileSync(path.join(repositoryRoot, file)))
+      .update("\0");
   return `sha256:${hash.digest("hex").slice(0, 16)}`;
 }
 
@@ -70,7 +75,8 @@ export function readScores(): Scores {
 export function recordScore(kata: Kata, score: MutationScore, order: string[]): void {
   const scores = { ...readScores(), [kata.slug]: score };
   const sorted: Scores = {};
-  for (const slug of [...order, ...Object.keys(scores).sort()]) if (scores[slug] && !sorted[slug]) sorted[slug] = scores[slug];
+  for (const slug of [...order, ...Object.keys(scores).sort()])
+    if (scores[slug] && !sorted[slug]) sorted[slug] = scores[slug];
   writeFileSync(scoresFile, `${JSON.stringify(sorted, null, 2)}\n`);
 }
 
@@ -87,7 +93,15 @@ export function judgeScore(kata: Kata, score: MutationScore | undefined): ScoreV
   const stale: string[] = [];
   if (contentHash(referenceFiles(kata)) !== score.reference.hash) stale.push("the reference");
   if (contentHash(suiteFiles(kata)) !== score.suite.hash) stale.push("the suite");
-  if (stale.length > 0) return { ok: false, got: `stale: ${stale.join(" and ")} changed since it was measured (${summary}); run npm run mutate -- ${kata.slug.slice(0, 2)}` };
-  if (score.survived + score.noCoverage > 0) return { ok: false, got: `${summary}: kill them or mark them equivalent (npm run mutate -- ${kata.slug.slice(0, 2)})` };
+  if (stale.length > 0)
+    return {
+      ok: false,
+      got: `stale: ${stale.join(" and ")} changed since it was measured (${summary}); run npm run mutate -- ${kata.slug.slice(0, 2)}`,
+    };
+  if (score.survived + score.noCoverage > 0)
+    return {
+      ok: false,
+      got: `${summary}: kill them or mark them equivalent (npm run mutate -- ${kata.slug.slice(0, 2)})`,
+    };
   return { ok: true, got: summary };
 }

@@ -17,7 +17,19 @@ import { nextNumber, takenNow } from "./new-kata.ts";
 import type { ReliabilityRow as Row } from "./reliability.ts";
 
 /** What the checks in the copy read: the course, the code and the scripts, the docs and the scores. */
-const needed = ["package.json", "tsconfig.json", "vitest.config.ts", "README.md", "mutation/", "katas/", "solutions/", "harness/", "toolkit/", "scripts/", "bench/"];
+const needed = [
+  "package.json",
+  "tsconfig.json",
+  "vitest.config.ts",
+  "README.md",
+  "mutation/",
+  "katas/",
+  "solutions/",
+  "harness/",
+  "toolkit/",
+  "scripts/",
+  "bench/",
+];
 
 /** node_modules entries not linked: the caches that runs write (bundles, vite's), so they stay in the copy. */
 const unlinked = new Set([".cache", ".vite", ".vitest"]);
@@ -27,13 +39,18 @@ const unhashed = new Set(["node_modules", ".threadkata"]);
 
 /** The files a commit would hold now: tracked, or new and not ignored (so a row runs before its commit). */
 function committable(): string[] {
-  const listed = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: repositoryRoot, encoding: "utf8" });
+  const listed = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: repositoryRoot,
+    encoding: "utf8",
+  });
   if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr.trim() || listed.error?.message}`);
   return listed.stdout.split("\0").filter((file) => file && existsSync(path.join(repositoryRoot, file)));
 }
 
 function makeCopy(folder: string): number {
-  const files = committable().filter((file) => needed.some((part) => (part.endsWith("/") ? file.startsWith(part) : file === part)));
+  const files = committable().filter((file) =>
+    needed.some((part) => (part.endsWith("/") ? file.startsWith(part) : file === part)),
+  );
   for (const file of files) {
     mkdirSync(path.dirname(path.join(folder, file)), { recursive: true });
     cpSync(path.join(repositoryRoot, file), path.join(folder, file));
@@ -59,7 +76,13 @@ function snapshot(folder: string): Map<string, string> {
       if (entry.isDirectory()) {
         entries.set(`${inside}/`, "folder");
         walk(inside);
-      } else entries.set(inside, createHash("sha256").update(readFileSync(path.join(folder, inside))).digest("hex"));
+      } else
+        entries.set(
+          inside,
+          createHash("sha256")
+            .update(readFileSync(path.join(folder, inside)))
+            .digest("hex"),
+        );
     }
   };
   walk("");
@@ -92,7 +115,12 @@ function tsx(folder: string, args: string[], settings: Record<string, string> = 
   const started = performance.now();
   const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", ...settings };
   for (const name of ["THREADKATA_SOURCE", "THREADKATA_SWAP"]) delete env[name];
-  const ran = spawnSync(process.execPath, [path.join(folder, "node_modules", "tsx", "dist", "cli.mjs"), ...args], { cwd: folder, env, encoding: "utf8", timeout: 120_000 });
+  const ran = spawnSync(process.execPath, [path.join(folder, "node_modules", "tsx", "dist", "cli.mjs"), ...args], {
+    cwd: folder,
+    env,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
   const said = `${ran.stdout ?? ""}${ran.stderr ?? ""}`.trim();
   const why = ran.error ? ran.error.message : ran.status !== 0 ? `exit ${ran.status ?? ran.signal}` : "";
   return { ok: ran.status === 0, said: why ? `${why}: ${said}` : said, ms: performance.now() - started };
@@ -100,20 +128,34 @@ function tsx(folder: string, args: string[], settings: Record<string, string> = 
 
 /** The rows a verify run must have passed, by the start of their check and variant columns, that it did not. */
 function missingRows(said: string, wanted: [check: string, variant: string][]): string[] {
-  const passed = said.split("\n").filter((line) => line.startsWith("ok ")).map((line) => line.slice(4).trimStart());
-  return wanted.filter(([check, variant]) => !passed.some((line) => line.startsWith(check) && line.slice(17).startsWith(variant))).map(([check, variant]) => `${check} ${variant}`.trim());
+  const passed = said
+    .split("\n")
+    .filter((line) => line.startsWith("ok "))
+    .map((line) => line.slice(4).trimStart());
+  return wanted
+    .filter(([check, variant]) => !passed.some((line) => line.startsWith(check) && line.slice(17).startsWith(variant)))
+    .map(([check, variant]) => `${check} ${variant}`.trim());
 }
 
 /** The FAIL lines of a verify run (or its last lines), on one line. */
 function failures(said: string): string {
   const failed = said.split("\n").filter((line) => line.startsWith("FAIL"));
-  return (failed.length ? failed : said.split("\n").slice(-3)).map((line) => line.replace(/\s+/g, " ").trim()).join(" / ");
+  return (failed.length ? failed : said.split("\n").slice(-3))
+    .map((line) => line.replace(/\s+/g, " ").trim())
+    .join(" / ");
 }
 
 export function newKataCheck(): Row {
   const started = performance.now();
   let slug = "NN-self-check";
-  const row = (ok: boolean, got: string): Row => ({ check: "new-kata", variant: `add ${slug}, check, --remove`, expected: "green, then as before", ok, got, ms: performance.now() - started });
+  const row = (ok: boolean, got: string): Row => ({
+    check: "new-kata",
+    variant: `add ${slug}, check, --remove`,
+    expected: "green, then as before",
+    ok,
+    got,
+    ms: performance.now() - started,
+  });
   let folder: string | undefined;
   try {
     folder = temporaryFolder("new-kata-");
@@ -126,21 +168,55 @@ export function newKataCheck(): Row {
     const made = tsx(folder, ["scripts/new-kata.ts", slug, "The self-check's kata"]);
     if (!made.ok) return row(false, `new-kata failed: ${made.said.split("\n")[0]}`);
     const layout = tsx(folder, ["scripts/verify.ts", "--layout", "--kata", number]);
-    const layoutMissing = missingRows(layout.said, [["layout", ""], ["docs", ""], [slug, "contract table"]]);
-    if (!layout.ok || layoutMissing.length) return row(false, `the layout check refused the new kata: ${layout.ok ? `no passing row for ${layoutMissing.join(", ")}` : failures(layout.said)}`);
-    const suites = tsx(folder, ["scripts/verify.ts", "--skip-static", "--kata", number], { THREADKATA_STRESS: "quick" });
-    const suitesMissing = missingRows(suites.said, [[slug, "reference"], [slug, "stub"], [slug, "right: "], [slug, "wrong: "]]);
-    if (!suites.ok || suitesMissing.length) return row(false, `its suite, on the stub, the reference or a known answer: ${suites.ok ? `no passing row for ${suitesMissing.join(", ")}` : failures(suites.said)}`);
+    const layoutMissing = missingRows(layout.said, [
+      ["layout", ""],
+      ["docs", ""],
+      [slug, "contract table"],
+    ]);
+    if (!layout.ok || layoutMissing.length)
+      return row(
+        false,
+        `the layout check refused the new kata: ${layout.ok ? `no passing row for ${layoutMissing.join(", ")}` : failures(layout.said)}`,
+      );
+    const prettier = path.join(folder, "node_modules", "prettier", "bin", "prettier.cjs");
+    const newFiles = [`katas/${slug}`, `solutions/${slug}`, "katas/catalogue.ts"];
+    const format = spawnSync(process.execPath, [prettier, "--list-different", ...newFiles], {
+      cwd: folder,
+      encoding: "utf8",
+    });
+    if (format.status !== 0)
+      return row(
+        false,
+        `the new kata is not formatted as npm run format would: ${format.stdout.split("\n").filter(Boolean).join(", ") || format.stderr.split("\n")[0]}`,
+      );
+    const suites = tsx(folder, ["scripts/verify.ts", "--skip-static", "--kata", number], {
+      THREADKATA_STRESS: "quick",
+    });
+    const suitesMissing = missingRows(suites.said, [
+      [slug, "reference"],
+      [slug, "stub"],
+      [slug, "right: "],
+      [slug, "wrong: "],
+    ]);
+    if (!suites.ok || suitesMissing.length)
+      return row(
+        false,
+        `its suite, on the stub, the reference or a known answer: ${suites.ok ? `no passing row for ${suitesMissing.join(", ")}` : failures(suites.said)}`,
+      );
     const removed = tsx(folder, ["scripts/new-kata.ts", "--remove", slug]);
     if (!removed.ok) return row(false, `--remove failed: ${removed.said.split("\n")[0]}`);
 
     const after = snapshot(folder);
     const changed = differences(before, after);
-    if (changed.length > 0) return row(false, `--remove left the copy different: ${changed.slice(0, 4).join(", ")}${changed.length > 4 ? ` and ${changed.length - 4} more` : ""}`);
+    if (changed.length > 0)
+      return row(
+        false,
+        `--remove left the copy different: ${changed.slice(0, 4).join(", ")}${changed.length > 4 ? ` and ${changed.length - 4} more` : ""}`,
+      );
     const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     return row(
       true,
-      `${copied} files copied; added (${seconds(made.ms)}), layout and docs ok (${seconds(layout.ms)}), stub NotImplementedError, reference and known answers as expected at quick stress (${seconds(suites.ms)}), removed (${seconds(removed.ms)}): files hash ${digest(after)} as before`,
+      `${copied} files copied; added (${seconds(made.ms)}), layout, docs and format ok (${seconds(layout.ms)}), stub NotImplementedError, reference and known answers as expected at quick stress (${seconds(suites.ms)}), removed (${seconds(removed.ms)}): files hash ${digest(after)} as before`,
     );
   } catch (error) {
     return row(false, `${(error as Error).message.split("\n")[0]}`);

@@ -15,6 +15,7 @@
 // docs, byte for byte, and only while everything is still as new-kata wrote it (it never deletes an
 // author's work).
 
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -49,17 +50,21 @@ export function nextNumber(taken: Taken): number {
 /** Why `slug` cannot be the next kata, in one line; undefined if it can. */
 export function slugProblem(slug: string, taken: Taken): string | undefined {
   const match = slugPattern.exec(slug);
-  if (!match) return `"${slug}" is not a kata name: two digits, a dash, then lower-case words joined by dashes (17-bounded-buffer)`;
+  if (!match)
+    return `"${slug}" is not a kata name: two digits, a dash, then lower-case words joined by dashes (17-bounded-buffer)`;
   if (taken.listed.includes(slug)) return `${slug} is already in ${catalogueFile}`;
   for (const root of ["katas", "solutions"]) {
     if (taken.folders.includes(`${root}/${slug}`)) return `${root}/${slug} already exists`;
   }
-  if (`${match[2]}.ts` === entryFileName) return `${slug}: katas/${slug}/${entryFileName} is the kata's entry in the course, so its stub cannot be called ${entryFileName}; choose another name`;
+  if (`${match[2]}.ts` === entryFileName)
+    return `${slug}: katas/${slug}/${entryFileName} is the kata's entry in the course, so its stub cannot be called ${entryFileName}; choose another name`;
   const next = nextNumber(taken);
   if (next > 99) return `the course has room for 99 katas, and ${String(next - 1).padStart(2, "0")} is taken`;
   if (Number(match[1]) !== next) {
     const holder = [...taken.listed, ...taken.folders].find((name) => path.basename(name).startsWith(`${match[1]}-`));
-    const why = holder ? `${match[1]} is taken by ${taken.listed.includes(holder) ? `${holder} in ${catalogueFile}` : holder}` : `katas are numbered in order, without gaps`;
+    const why = holder
+      ? `${match[1]} is taken by ${taken.listed.includes(holder) ? `${holder} in ${catalogueFile}` : holder}`
+      : `katas are numbered in order, without gaps`;
     return `${slug}: the next free number is ${String(next).padStart(2, "0")} (${why})`;
   }
   return undefined;
@@ -67,7 +72,8 @@ export function slugProblem(slug: string, taken: Taken): string | undefined {
 
 /** Why `title` cannot be a kata's title, in one line; undefined if it can. */
 export function titleProblem(title: string): string | undefined {
-  if (title.trim() === "") return "the title is empty: give one in quotes, as the README's heading will read (\"Build a bounded buffer\")";
+  if (title.trim() === "")
+    return 'the title is empty: give one in quotes, as the README\'s heading will read ("Build a bounded buffer")';
   if (/[\r\n]/.test(title)) return "the title is one line";
   if (title.includes("|")) return "the title cannot hold a | (it would split the README's kata table)";
   if (title !== title.trim()) return "the title starts or ends with a space";
@@ -80,7 +86,8 @@ export function takenNow(tree = repositoryRoot): Taken {
   for (const root of ["katas", "solutions"]) {
     const folder = path.join(tree, root);
     if (!existsSync(folder)) continue;
-    for (const entry of readdirSync(folder, { withFileTypes: true })) if (entry.isDirectory()) folders.push(`${root}/${entry.name}`);
+    for (const entry of readdirSync(folder, { withFileTypes: true }))
+      if (entry.isDirectory()) folders.push(`${root}/${entry.name}`);
   }
   return { listed: catalogue.map((kata) => kata.slug), folders };
 }
@@ -99,7 +106,15 @@ const placeholderPython = "TODO: the Python idioms this kata mirrors";
 export function scaffold(slug: string, title: string): Scaffold {
   const number = slug.slice(0, 2);
   const stem = slug.slice(3);
-  const kata: Kata = { slug, title, kind: "build", files: [`${stem}.ts`], python: [placeholderPython], requires: [], hints: [placeholderHint] };
+  const kata: Kata = {
+    slug,
+    title,
+    kind: "build",
+    files: [`${stem}.ts`],
+    python: [placeholderPython],
+    requires: [],
+    hints: [placeholderHint],
+  };
   const testTitle = "placeholder: two threads incrementing at once lose no update";
   const files = new Map<string, string>();
   const kataFile = (name: string, text: string) => files.set(`katas/${slug}/${name}`, text);
@@ -107,68 +122,111 @@ export function scaffold(slug: string, title: string): Scaffold {
 
   kataFile(entryFileName, entryText(kata));
   kataFile("README.md", readme({ slug, number, stem, title, testTitle, kata }));
-  kataFile(`${stem}.ts`, counterClass(
-    [
-      `// Kata ${number}: ${title}.`,
-      `// Read katas/${slug}/README.md first; the hints there get more specific one by one.`,
-      "// (new-kata's placeholder: a counter that threads increment at once. Replace it with the kata's API.)",
-      "",
-      'import { NotImplementedError } from "#threadkata/errors.ts";',
-    ],
-    [
-      "// TODO: add one to the count, so that increments from threads at the same time are never lost.",
-      `throw new NotImplementedError(${JSON.stringify(slug)}, "increment()");`,
-    ],
-    ["// TODO", `throw new NotImplementedError(${JSON.stringify(slug)}, "value()");`],
-  ));
+  kataFile(
+    `${stem}.ts`,
+    counterClass(
+      [
+        `// Kata ${number}: ${title}.`,
+        `// Read katas/${slug}/README.md first; the hints there get more specific one by one.`,
+        "// (new-kata's placeholder: a counter that threads increment at once. Replace it with the kata's API.)",
+        "",
+        'import { NotImplementedError } from "#threadkata/errors.ts";',
+      ],
+      [
+        "// TODO: add one to the count, so that increments from threads at the same time are never lost.",
+        `throw new NotImplementedError(${JSON.stringify(slug)}, "increment()");`,
+      ],
+      ["// TODO", `throw new NotImplementedError(${JSON.stringify(slug)}, "value()");`],
+    ),
+  );
   kataFile(`${stem}.scenarios.ts`, scenarios(slug, stem));
   kataFile(`${stem}.test.ts`, suite(slug, stem, title, testTitle));
 
-  solutionFile(`${stem}.ts`, counterClass(
-    [
-      "// Reference (new-kata's placeholder): Atomics.add reads the count, adds one and writes it back in",
-      "// one indivisible step, so increments from several threads at once are never lost.",
-    ],
-    ["Atomics.add(this.memory, 0, 1);"],
-    ["return Atomics.load(this.memory, 0);"],
-  ));
-  solutionFile(`wrong/${stem}.load-then-store.ts`, counterClass(
-    [
-      "// KNOWN WRONG: a read, then a write: two threads both read 41 and both write 42, and one increment",
-      "// is lost. (new-kata's placeholder: keep the kata's classic wrong answers here.)",
-    ],
-    ["Atomics.store(this.memory, 0, Atomics.load(this.memory, 0) + 1);"],
-    ["return Atomics.load(this.memory, 0);"],
-  ));
-  solutionFile(`right/${stem}.compare-exchange.ts`, counterClass(
-    [
-      "// KNOWN RIGHT: a compareExchange loop: write count + 1 only if the word still holds the count that",
-      "// was read; if another thread got in first, try again with what it left. (new-kata's placeholder.)",
-    ],
-    [
-      "for (let seen = Atomics.load(this.memory, 0); ; ) {",
-      "  const found = Atomics.compareExchange(this.memory, 0, seen, seen + 1);",
-      "  if (found === seen) return;",
-      "  seen = found;",
-      "}",
-    ],
-    ["return Atomics.load(this.memory, 0);"],
-  ));
-  solutionFile(`right/${stem}.spin-lock.ts`, counterClass(
-    [
-      "// KNOWN RIGHT: a spin lock in the second word around a read and a write of the first: only the",
-      "// thread that holds the lock reads and writes the count. (new-kata's placeholder.)",
-    ],
-    [
-      "while (Atomics.compareExchange(this.memory, 1, 0, 1) !== 0) {",
-      "  // another thread holds the lock: try again",
-      "}",
-      "Atomics.store(this.memory, 0, Atomics.load(this.memory, 0) + 1);",
-      "Atomics.store(this.memory, 1, 0);",
-    ],
-    ["return Atomics.load(this.memory, 0);"],
-  ));
-  return { kata, files };
+  solutionFile(
+    `${stem}.ts`,
+    counterClass(
+      [
+        "// Reference (new-kata's placeholder): Atomics.add reads the count, adds one and writes it back in",
+        "// one indivisible step, so increments from several threads at once are never lost.",
+      ],
+      ["Atomics.add(this.memory, 0, 1);"],
+      ["return Atomics.load(this.memory, 0);"],
+    ),
+  );
+  solutionFile(
+    `wrong/${stem}.load-then-store.ts`,
+    counterClass(
+      [
+        "// KNOWN WRONG: a read, then a write: two threads both read 41 and both write 42, and one increment",
+        "// is lost. (new-kata's placeholder: keep the kata's classic wrong answers here.)",
+      ],
+      ["Atomics.store(this.memory, 0, Atomics.load(this.memory, 0) + 1);"],
+      ["return Atomics.load(this.memory, 0);"],
+    ),
+  );
+  solutionFile(
+    `right/${stem}.compare-exchange.ts`,
+    counterClass(
+      [
+        "// KNOWN RIGHT: a compareExchange loop: write count + 1 only if the word still holds the count that",
+        "// was read; if another thread got in first, try again with what it left. (new-kata's placeholder.)",
+      ],
+      [
+        "for (let seen = Atomics.load(this.memory, 0); ; ) {",
+        "  const found = Atomics.compareExchange(this.memory, 0, seen, seen + 1);",
+        "  if (found === seen) return;",
+        "  seen = found;",
+        "}",
+      ],
+      ["return Atomics.load(this.memory, 0);"],
+    ),
+  );
+  solutionFile(
+    `right/${stem}.spin-lock.ts`,
+    counterClass(
+      [
+        "// KNOWN RIGHT: a spin lock in the second word around a read and a write of the first: only the",
+        "// thread that holds the lock reads and writes the count. (new-kata's placeholder.)",
+      ],
+      [
+        "while (Atomics.compareExchange(this.memory, 1, 0, 1) !== 0) {",
+        "  // another thread holds the lock: try again",
+        "}",
+        "Atomics.store(this.memory, 0, Atomics.load(this.memory, 0) + 1);",
+        "Atomics.store(this.memory, 1, 0);",
+      ],
+      ["return Atomics.load(this.memory, 0);"],
+    ),
+  );
+  return { kata, files: formatted(files) };
+}
+
+/**
+ * The code files as the formatter writes them (prettier, as `npm run format`), so that a new kata
+ * passes the format check whatever its name: where a line breaks depends on the slug and the title.
+ * Prettier only formats asynchronously, and --remove compares the files with a fresh scaffold, so
+ * it runs here, in a child process, once for every file.
+ */
+function formatted(files: Map<string, string>): Map<string, string> {
+  const code = [...files].filter(([file]) => file.endsWith(".ts"));
+  const script = `
+    import { readFileSync } from "node:fs";
+    import path from "node:path";
+    import * as prettier from "prettier";
+    const files = JSON.parse(readFileSync(0, "utf8"));
+    const out = [];
+    for (const [file, text] of files) {
+      const filepath = path.join(process.cwd(), file);
+      out.push([file, await prettier.format(text, { ...(await prettier.resolveConfig(filepath)), filepath })]);
+    }
+    process.stdout.write(JSON.stringify(out));`;
+  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: repositoryRoot,
+    input: JSON.stringify(code),
+    encoding: "utf8",
+  });
+  if (run.status !== 0) throw new Error(`prettier could not format the new kata: ${run.stderr.split("\n")[0]}`);
+  return new Map([...files, ...(JSON.parse(run.stdout) as [string, string][])]);
 }
 
 /** The placeholder class, with the given opening lines and method bodies (indented here). */
@@ -245,7 +303,14 @@ describe(${JSON.stringify(`${slug}: ${title}`)}, () => {
 `;
 }
 
-function readme(k: { slug: string; number: string; stem: string; title: string; testTitle: string; kata: Kata }): string {
+function readme(k: {
+  slug: string;
+  number: string;
+  stem: string;
+  title: string;
+  testTitle: string;
+  kata: Kata;
+}): string {
   return `# ${k.number} · ${k.title}
 
 TODO: the story. What goes wrong without this kata's primitive, what Python offers, and what the learner builds here, on \`Atomics\`. Until it is written, the kata is new-kata's placeholder: a counter that several threads increment at once.
@@ -360,7 +425,14 @@ function parseCatalogue(source: string): CatalogueSource {
   const file = ts.createSourceFile(catalogueFile, source, ts.ScriptTarget.Latest, true);
   let array: ts.ArrayLiteralExpression | undefined;
   const visit = (node: ts.Node): void => {
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === "catalogue" && node.initializer && ts.isArrayLiteralExpression(node.initializer)) array = node.initializer;
+    if (
+      ts.isVariableDeclaration(node) &&
+      ts.isIdentifier(node.name) &&
+      node.name.text === "catalogue" &&
+      node.initializer &&
+      ts.isArrayLiteralExpression(node.initializer)
+    )
+      array = node.initializer;
     else ts.forEachChild(node, visit);
   };
   visit(file);
@@ -368,7 +440,8 @@ function parseCatalogue(source: string): CatalogueSource {
   return { file, array, imports: file.statements.filter(ts.isImportDeclaration) };
 }
 
-const specifierOf = (declaration: ts.ImportDeclaration) => (ts.isStringLiteral(declaration.moduleSpecifier) ? declaration.moduleSpecifier.text : "");
+const specifierOf = (declaration: ts.ImportDeclaration) =>
+  ts.isStringLiteral(declaration.moduleSpecifier) ? declaration.moduleSpecifier.text : "";
 
 /** Every name the catalogue's imports bind. */
 function importedNames(imports: ts.ImportDeclaration[]): Set<string> {
@@ -376,7 +449,8 @@ function importedNames(imports: ts.ImportDeclaration[]): Set<string> {
   for (const declaration of imports) {
     const clause = declaration.importClause;
     if (clause?.name) names.add(clause.name.text);
-    if (clause?.namedBindings && ts.isNamedImports(clause.namedBindings)) for (const element of clause.namedBindings.elements) names.add(element.name.text);
+    if (clause?.namedBindings && ts.isNamedImports(clause.namedBindings))
+      for (const element of clause.namedBindings.elements) names.add(element.name.text);
     if (clause?.namedBindings && ts.isNamespaceImport(clause.namedBindings)) names.add(clause.namedBindings.name.text);
   }
   return names;
@@ -387,7 +461,10 @@ function importedNames(imports: ts.ImportDeclaration[]): Set<string> {
 export function entryName(slug: string, taken: ReadonlySet<string> = new Set()): string {
   const [first = "", ...rest] = slug.slice(3).split("-");
   const words = first + rest.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join("");
-  const usable = /^[A-Za-z_$][\w$]*$/.test(words) && ts.identifierToKeywordKind(ts.factory.createIdentifier(words)) === undefined && !taken.has(words);
+  const usable =
+    /^[A-Za-z_$][\w$]*$/.test(words) &&
+    ts.identifierToKeywordKind(ts.factory.createIdentifier(words)) === undefined &&
+    !taken.has(words);
   return usable ? words : `kata${slug.slice(0, 2)}`;
 }
 
@@ -401,11 +478,14 @@ function lineAfter(source: string, node: ts.Node): number {
  *  line at the end of the order (on its own line, before the closing bracket). */
 export function withEntry(source: string, slug: string): string {
   const { array, imports } = parseCatalogue(source);
-  if (imports.some((declaration) => specifierOf(declaration) === entrySpecifier(slug))) throw new Error(`${catalogueFile} imports ${entrySpecifier(slug)} already`);
-  if (array.elements.length > 0 && !array.elements.hasTrailingComma) throw new Error(`${catalogueFile}: the last kata in the order must end with a comma`);
+  if (imports.some((declaration) => specifierOf(declaration) === entrySpecifier(slug)))
+    throw new Error(`${catalogueFile} imports ${entrySpecifier(slug)} already`);
+  if (array.elements.length > 0 && !array.elements.hasTrailingComma)
+    throw new Error(`${catalogueFile}: the last kata in the order must end with a comma`);
   const bracket = array.getEnd() - 1;
   const lineStart = source.lastIndexOf("\n", bracket) + 1;
-  if (source.slice(lineStart, bracket).trim() !== "") throw new Error(`${catalogueFile}: the catalogue's closing bracket must start a line`);
+  if (source.slice(lineStart, bracket).trim() !== "")
+    throw new Error(`${catalogueFile}: the catalogue's closing bracket must start a line`);
   const name = entryName(slug, importedNames(imports));
   const entryImports = imports.filter((declaration) => specifierOf(declaration).endsWith(`/${entryFileName}`));
   const after = entryImports.at(-1) ?? imports.at(-1);
@@ -413,7 +493,13 @@ export function withEntry(source: string, slug: string): string {
   const importAt = lineAfter(source, after);
   if (importAt > lineStart) throw new Error(`${catalogueFile}: the imports must come before the catalogue`);
   const importLine = `import ${name} from ${JSON.stringify(entrySpecifier(slug))};\n`;
-  return source.slice(0, importAt) + importLine + source.slice(importAt, lineStart) + `  ${name},\n` + source.slice(lineStart);
+  return (
+    source.slice(0, importAt) +
+    importLine +
+    source.slice(importAt, lineStart) +
+    `  ${name},\n` +
+    source.slice(lineStart)
+  );
 }
 
 /** The catalogue's source without `slug`'s import and line, if it is the last kata: what withEntry() added. */
@@ -421,12 +507,16 @@ export function withoutEntry(source: string, slug: string): { source: string } |
   const { file, array, imports } = parseCatalogue(source);
   const declaration = imports.find((candidate) => specifierOf(candidate) === entrySpecifier(slug));
   const name = declaration?.importClause?.name?.text;
-  if (!declaration || !name) return { problem: `${slug} is not in ${catalogueFile} (it imports no ${entrySpecifier(slug)} by default)` };
+  if (!declaration || !name)
+    return { problem: `${slug} is not in ${catalogueFile} (it imports no ${entrySpecifier(slug)} by default)` };
   const nameOf = (element: ts.Expression) => (ts.isIdentifier(element) ? element.text : element.getText(file));
   const index = array.elements.findIndex((element) => nameOf(element) === name);
   if (index < 0) return { problem: `${slug} is imported as ${name}, but ${name} is not in the catalogue's order` };
   const last = array.elements[array.elements.length - 1]!;
-  if (index !== array.elements.length - 1) return { problem: `${slug} is not the last kata (${nameOf(last)} comes after it): --remove undoes only the kata new-kata added last` };
+  if (index !== array.elements.length - 1)
+    return {
+      problem: `${slug} is not the last kata (${nameOf(last)} comes after it): --remove undoes only the kata new-kata added last`,
+    };
   const element = array.elements[index]!;
   const elementFrom = source.lastIndexOf("\n", element.getStart(file)) + 1;
   let elementTo = element.getEnd();
@@ -465,7 +555,8 @@ export function createKata(slug: string, title: string): { scaffold: Scaffold; d
     writeFileSync(path.join(repositoryRoot, catalogueFile), catalogueAfter);
     return { scaffold: made, docs: writeDocs([...catalogue, made.kata]) };
   } catch (error) {
-    for (const root of ["katas", "solutions"]) rmSync(path.join(repositoryRoot, root, slug), { recursive: true, force: true });
+    for (const root of ["katas", "solutions"])
+      rmSync(path.join(repositoryRoot, root, slug), { recursive: true, force: true });
     writeFileSync(path.join(repositoryRoot, catalogueFile), catalogueBefore);
     writeDocs(catalogue);
     throw error;
@@ -474,7 +565,8 @@ export function createKata(slug: string, title: string): { scaffold: Scaffold; d
 
 /** Why `slug` cannot be removed (it is not new-kata's, or not as new-kata wrote it), or undefined. */
 export function removalProblem(slug: string): string | undefined {
-  if (!slugPattern.test(slug)) return `"${slug}" is not a kata name: two digits, a dash, then lower-case words joined by dashes`;
+  if (!slugPattern.test(slug))
+    return `"${slug}" is not a kata name: two digits, a dash, then lower-case words joined by dashes`;
   const catalogueNow = read(catalogueFile);
   const found = withoutEntry(catalogueNow, slug);
   if ("problem" in found) return found.problem;
@@ -498,7 +590,8 @@ export function removeKata(slug: string): string[] {
   const found = withoutEntry(read(catalogueFile), slug);
   if ("problem" in found) throw new Error(found.problem);
   writeFileSync(path.join(repositoryRoot, catalogueFile), found.source);
-  for (const root of ["katas", "solutions"]) rmSync(path.join(repositoryRoot, root, slug), { recursive: true, force: true });
+  for (const root of ["katas", "solutions"])
+    rmSync(path.join(repositoryRoot, root, slug), { recursive: true, force: true });
   return writeDocs(catalogue.filter((kata) => kata.slug !== slug));
 }
 
@@ -527,7 +620,8 @@ one, or a folder that exists already is refused with one line and exit code 2.
 function main(): void {
   const { values, positionals } = commandLine(process.argv.slice(2), newKataLine);
   if (values.remove !== undefined) {
-    if (positionals.length > 0) usageExit(newKataLine, `--remove takes the kata's name only; unexpected argument '${positionals[0]}'`);
+    if (positionals.length > 0)
+      usageExit(newKataLine, `--remove takes the kata's name only; unexpected argument '${positionals[0]}'`);
     const slug = values.remove;
     if (!catalogue.some((kata) => kata.slug === slug)) usageExit(newKataLine, `${slug} is not in ${catalogueFile}`);
     const problem = removalProblem(slug);
@@ -537,20 +631,25 @@ function main(): void {
       process.exit(1);
     }
     const docs = removeKata(slug);
-    console.log(`removed ${slug}: katas/${slug}/, solutions/${slug}/ and its lines in ${catalogueFile}${docs.length ? `; rewrote ${docs.join(", ")}` : ""}`);
+    console.log(
+      `removed ${slug}: katas/${slug}/, solutions/${slug}/ and its lines in ${catalogueFile}${docs.length ? `; rewrote ${docs.join(", ")}` : ""}`,
+    );
     return;
   }
   const [slug, title] = positionals;
   if (slug === undefined) usageExit(newKataLine, "which kata? give its name and its title");
   const slugWrong = slugProblem(slug, takenNow());
   if (slugWrong) usageExit(newKataLine, slugWrong);
-  if (title === undefined) usageExit(newKataLine, `${slug} needs a title, in quotes: npm run new-kata -- ${slug} "Build a ..."`);
+  if (title === undefined)
+    usageExit(newKataLine, `${slug} needs a title, in quotes: npm run new-kata -- ${slug} "Build a ..."`);
   const titleWrong = titleProblem(title);
   if (titleWrong) usageExit(newKataLine, titleWrong);
 
   const { scaffold: made, docs } = createKata(slug, title);
   const [kataFiles, solutionFiles] = ["katas", "solutions"].map((root) =>
-    [...made.files.keys()].filter((file) => file.startsWith(`${root}/`)).map((file) => file.slice(`${root}/${slug}/`.length)),
+    [...made.files.keys()]
+      .filter((file) => file.startsWith(`${root}/`))
+      .map((file) => file.slice(`${root}/${slug}/`.length)),
   );
   const expectedDocs = ["README.md", `katas/${slug}/README.md`];
   const stale = docs.filter((file) => !expectedDocs.includes(file));

@@ -25,7 +25,9 @@ export function referenceCopy(): string {
 /** Whether the kata's reference starts threads through the toolkit (each one a bundle of its own). */
 export function startsThreads(kata: Kata): boolean {
   return kata.files.some((file) =>
-    /#toolkit\/(start-worker|task-worker)\.ts/.test(readFileSync(path.join(repositoryRoot, "solutions", kata.slug, file), "utf8")),
+    /#toolkit\/(start-worker|task-worker)\.ts/.test(
+      readFileSync(path.join(repositoryRoot, "solutions", kata.slug, file), "utf8"),
+    ),
   );
 }
 

@@ -3,10 +3,14 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { repositoryRoot } from "../harness/engine/under-test.ts";
 
-const tsc = spawnSync(process.execPath, [path.join(repositoryRoot, "node_modules", "typescript", "bin", "tsc"), "--pretty", "false"], {
-  cwd: repositoryRoot,
-  encoding: "utf8",
-});
+const tsc = spawnSync(
+  process.execPath,
+  [path.join(repositoryRoot, "node_modules", "typescript", "bin", "tsc"), "--pretty", "false"],
+  {
+    cwd: repositoryRoot,
+    encoding: "utf8",
+  },
+);
 const errors = tsc.stdout.split("\n").filter((line) => / error TS\d+:/.test(line));
 const inKatas = errors.filter((line) => line.startsWith("katas/"));
 const elsewhere = errors.filter((line) => !line.startsWith("katas/"));

@@ -44,7 +44,11 @@ interface Ran {
 }
 
 /** Runs a command in a process group of its own (so that everything it started can be looked for after). */
-function run(args: string[], env: Record<string, string> = {}, whileRunning?: (pid: number) => Promise<void>): Promise<Ran> {
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+  whileRunning?: (pid: number) => Promise<void>,
+): Promise<Ran> {
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, {
@@ -57,7 +61,9 @@ function run(args: string[], env: Record<string, string> = {}, whileRunning?: (p
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
     child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr, ms: performance.now() - started, pid: child.pid! }));
+    child.on("close", (code, signal) =>
+      resolve({ code, signal, stdout, stderr, ms: performance.now() - started, pid: child.pid! }),
+    );
     if (whileRunning) void whileRunning(child.pid!);
   });
 }
@@ -105,20 +111,39 @@ const firstLine = (text: string) => text.trim().split("\n")[0] ?? "";
 async function allocator(): Promise<ReliabilityRow> {
   const folder = temporaryFolder("reliability-");
   const report = path.join(folder, "report.json");
-  const ran = await run([vitestBin, "run", "katas/08-queue/", "katas/10-deadlock/", "--reporter=json", `--outputFile=${report}`], {
-    THREADKATA_SOURCE: "solutions",
-    THREADKATA_SWAP: `08-queue/queue.ts=${path.join(answers, "queue.allocates.ts")}`,
-    THREADKATA_SUMMARY: "off",
-  });
-  const row = { check: "reliability", variant: "an allocator (08 put() keeps all)", expected: "classified, run goes on", ms: ran.ms };
-  if (!existsSync(report)) return { ...row, ok: false, got: `no report: the test process ended ${ran.signal ?? `with code ${ran.code}`}: ${firstLine(ran.stderr)}` };
-  const json = JSON.parse(readFileSync(report, "utf8")) as {
-    testResults: { name: string; assertionResults: { status: string; failureMessages: string[]; duration?: number }[] }[];
+  const ran = await run(
+    [vitestBin, "run", "katas/08-queue/", "katas/10-deadlock/", "--reporter=json", `--outputFile=${report}`],
+    {
+      THREADKATA_SOURCE: "solutions",
+      THREADKATA_SWAP: `08-queue/queue.ts=${path.join(answers, "queue.allocates.ts")}`,
+      THREADKATA_SUMMARY: "off",
+    },
+  );
+  const row = {
+    check: "reliability",
+    variant: "an allocator (08 put() keeps all)",
+    expected: "classified, run goes on",
+    ms: ran.ms,
   };
-  const of = (kata: string) => json.testResults.filter((file) => file.name.includes(`/katas/${kata}/`)).flatMap((file) => file.assertionResults);
+  if (!existsSync(report))
+    return {
+      ...row,
+      ok: false,
+      got: `no report: the test process ended ${ran.signal ?? `with code ${ran.code}`}: ${firstLine(ran.stderr)}`,
+    };
+  const json = JSON.parse(readFileSync(report, "utf8")) as {
+    testResults: {
+      name: string;
+      assertionResults: { status: string; failureMessages: string[]; duration?: number }[];
+    }[];
+  };
+  const of = (kata: string) =>
+    json.testResults.filter((file) => file.name.includes(`/katas/${kata}/`)).flatMap((file) => file.assertionResults);
   const failed = of("08-queue").filter((test) => test.status === "failed");
   const message = failed.map((test) => test.failureMessages[0] ?? "").find((text) => /ran out of memory/.test(text));
-  const expected = new RegExp(`^WorkerCrashed: ran out of memory: the heap limit of ${threadHeapLimitMb} MB was reached inside put`);
+  const expected = new RegExp(
+    `^WorkerCrashed: ran out of memory: the heap limit of ${threadHeapLimitMb} MB was reached inside put`,
+  );
   const next = of("10-deadlock");
   const ok =
     message !== undefined &&
@@ -147,7 +172,9 @@ async function lateThrower(runSuites: RunSuites): Promise<ReliabilityRow> {
     variant: "a late thrower, an allocator (harness)",
     expected: "all pass",
     ok: outcome.tests.length > 0 && bad.length === 0 && outcome.stray.length === 0,
-    got: bad.length ? `${bad[0]!.name}: ${firstLine(bad[0]!.errors[0]?.message ?? bad[0]!.state)}` : outcome.stray[0] ?? `${outcome.tests.length}/${outcome.tests.length} passed`,
+    got: bad.length
+      ? `${bad[0]!.name}: ${firstLine(bad[0]!.errors[0]?.message ?? bad[0]!.state)}`
+      : (outcome.stray[0] ?? `${outcome.tests.length}/${outcome.tests.length} passed`),
     ms: performance.now() - started,
   };
 }
@@ -158,14 +185,20 @@ async function typeError(runSuites: RunSuites): Promise<ReliabilityRow> {
   const started = performance.now();
   const errors = typeErrors([answer]);
   const checkMs = performance.now() - started;
-  const suite = await runSuites("katas/02-lock/", { THREADKATA_SOURCE: "solutions", THREADKATA_SWAP: `02-lock/lock.ts=${answer}` });
+  const suite = await runSuites("katas/02-lock/", {
+    THREADKATA_SOURCE: "solutions",
+    THREADKATA_SWAP: `02-lock/lock.ts=${answer}`,
+  });
   const passed = suite.tests.length > 0 && suite.tests.every((test) => test.state === "passed");
   const said = errors.length ? passesButTypeErrors(errors) : "no type error found";
   return {
     check: "reliability",
     variant: "a type error (02 lock.ts)",
     expected: "passes, but has 1 type error",
-    ok: passed && errors.length === 1 && /^passes, but has 1 type error: .*lock\.type-error\.ts:\d+:\d+ TS2322/.test(said),
+    ok:
+      passed &&
+      errors.length === 1 &&
+      /^passes, but has 1 type error: .*lock\.type-error\.ts:\d+:\d+ TS2322/.test(said),
     got: `tests ${passed ? "all pass" : "did not all pass"}; "${said}" (type check ${Math.round(checkMs)} ms)`,
     ms: performance.now() - started,
   };
@@ -180,8 +213,20 @@ async function settings(): Promise<ReliabilityRow[]> {
   ] as const) {
     const ran = await run([vitestBin, "run", "katas/01-racy-counter/"], { [name]: value });
     const lines = ran.stderr.trim().split("\n").filter(Boolean);
-    const ok = ran.code === 2 && lines.length === 1 && lines[0]!.startsWith(`threadkata: ${name} `) && lines[0]!.endsWith(`got "${value}"`) && !/Test Files/.test(ran.stdout);
-    rows.push({ check: "reliability", variant: `${name}=${value}`, expected: "one line, exit 2", ok, got: `exit ${ran.code}: ${lines[0] ?? "(nothing)"}`, ms: ran.ms });
+    const ok =
+      ran.code === 2 &&
+      lines.length === 1 &&
+      lines[0]!.startsWith(`threadkata: ${name} `) &&
+      lines[0]!.endsWith(`got "${value}"`) &&
+      !/Test Files/.test(ran.stdout);
+    rows.push({
+      check: "reliability",
+      variant: `${name}=${value}`,
+      expected: "one line, exit 2",
+      ok,
+      got: `exit ${ran.code}: ${lines[0] ?? "(nothing)"}`,
+      ms: ran.ms,
+    });
   }
   return rows;
 }
@@ -197,13 +242,19 @@ async function commands(): Promise<ReliabilityRow> {
     ["docs", [tsxBin, "scripts/docs.ts"]],
     ["new-kata", [tsxBin, "scripts/new-kata.ts"]],
   ];
-  if (existsSync(path.join(repositoryRoot, "scripts", "mutate.ts"))) commands.push(["mutate", [tsxBin, "scripts/mutate.ts"]]);
+  if (existsSync(path.join(repositoryRoot, "scripts", "mutate.ts")))
+    commands.push(["mutate", [tsxBin, "scripts/mutate.ts"]]);
   for (const [name, command] of commands) {
     const help = await run([...command, "--help"]);
     if (help.code !== 0 || !/usage|npm run/.test(help.stdout)) problems.push(`${name} --help: exit ${help.code}`);
     const bogus = await run([...command, "--no-such-option"]);
     const said = (bogus.stdout + bogus.stderr).trim().split("\n");
-    if (bogus.code !== 2 || said.length > 2 || /^\s+at /m.test(bogus.stderr) || !said.some((line) => /usage/.test(line))) {
+    if (
+      bogus.code !== 2 ||
+      said.length > 2 ||
+      /^\s+at /m.test(bogus.stderr) ||
+      !said.some((line) => /usage/.test(line))
+    ) {
       problems.push(`${name} --no-such-option: exit ${bogus.code}, ${said.length} lines: ${said[0]}`);
     }
   }
@@ -220,7 +271,13 @@ async function commands(): Promise<ReliabilityRow> {
 /** SIGTERM to the whole test run while 12-shutdown's programs run: no folder, no process left. */
 async function killDuring12(): Promise<ReliabilityRow> {
   const scratch = () =>
-    existsSync(temporaryRoot) ? readdirSync(temporaryRoot).flatMap((pid) => readdirSync(path.join(temporaryRoot, pid), { withFileTypes: true }).filter((e) => e.name.startsWith("12-shutdown-")).map((e) => `${pid}/${e.name}`)) : [];
+    existsSync(temporaryRoot)
+      ? readdirSync(temporaryRoot).flatMap((pid) =>
+          readdirSync(path.join(temporaryRoot, pid), { withFileTypes: true })
+            .filter((e) => e.name.startsWith("12-shutdown-"))
+            .map((e) => `${pid}/${e.name}`),
+        )
+      : [];
   let seen: string[] = [];
   let killedAt = 0;
   const ran = await run([vitestBin, "run", "katas/12-shutdown/"], { THREADKATA_SOURCE: "solutions" }, async (pgid) => {
@@ -243,7 +300,10 @@ async function killDuring12(): Promise<ReliabilityRow> {
     variant: "SIGTERM during 12-shutdown",
     expected: "nothing left",
     ok,
-    got: seen.length === 0 ? "no 12-shutdown folder appeared" : `run ended ${Math.round(endedMs)} ms after the kill; folders left: ${left.length}, processes left: ${group ? "some in its group" : 0} + ${programs.length} programs`,
+    got:
+      seen.length === 0
+        ? "no 12-shutdown folder appeared"
+        : `run ended ${Math.round(endedMs)} ms after the kill; folders left: ${left.length}, processes left: ${group ? "some in its group" : 0} + ${programs.length} programs`,
     ms: ran.ms,
   };
 }

@@ -63,20 +63,36 @@ const { values: options } = isMain
   ? commandLine(process.argv.slice(2), verifyLine)
   : { values: { repeat: "1", kata: undefined, "skip-static": false } as Record<string, string | boolean | undefined> };
 const repeat = Number(options.repeat);
-if (isMain && !(Number.isInteger(repeat) && repeat >= 1)) usageExit(verifyLine, `--repeat wants a whole number of rounds, 1 or more; got "${options.repeat}"`);
+if (isMain && !(Number.isInteger(repeat) && repeat >= 1))
+  usageExit(verifyLine, `--repeat wants a whole number of rounds, 1 or more; got "${options.repeat}"`);
 /** The one part of the self-check asked for alone, if any. */
 const only = (["layout", "new-kata", "reliability"] as const).filter((name) => options[name]);
-if (isMain && only.length > 1) usageExit(verifyLine, `--${only[0]} and --${only[1]} each run one part alone: choose one`);
+if (isMain && only.length > 1)
+  usageExit(verifyLine, `--${only[0]} and --${only[1]} each run one part alone: choose one`);
 
 // katas/catalogue.ts imports every kata's kata.ts, and one missing stops that import, and with it
 // every module below that reads the course, with a bare ERR_MODULE_NOT_FOUND: look for them first,
 // so that the layout row can say which is missing.
 const missingImports = missingCatalogueImports();
 if (missingImports.length > 0) {
-  const got = missingImports.map((file) => `${file} is missing: katas/catalogue.ts imports it (each kata folder holds its entry in the course there), and nothing that reads the course can load without it`).join("; ");
+  const got = missingImports
+    .map(
+      (file) =>
+        `${file} is missing: katas/catalogue.ts imports it (each kata folder holds its entry in the course there), and nothing that reads the course can load without it`,
+    )
+    .join("; ");
   if (!isMain) throw new Error(got);
   console.log(headerLine());
-  console.log(rowLine({ check: "layout", variant: "katas/, solutions/, catalogue", expected: "consistent", ok: false, got, ms: 0 }));
+  console.log(
+    rowLine({
+      check: "layout",
+      variant: "katas/, solutions/, catalogue",
+      expected: "consistent",
+      ok: false,
+      got,
+      ms: 0,
+    }),
+  );
   console.log("\n0 passed, 1 failed");
   process.exit(1);
 }
@@ -170,9 +186,13 @@ function countNames(names: string[]): string {
 /** Which mode caught the failures: "by explore 3 of 4" (the rest by the stress run). */
 function caughtBy(run: SuiteRun): string {
   const failed = run.tests.filter((t) => t.state === "failed" && t.errors[0]?.name !== "NotImplementedError");
-  const explored = failed.filter((t) => /found by the explore mode|replayed schedule \(THREADKATA_REPLAY\)/.test(t.errors[0]?.message ?? ""));
+  const explored = failed.filter((t) =>
+    /found by the explore mode|replayed schedule \(THREADKATA_REPLAY\)/.test(t.errors[0]?.message ?? ""),
+  );
   if (failed.length === 0 || run.tests.every((t) => !t.schedules && !explored.includes(t))) return "";
-  return explored.length === failed.length ? " (all by explore)" : ` (by explore ${explored.length} of ${failed.length})`;
+  return explored.length === failed.length
+    ? " (all by explore)"
+    : ` (by explore ${explored.length} of ${failed.length})`;
 }
 
 function judgeReference(run: SuiteRun): Verdict {
@@ -184,14 +204,17 @@ function judgeReference(run: SuiteRun): Verdict {
   if (run.tests.length > 0 && failed.length === 0 && run.stray.length === 0) {
     const notCounted = solo > 0 ? ` (${solo} without overlap, not counted)` : "";
     const explored = schedules > 0 ? `${schedules} schedules explored, ` : "";
-    return { ok: true, got: `${passed}/${run.tests.length} passed, ${explored}${repetitions} repetitions${notCounted}` };
+    return {
+      ok: true,
+      got: `${passed}/${run.tests.length} passed, ${explored}${repetitions} repetitions${notCounted}`,
+    };
   }
   const first = failed[0];
   return {
     ok: false,
     got: first
       ? `${failed.length} not passed: ${first.name}: ${first.errors[0]?.message.split("\n")[0] ?? first.state}`
-      : run.stray[0] ?? "no tests ran",
+      : (run.stray[0] ?? "no tests ran"),
     // A right answer that fails once in many rounds must bring its whole failure (the explore
     // mode's timeline and replay string, the stuck threads) into the log, or it cannot be followed.
     detail: first?.errors[0]?.message,
@@ -203,12 +226,18 @@ function judgeStub(kata: Kata, run: SuiteRun): Verdict {
   const names = failureNames(run);
   if (run.stray.length > 0) return { ok: false, got: run.stray[0]! };
   if (kata.kind === "build") {
-    const ok = run.tests.length > 0 && names.length === run.tests.length && names.every((n) => n === "NotImplementedError");
+    const ok =
+      run.tests.length > 0 && names.length === run.tests.length && names.every((n) => n === "NotImplementedError");
     return { ok, got: names.length ? `${names.length}/${run.tests.length} failed: ${countNames(names)}` : "passed" };
   }
   const allowed = kata.stubFailsWith ?? ["ForbiddenOutcome", "RuleBroken"];
   const ok = names.length > 0 && names.every((n) => allowed.includes(n));
-  return { ok, got: names.length ? `${names.length}/${run.tests.length} failed: ${countNames(names)}${caughtBy(run)}` : "passed: the bug went unseen" };
+  return {
+    ok,
+    got: names.length
+      ? `${names.length}/${run.tests.length} failed: ${countNames(names)}${caughtBy(run)}`
+      : "passed: the bug went unseen",
+  };
 }
 
 /** A known-wrong answer fails at least one test, and every failure is a verdict on the code. */
@@ -261,19 +290,27 @@ function layoutProblems(): string[] {
       if (!existsSync(path.join(kataFolder, file))) problems.push(`katas/${kata.slug}/${file} is missing`);
     }
     for (const file of kata.files) {
-      if (!existsSync(path.join(repositoryRoot, "solutions", kata.slug, file))) problems.push(`solutions/${kata.slug}/${file} (the reference) is missing`);
-      if (file === entryFileName) problems.push(`${kata.slug}: the learner's files cannot include ${entryFileName}, the kata's entry in the course`);
+      if (!existsSync(path.join(repositoryRoot, "solutions", kata.slug, file)))
+        problems.push(`solutions/${kata.slug}/${file} (the reference) is missing`);
+      if (file === entryFileName)
+        problems.push(
+          `${kata.slug}: the learner's files cannot include ${entryFileName}, the kata's entry in the course`,
+        );
     }
-    if (existsSync(kataFolder) && !readdirSync(kataFolder).some((f) => f.endsWith(".test.ts"))) problems.push(`katas/${kata.slug} has no *.test.ts`);
-    if (kata.hints.length === 0 || kata.hints.some((hint) => hint.trim() === "")) problems.push(`${kata.slug}: hints must be present and non-empty`);
+    if (existsSync(kataFolder) && !readdirSync(kataFolder).some((f) => f.endsWith(".test.ts")))
+      problems.push(`katas/${kata.slug} has no *.test.ts`);
+    if (kata.hints.length === 0 || kata.hints.some((hint) => hint.trim() === ""))
+      problems.push(`${kata.slug}: hints must be present and non-empty`);
     for (const required of kata.requires) {
-      if (slugs.indexOf(required) < 0 || slugs.indexOf(required) >= slugs.indexOf(kata.slug)) problems.push(`${kata.slug} requires ${required}, which must come before it`);
+      if (slugs.indexOf(required) < 0 || slugs.indexOf(required) >= slugs.indexOf(kata.slug))
+        problems.push(`${kata.slug} requires ${required}, which must come before it`);
     }
     problems.push(...knownAnswerProblems(kata, "wrong"), ...knownAnswerProblems(kata, "right"));
     if (kata.kind === "build") {
       for (const file of kata.files) {
         const stub = path.join(kataFolder, file);
-        if (existsSync(stub) && !/NotImplementedError/.test(readFileSync(stub, "utf8"))) problems.push(`katas/${kata.slug}/${file}: a build kata's stub throws NotImplementedError`);
+        if (existsSync(stub) && !/NotImplementedError/.test(readFileSync(stub, "utf8")))
+          problems.push(`katas/${kata.slug}/${file}: a build kata's stub throws NotImplementedError`);
       }
     }
   }
@@ -284,20 +321,58 @@ function layoutProblems(): string[] {
 function layoutChecks(): void {
   let started = performance.now();
   const problems = layoutProblems();
-  record({ check: "layout", variant: "katas/, solutions/, catalogue", expected: "consistent", ok: problems.length === 0, got: problems.join("; ") || "consistent", ms: performance.now() - started });
+  record({
+    check: "layout",
+    variant: "katas/, solutions/, catalogue",
+    expected: "consistent",
+    ok: problems.length === 0,
+    got: problems.join("; ") || "consistent",
+    ms: performance.now() - started,
+  });
 
   started = performance.now();
   const stale = staleDocs();
-  record({ check: "docs", variant: "READMEs: kata list, hints, tests", expected: "up to date", ok: stale.length === 0, got: stale.length ? `stale: ${stale.join(", ")} (npm run docs)` : "up to date", ms: performance.now() - started });
+  record({
+    check: "docs",
+    variant: "READMEs: kata list, hints, tests",
+    expected: "up to date",
+    ok: stale.length === 0,
+    got: stale.length ? `stale: ${stale.join(", ")} (npm run docs)` : "up to date",
+    ms: performance.now() - started,
+  });
 }
 
 function staticChecks(): void {
   layoutChecks();
 
   const started = performance.now();
-  const tsc = spawnSync(process.execPath, [path.join(repositoryRoot, "node_modules", "typescript", "bin", "tsc")], { cwd: repositoryRoot, encoding: "utf8" });
+  const tsc = spawnSync(process.execPath, [path.join(repositoryRoot, "node_modules", "typescript", "bin", "tsc")], {
+    cwd: repositoryRoot,
+    encoding: "utf8",
+  });
   const errors = (tsc.stdout.match(/error TS/g) ?? []).length;
-  record({ check: "typecheck", variant: "tsc (strict)", expected: "no errors", ok: tsc.status === 0, got: tsc.status === 0 ? "no errors" : `${errors} errors: ${tsc.stdout.split("\n")[0]}`, ms: performance.now() - started });
+  record({
+    check: "typecheck",
+    variant: "tsc (strict)",
+    expected: "no errors",
+    ok: tsc.status === 0,
+    got: tsc.status === 0 ? "no errors" : `${errors} errors: ${tsc.stdout.split("\n")[0]}`,
+    ms: performance.now() - started,
+  });
+
+  const formatStarted = performance.now();
+  const unformatted = unformattedFiles();
+  record({
+    check: "format",
+    variant: "prettier (.prettierrc.json)",
+    expected: "formatted",
+    ok: unformatted.length === 0,
+    got:
+      unformatted.length === 0
+        ? "formatted"
+        : `${unformatted.length} files differ (npm run format): ${unformatted.slice(0, 3).join(", ")}`,
+    ms: performance.now() - formatStarted,
+  });
 
   // The learners' CI: the workflow file is valid, and its summary step writes the kata table (workflow-check.ts).
   for (const row of workflowChecks()) record(row);
@@ -306,22 +381,52 @@ function staticChecks(): void {
   record(newKataCheck());
 }
 
+/** The code files prettier would change (.prettierignore says which files are code). */
+function unformattedFiles(): string[] {
+  const prettier = spawnSync(
+    process.execPath,
+    [path.join(repositoryRoot, "node_modules", "prettier", "bin", "prettier.cjs"), "--list-different", "."],
+    { cwd: repositoryRoot, encoding: "utf8" },
+  );
+  const files = prettier.stdout.split("\n").filter(Boolean);
+  if (prettier.status !== 0 && files.length === 0) return [`prettier failed: ${prettier.stderr.split("\n")[0]}`];
+  return files;
+}
+
 async function harnessChecks(): Promise<void> {
   const run = await runSuites("harness/", {}, ["harness/**/*.test.ts"]);
   const verdict = judgeReference(run);
   record({ check: "harness", variant: "harness self-tests", expected: "all pass", ...verdict, ms: run.ms });
   const toolkit = await runSuites("toolkit/", {}, ["toolkit/**/*.test.ts"]);
-  record({ check: "harness", variant: "toolkit: the ready primitives", expected: "all pass", ...judgeReference(toolkit), ms: toolkit.ms });
+  record({
+    check: "harness",
+    variant: "toolkit: the ready primitives",
+    expected: "all pass",
+    ...judgeReference(toolkit),
+    ms: toolkit.ms,
+  });
 }
 
 async function kataCommandChecks(): Promise<void> {
   const run = await runSuites("scripts/", {}, ["scripts/**/*.test.ts"]);
-  record({ check: "kata command", variant: "npm run kata, on a fixture course", expected: "all pass", ...judgeReference(run), ms: run.ms });
+  record({
+    check: "kata command",
+    variant: "npm run kata, on a fixture course",
+    expected: "all pass",
+    ...judgeReference(run),
+    ms: run.ms,
+  });
 }
 
 async function benchChecks(): Promise<void> {
   const run = await runSuites("bench/", {}, ["bench/**/*.test.ts"]);
-  record({ check: "bench", variant: "npm run bench, smoke (no speed asserted)", expected: "all pass", ...judgeReference(run), ms: run.ms });
+  record({
+    check: "bench",
+    variant: "npm run bench, smoke (no speed asserted)",
+    expected: "all pass",
+    ...judgeReference(run),
+    ms: run.ms,
+  });
 }
 
 /** Static, per kata, once: the contract table's tests exist; the mutation score is current and clean. */
@@ -330,10 +435,23 @@ function kataRecordChecks(katas: Kata[]): void {
   for (const kata of katas) {
     let started = performance.now();
     const contract = checkContract(kata);
-    record({ check: kata.slug, variant: "contract table", expected: "every test exists", ok: contract.ok, got: contract.got, ms: performance.now() - started });
+    record({
+      check: kata.slug,
+      variant: "contract table",
+      expected: "every test exists",
+      ok: contract.ok,
+      got: contract.got,
+      ms: performance.now() - started,
+    });
     started = performance.now();
     const score = judgeScore(kata, scores[kata.slug]);
-    record({ check: kata.slug, variant: "mutation score", expected: "current, no survivor", ...score, ms: performance.now() - started });
+    record({
+      check: kata.slug,
+      variant: "mutation score",
+      expected: "current, no survivor",
+      ...score,
+      ms: performance.now() - started,
+    });
   }
 }
 
@@ -341,20 +459,51 @@ async function kataChecks(kata: Kata): Promise<void> {
   const folder = `katas/${kata.slug}/`;
   // The references run from a copy outside the repository, as a teacher's folder would (outside.ts).
   const reference = await runSuites(folder, { THREADKATA_SOURCE: referenceCopy() });
-  record({ check: kata.slug, variant: "reference (copy outside the repo)", expected: "all pass", ...judgeReference(reference), ms: reference.ms });
+  record({
+    check: kata.slug,
+    variant: "reference (copy outside the repo)",
+    expected: "all pass",
+    ...judgeReference(reference),
+    ms: reference.ms,
+  });
   if (startsThreads(kata)) {
-    const swapped = await runSuites(folder, { THREADKATA_SOURCE: "katas", THREADKATA_SWAP: swapsFrom(kata, referenceCopy()) });
-    record({ check: kata.slug, variant: "reference swapped in from outside", expected: "all pass", ...judgeReference(swapped), ms: swapped.ms });
+    const swapped = await runSuites(folder, {
+      THREADKATA_SOURCE: "katas",
+      THREADKATA_SWAP: swapsFrom(kata, referenceCopy()),
+    });
+    record({
+      check: kata.slug,
+      variant: "reference swapped in from outside",
+      expected: "all pass",
+      ...judgeReference(swapped),
+      ms: swapped.ms,
+    });
   }
 
   // Another correct design must pass as the reference does: the suite demands the contract, not the reference's way.
   for (const right of knownRightAnswers(kata)) {
     if (right.problem) {
-      record({ check: kata.slug, variant: `right: ${right.name}`, expected: "all pass", ok: false, got: right.problem, ms: 0 });
+      record({
+        check: kata.slug,
+        variant: `right: ${right.name}`,
+        expected: "all pass",
+        ok: false,
+        got: right.problem,
+        ms: 0,
+      });
       continue;
     }
-    const run = await runSuites(folder, { THREADKATA_SOURCE: "solutions", THREADKATA_SWAP: `${kata.slug}/${right.replaces}=${right.file}` });
-    record({ check: kata.slug, variant: `right: ${right.name}`, expected: "all pass", ...judgeReference(run), ms: run.ms });
+    const run = await runSuites(folder, {
+      THREADKATA_SOURCE: "solutions",
+      THREADKATA_SWAP: `${kata.slug}/${right.replaces}=${right.file}`,
+    });
+    record({
+      check: kata.slug,
+      variant: `right: ${right.name}`,
+      expected: "all pass",
+      ...judgeReference(run),
+      ms: run.ms,
+    });
   }
 
   const stub = await runSuites(folder, { THREADKATA_SOURCE: "katas" });
@@ -363,7 +512,14 @@ async function kataChecks(kata: Kata): Promise<void> {
 
   for (const wrong of knownWrongAnswers(kata)) {
     if (wrong.problem) {
-      record({ check: kata.slug, variant: `wrong: ${wrong.name}`, expected: "rejected", ok: false, got: wrong.problem, ms: 0 });
+      record({
+        check: kata.slug,
+        variant: `wrong: ${wrong.name}`,
+        expected: "rejected",
+        ok: false,
+        got: wrong.problem,
+        ms: 0,
+      });
       continue;
     }
     const run = await runSuites(folder, {
@@ -380,7 +536,11 @@ async function main(): Promise<void> {
   const started = performance.now();
   const wanted = options.kata as string | undefined;
   const katas = catalogue.filter((k) => !wanted || k.slug.startsWith(wanted));
-  if (katas.length === 0) usageExit(verifyLine, `no kata matches --kata ${wanted}: the katas are ${catalogue[0]!.slug} to ${catalogue.at(-1)!.slug}`);
+  if (katas.length === 0)
+    usageExit(
+      verifyLine,
+      `no kata matches --kata ${wanted}: the katas are ${catalogue[0]!.slug} to ${catalogue.at(-1)!.slug}`,
+    );
   console.log(headerLine());
   if (options.reliability) {
     await reliabilityChecks(runSuites, record);
@@ -412,7 +572,21 @@ async function main(): Promise<void> {
 function summariseRounds(): void {
   const byVariant = new Map<string, Row[]>();
   for (const row of rows) {
-    if (["layout", "docs", "typecheck", "workflow", "new-kata", "harness", "kata command", "bench", "install", "reliability"].includes(row.check)) continue;
+    if (
+      [
+        "layout",
+        "docs",
+        "typecheck",
+        "workflow",
+        "new-kata",
+        "harness",
+        "kata command",
+        "bench",
+        "install",
+        "reliability",
+      ].includes(row.check)
+    )
+      continue;
     if (["contract table", "mutation score"].includes(row.variant)) continue;
     const key = `${row.check}  ${row.variant}`;
     byVariant.set(key, [...(byVariant.get(key) ?? []), row]);
@@ -422,7 +596,9 @@ function summariseRounds(): void {
     const good = variantRows.filter((r) => r.ok).length;
     const times = variantRows.map((r) => r.ms).sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)]! / 1000;
-    console.log(`  ${key.padEnd(52)} ${variantRows[0]!.expected.padEnd(22)} ${good}/${variantRows.length}   median ${median.toFixed(1)} s`);
+    console.log(
+      `  ${key.padEnd(52)} ${variantRows[0]!.expected.padEnd(22)} ${good}/${variantRows.length}   median ${median.toFixed(1)} s`,
+    );
   }
 }
 

@@ -35,8 +35,19 @@ function validatorCheck(scratch: string): Check {
   const broken = path.join(scratch, "broken.yml");
   writeFileSync(broken, workflow.replace(/^(\s+)runs-on:/m, "$1runs-onn:"));
   const rejects = !validate(broken).ok;
-  const got = !verdict.ok ? firstProblem(verdict.output) : rejects ? "valid" : "valid, but the validator also passed a broken copy: it checks nothing";
-  return { check: "workflow", variant: workflowFile, expected: "valid", ok: verdict.ok && rejects, got, ms: performance.now() - started };
+  const got = !verdict.ok
+    ? firstProblem(verdict.output)
+    : rejects
+      ? "valid"
+      : "valid, but the validator also passed a broken copy: it checks nothing";
+  return {
+    check: "workflow",
+    variant: workflowFile,
+    expected: "valid",
+    ok: verdict.ok && rejects,
+    got,
+    ms: performance.now() - started,
+  };
 }
 
 /** Runs the workflow's own summary command (the step that appends to $GITHUB_STEP_SUMMARY) here. */
@@ -44,19 +55,39 @@ function summaryCheck(scratch: string): Check {
   const started = performance.now();
   const workflow = readFileSync(path.join(repositoryRoot, workflowFile), "utf8");
   const command = /^\s+run: (.*\$GITHUB_STEP_SUMMARY.*)$/m.exec(workflow)?.[1];
-  const result = (ok: boolean, got: string): Check => ({ check: "workflow", variant: "job summary: the kata table", expected: "Markdown, every kata", ok, got, ms: performance.now() - started });
+  const result = (ok: boolean, got: string): Check => ({
+    check: "workflow",
+    variant: "job summary: the kata table",
+    expected: "Markdown, every kata",
+    ok,
+    got,
+    ms: performance.now() - started,
+  });
   if (!command) return result(false, `no step of ${workflowFile} writes to $GITHUB_STEP_SUMMARY`);
   const summary = path.join(scratch, "summary.md");
   writeFileSync(summary, "");
   const run = spawnSync("bash", ["-c", command], {
     cwd: repositoryRoot,
     encoding: "utf8",
-    env: { ...process.env, GITHUB_STEP_SUMMARY: summary, GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "learner/threadkata", GITHUB_SHA: "0123abc" },
+    env: {
+      ...process.env,
+      GITHUB_STEP_SUMMARY: summary,
+      GITHUB_SERVER_URL: "https://github.com",
+      GITHUB_REPOSITORY: "learner/threadkata",
+      GITHUB_SHA: "0123abc",
+    },
   });
-  if (run.status !== 0) return result(false, `\`${command}\` exited ${run.status}: ${(run.stderr || run.stdout).trim().split("\n")[0]}`);
+  if (run.status !== 0)
+    return result(false, `\`${command}\` exited ${run.status}: ${(run.stderr || run.stdout).trim().split("\n")[0]}`);
   const markdown = readFileSync(summary, "utf8");
-  const missing = catalogue.filter((kata) => !markdown.includes(`| [${kata.slug}](https://github.com/learner/threadkata/blob/0123abc/katas/${kata.slug}/README.md) |`));
-  if (!markdown.includes("|---|---|---|---|") || missing.length > 0) return result(false, `the table lacks ${missing.map((kata) => kata.slug).join(", ") || "its header"}`);
+  const missing = catalogue.filter(
+    (kata) =>
+      !markdown.includes(
+        `| [${kata.slug}](https://github.com/learner/threadkata/blob/0123abc/katas/${kata.slug}/README.md) |`,
+      ),
+  );
+  if (!markdown.includes("|---|---|---|---|") || missing.length > 0)
+    return result(false, `the table lacks ${missing.map((kata) => kata.slug).join(", ") || "its header"}`);
   return result(true, `${markdown.split("\n")[0]} (${command})`);
 }
 

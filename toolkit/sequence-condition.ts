@@ -19,7 +19,8 @@ export class SequenceCondition {
   /** A condition bound to `lock`; several conditions may share one lock (as in queue.Queue). */
   constructor(lock: OwnedLock, memory?: Int32Array) {
     this.lock = lock;
-    this.memory = memory ?? new Int32Array(new SharedArrayBuffer(SequenceCondition.WORDS * Int32Array.BYTES_PER_ELEMENT));
+    this.memory =
+      memory ?? new Int32Array(new SharedArrayBuffer(SequenceCondition.WORDS * Int32Array.BYTES_PER_ELEMENT));
   }
 
   /**

@@ -22,7 +22,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { importAliases, repositoryRoot, resolveImport } from "../harness/engine/under-test.ts";
-import { bundleCache, rememberBundle, rememberedBundle, workerBundleOptions, writeBundle } from "../harness/engine/worker-bundle.ts";
+import {
+  bundleCache,
+  rememberBundle,
+  rememberedBundle,
+  workerBundleOptions,
+  writeBundle,
+} from "../harness/engine/worker-bundle.ts";
 import { threadResourceLimits } from "../harness/engine/limits.ts";
 
 /** A target or bootstrap module that could not be bundled (a syntax error, a missing export): the harness reports it as a load failure. */
@@ -52,7 +58,12 @@ export function startWorker(target: Target, options: StartWorkerOptions): Worker
   // Source maps must be on before the bundle is compiled: a tiny loader turns them on, then imports it.
   const loader = `process.setSourceMapsEnabled(true);\nimport(${JSON.stringify(url)});`;
   // The harness's heap limit: an answer that allocates without end ends its thread, not the process.
-  return new Worker(loader, { eval: true, workerData: options.workerData, name: options.name, resourceLimits: threadResourceLimits });
+  return new Worker(loader, {
+    eval: true,
+    workerData: options.workerData,
+    name: options.name,
+    resourceLimits: threadResourceLimits,
+  });
 }
 
 export function modulePath(module: string | URL): string {
@@ -81,7 +92,12 @@ function bundleFor(target: Target, bootstrap: Target): string {
  * THREADKATA_SWAP, as in the harness's bundles), once per thread and entry. Returns the bundle's
  * file: URL; throws ModuleLoadError (a load failure, as the harness reports it) if it cannot.
  */
-export function bundleSync(stdin: { contents: string; resolveDir: string; sourcefile: string }, directory: string, stem: string, what: string): string {
+export function bundleSync(
+  stdin: { contents: string; resolveDir: string; sourcefile: string },
+  directory: string,
+  stem: string,
+  what: string,
+): string {
   const alias = importAliases();
   const key = JSON.stringify({ stdin, alias, stem });
   const known = bundles.get(key) ?? rememberedBundle(directory, key)?.url;
@@ -92,14 +108,26 @@ export function bundleSync(stdin: { contents: string; resolveDir: string; source
   const esbuild = createRequire(path.join(repositoryRoot, "package.json"))("esbuild") as typeof import("esbuild");
   let result;
   try {
-    result = esbuild.buildSync({ ...workerBundleOptions(stdin, path.join(directory, `${stem}.mjs`)), alias, metafile: true });
+    result = esbuild.buildSync({
+      ...workerBundleOptions(stdin, path.join(directory, `${stem}.mjs`)),
+      alias,
+      metafile: true,
+    });
   } catch (failure) {
-    const errors = (failure as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors;
-    const text = errors?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)).join("\n");
+    const errors = (failure as { errors?: { text: string; location?: { file: string; line: number } | null }[] })
+      .errors;
+    const text = errors
+      ?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text))
+      .join("\n");
     throw new ModuleLoadError(`could not load ${what}:\n${text ?? String(failure)}`);
   }
   const url = writeBundle(result.outputFiles[0]!.contents, directory, stem);
-  rememberBundle(directory, key, url, Object.keys(result.metafile!.inputs).map((input) => path.resolve(repositoryRoot, input)));
+  rememberBundle(
+    directory,
+    key,
+    url,
+    Object.keys(result.metafile!.inputs).map((input) => path.resolve(repositoryRoot, input)),
+  );
   bundles.set(key, url);
   return url;
 }

@@ -55,7 +55,11 @@ export function startTaskWorker(main: Task, options: StartTaskWorkerOptions = {}
     `globalThis[Symbol.for("threadkata.taskWorkerName")] = workerData.name;`,
     `main(workerData.data);`,
   ].join("\n");
-  const url = bundle({ contents: entry, resolveDir: repositoryRoot, sourcefile: "task-worker-entry.ts" }, `${main[1]}`, "the worker's main");
+  const url = bundle(
+    { contents: entry, resolveDir: repositoryRoot, sourcefile: "task-worker-entry.ts" },
+    `${main[1]}`,
+    "the worker's main",
+  );
   // Source maps must be on before the bundle is compiled: a tiny loader turns them on, then imports it.
   const loader = `process.setSourceMapsEnabled(true);\nimport(${JSON.stringify(url)});`;
   const worker = new Worker(loader, {
@@ -81,7 +85,11 @@ export function liveTaskWorkers(): number {
 export function taskKey(task: Task): string {
   const file = modulePath(task[0]);
   const entry = `export * from ${JSON.stringify(file)};`;
-  const url = bundle({ contents: entry, resolveDir: repositoryRoot, sourcefile: "task-module.ts" }, path.basename(file, ".ts"), file);
+  const url = bundle(
+    { contents: entry, resolveDir: repositoryRoot, sourcefile: "task-module.ts" },
+    path.basename(file, ".ts"),
+    file,
+  );
   return `${url}#${task[1]}`;
 }
 
@@ -115,6 +123,10 @@ export function taskWorkerData(): unknown {
   return (workerData as { data?: unknown } | null)?.data;
 }
 
-function bundle(stdin: { contents: string; resolveDir: string; sourcefile: string }, stem: string, what: string): string {
+function bundle(
+  stdin: { contents: string; resolveDir: string; sourcefile: string },
+  stem: string,
+  what: string,
+): string {
   return bundleSync(stdin, cacheDirectory, stem, what);
 }

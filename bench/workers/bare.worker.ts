@@ -50,7 +50,8 @@ export function tasks(_subject: unknown) {
       }
       return waiter(input, (round, arrived) => {
         arrived();
-        for (let seen = Atomics.load(word, FLAG); seen !== round; seen = Atomics.load(word, FLAG)) Atomics.wait(word, FLAG, seen);
+        for (let seen = Atomics.load(word, FLAG); seen !== round; seen = Atomics.load(word, FLAG))
+          Atomics.wait(word, FLAG, seen);
       });
     },
   };

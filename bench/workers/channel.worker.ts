@@ -63,6 +63,7 @@ export function tasks(_subject: unknown) {
   return {
     ...those,
     /** Producer or consumer, as the input says: one task name for a run with both roles. */
-    role: (input: QueueInput & { role: "producer" | "consumer" }) => (input.role === "producer" ? those.producer(input) : those.consumer(input)),
+    role: (input: QueueInput & { role: "producer" | "consumer" }) =>
+      input.role === "producer" ? those.producer(input) : those.consumer(input),
   };
 }

@@ -22,7 +22,10 @@ const DONE = 2;
 
 export function tasks({ Condition }: ConditionSubject) {
   const make = (memory: Int32Array) => {
-    if (CONDITION + Condition.WORDS > memory.length) throw new Error(`Condition.WORDS is ${Condition.WORDS}; the benchmark has ${memory.length - CONDITION} words for it`);
+    if (CONDITION + Condition.WORDS > memory.length)
+      throw new Error(
+        `Condition.WORDS is ${Condition.WORDS}; the benchmark has ${memory.length - CONDITION} words for it`,
+      );
     const lock = new TicketLock(memory.subarray(0, TicketLock.WORDS));
     return { lock, condition: new Condition(lock, memory.subarray(CONDITION, CONDITION + Condition.WORDS)) };
   };

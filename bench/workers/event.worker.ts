@@ -19,7 +19,8 @@ const SECOND = 16;
 
 export function tasks({ Event }: EventSubject) {
   const at = (memory: Int32Array, word: number) => {
-    if (Event.WORDS > SECOND) throw new Error(`Event.WORDS is ${Event.WORDS}; the benchmark gives an event ${SECOND} words`);
+    if (Event.WORDS > SECOND)
+      throw new Error(`Event.WORDS is ${Event.WORDS}; the benchmark gives an event ${SECOND} words`);
     return new Event(memory.subarray(word, word + Event.WORDS));
   };
   return {
@@ -60,7 +61,12 @@ export function tasks({ Event }: EventSubject) {
 
     notifyAll(input: WakeInput): number[] | number {
       const event = at(input.memory, 0);
-      if (input.role === "notifier") return notifier(input, () => event.set(), () => event.clear());
+      if (input.role === "notifier")
+        return notifier(
+          input,
+          () => event.set(),
+          () => event.clear(),
+        );
       return waiter(input, (_round, arrived) => {
         arrived();
         event.wait();

@@ -28,7 +28,8 @@ export interface QueueInput {
 export function tasks({ BoundedQueue }: QueueSubject) {
   const make = ({ memory, capacity }: QueueInput) => {
     const words = BoundedQueue.words(capacity);
-    if (words > memory.length) throw new Error(`BoundedQueue.words(${capacity}) is ${words}; the benchmark gives it ${memory.length}`);
+    if (words > memory.length)
+      throw new Error(`BoundedQueue.words(${capacity}) is ${words}; the benchmark gives it ${memory.length}`);
     return new BoundedQueue(capacity, memory.subarray(0, words));
   };
   const those = {
@@ -68,6 +69,7 @@ export function tasks({ BoundedQueue }: QueueSubject) {
   return {
     ...those,
     /** Producer or consumer, as the input says: one task name for a run with both roles. */
-    role: (input: QueueInput & { role: "producer" | "consumer" }) => (input.role === "producer" ? those.producer(input) : those.consumer(input)),
+    role: (input: QueueInput & { role: "producer" | "consumer" }) =>
+      input.role === "producer" ? those.producer(input) : those.consumer(input),
   };
 }

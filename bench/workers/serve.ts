@@ -11,7 +11,8 @@ export interface Request {
   input: unknown;
 }
 
-export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; name: string; message: string; stack?: string };
+export type Reply =
+  { id: number; ok: true; value: unknown } | { id: number; ok: false; name: string; message: string; stack?: string };
 
 export function serve(tasks: Tasks): void {
   const port = parentPort!;

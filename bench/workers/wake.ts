@@ -52,11 +52,16 @@ export function partner({ control }: WakeInput, answer: () => boolean): Timed {
 }
 
 function waitFor(word: Int32Array, index: number, count: number): void {
-  for (let seen = Atomics.load(word, index); seen < count; seen = Atomics.load(word, index)) Atomics.wait(word, index, seen, 50);
+  for (let seen = Atomics.load(word, index); seen < count; seen = Atomics.load(word, index))
+    Atomics.wait(word, index, seen, 50);
 }
 
 /** The notifier: for each round, lets the waiters arrive, then `fire(round)`; returns each round's latency (ns). */
-export function notifier({ control, sync, times, waiters, rounds }: WakeInput, fire: (round: number) => void, reset: () => void): number[] {
+export function notifier(
+  { control, sync, times, waiters, rounds }: WakeInput,
+  fire: (round: number) => void,
+  reset: () => void,
+): number[] {
   startLine(control);
   const latencies: number[] = [];
   for (let round = 1; round <= rounds; round++) {
@@ -78,13 +83,16 @@ export function notifier({ control, sync, times, waiters, rounds }: WakeInput, f
 }
 
 /** A waiter: each round, arrives (`arrive` may take a lock first and count itself inside it), waits, records when it ran. */
-export function waiter({ control, sync, times, index }: WakeInput, waitRound: (round: number, arrived: () => void) => void): number {
+export function waiter(
+  { control, sync, times, index }: WakeInput,
+  waitRound: (round: number, arrived: () => void) => void,
+): number {
   startLine(control);
   const arrived = () => {
     Atomics.add(sync, ARRIVED, 1);
     Atomics.notify(sync, ARRIVED);
   };
-  for (let last = 0; ; ) {
+  for (let last = 0; ;) {
     let round = Atomics.load(sync, GENERATION);
     while (round === last) {
       Atomics.wait(sync, GENERATION, last);

@@ -22,7 +22,11 @@ export interface Course {
 }
 
 /** This repository's course, as `npm test` and `npm run kata` use it. */
-export const learnerCourse: Course = { root: repositoryRoot, catalogue, stateDir: path.join(repositoryRoot, ".threadkata") };
+export const learnerCourse: Course = {
+  root: repositoryRoot,
+  catalogue,
+  stateDir: path.join(repositoryRoot, ".threadkata"),
+};
 
 export type Result = "solved" | "failing";
 
@@ -62,7 +66,11 @@ export function fingerprint(course: Course, slug: string): string {
     .filter((file) => file !== "kata.ts")
     .sort();
   for (const file of files) {
-    hash.update(file.split(path.sep).join("/")).update("\0").update(readFileSync(path.join(folder, file))).update("\0");
+    hash
+      .update(file.split(path.sep).join("/"))
+      .update("\0")
+      .update(readFileSync(path.join(folder, file)))
+      .update("\0");
   }
   return hash.digest("hex").slice(0, 16);
 }
@@ -117,14 +125,21 @@ export interface ModuleSummary {
 export function testFiles(course: Course, slug: string): string[] {
   const folder = kataFolder(course, slug);
   if (!existsSync(folder)) return [];
-  return (readdirSync(folder, { recursive: true }) as string[]).filter((file) => file.endsWith(".test.ts")).map((file) => path.join(folder, file));
+  return (readdirSync(folder, { recursive: true }) as string[])
+    .filter((file) => file.endsWith(".test.ts"))
+    .map((file) => path.join(folder, file));
 }
 
 /**
  * The results a run proves: one per kata whose whole suite ran to the end. A run filtered to
  * some tests (-t), or stopped half-way, proves nothing about the kata and leaves its record alone.
  */
-export function resultsOfRun(course: Course, modules: ModuleSummary[], fingerprints: Map<string, string>, at: string): Progress {
+export function resultsOfRun(
+  course: Course,
+  modules: ModuleSummary[],
+  fingerprints: Map<string, string>,
+  at: string,
+): Progress {
   const results: Progress = {};
   const ran = new Map(modules.map((module) => [path.resolve(module.file), module]));
   const finished = (state: string) => state === "passed" || state === "failed";
@@ -132,10 +147,17 @@ export function resultsOfRun(course: Course, modules: ModuleSummary[], fingerpri
     const files = testFiles(course, kata.slug);
     const suite = files.flatMap((file) => ran.get(path.resolve(file)) ?? []);
     if (files.length === 0 || suite.length < files.length) continue;
-    if (!suite.every((module) => finished(module.state) && module.tests.every((test) => finished(test.state)))) continue;
+    if (!suite.every((module) => finished(module.state) && module.tests.every((test) => finished(test.state))))
+      continue;
     const tests = suite.flatMap((module) => module.tests);
-    const solved = tests.length > 0 && suite.every((module) => module.state === "passed") && tests.every((test) => test.state === "passed");
-    const firstFailure = suite.flatMap((module) => [...module.errors, ...module.tests.flatMap((test) => test.error ?? [])])[0];
+    const solved =
+      tests.length > 0 &&
+      suite.every((module) => module.state === "passed") &&
+      tests.every((test) => test.state === "passed");
+    const firstFailure = suite.flatMap((module) => [
+      ...module.errors,
+      ...module.tests.flatMap((test) => test.error ?? []),
+    ])[0];
     results[kata.slug] = {
       result: solved ? "solved" : "failing",
       fingerprint: fingerprints.get(kata.slug) ?? fingerprint(course, kata.slug),
@@ -147,7 +169,11 @@ export function resultsOfRun(course: Course, modules: ModuleSummary[], fingerpri
 }
 
 /** Every kata's state, in catalogue order. */
-export function kataStates(course: Course, progress: Progress, fingerprints?: Map<string, string>): Map<string, KataState> {
+export function kataStates(
+  course: Course,
+  progress: Progress,
+  fingerprints?: Map<string, string>,
+): Map<string, KataState> {
   // A prerequisite counts once it has passed, even if touched since: a comment added to a solved
   // kata should not lock the ones after it.
   const passed = (slug: string) => progress[slug]?.result === "solved";

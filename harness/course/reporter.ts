@@ -5,7 +5,15 @@
 import path from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
 import { palette } from "../report/colour.ts";
-import { fingerprint, kataStates, learnerCourse, recordResults, resultsOfRun, type Course, type ModuleSummary } from "./progress.ts";
+import {
+  fingerprint,
+  kataStates,
+  learnerCourse,
+  recordResults,
+  resultsOfRun,
+  type Course,
+  type ModuleSummary,
+} from "./progress.ts";
 import { renderSummary } from "./summary.ts";
 import { withTypeCheck } from "./typecheck.ts";
 import { underTest } from "../engine/under-test.ts";
@@ -18,7 +26,10 @@ function testsLearnersCode(course: Course): boolean {
 
 function oneLine(error: { name?: string; message?: string } | undefined): string | undefined {
   if (!error) return undefined;
-  const lines = (error.message ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = (error.message ?? "")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   // "the code could not be loaded:" says nothing without the line after it.
   let message = lines[0] ?? "";
   for (let i = 1; i < Math.min(lines.length, 3) && message.endsWith(":"); i++) message += ` ${lines[i]}`;
@@ -53,13 +64,20 @@ export default class KataReporter implements Reporter {
     const katas = path.join(this.course.root, "katas") + path.sep;
     const kataModules = modules.filter((module) => module.moduleId.startsWith(katas));
     if (kataModules.length === 0) return;
-    const results = reason === "interrupted" ? {} : resultsOfRun(this.course, kataModules.map(summarise), this.fingerprints, new Date().toISOString());
+    const results =
+      reason === "interrupted"
+        ? {}
+        : resultsOfRun(this.course, kataModules.map(summarise), this.fingerprints, new Date().toISOString());
     const learners = testsLearnersCode(this.course);
     // The learner's own files must type-check too (typecheck.ts); a teacher's run is about behaviour.
     const progress = learners ? recordResults(this.course, withTypeCheck(this.course, results)) : results;
     // `npm run kata` prints its own, shorter, account of the run.
     if (process.env.THREADKATA_SUMMARY === "off") return;
-    const states = kataStates(this.course, progress, learners ? undefined : new Map(Object.entries(progress).map(([slug, record]) => [slug, record.fingerprint])));
+    const states = kataStates(
+      this.course,
+      progress,
+      learners ? undefined : new Map(Object.entries(progress).map(([slug, record]) => [slug, record.fingerprint])),
+    );
     process.stdout.write(`\n${renderSummary(this.course, states, palette(process.stdout))}\n\n`);
   }
 }

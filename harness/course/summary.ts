@@ -40,9 +40,12 @@ export function renderSummary(course: Course, states: Map<string, KataState>, pa
   for (const kata of course.catalogue) {
     const state = states.get(kata.slug) ?? { kind: "not run" };
     const pointer = kata === next ? `${paint.bold("  ← next: ")}katas/${kata.slug}/README.md` : "";
-    lines.push(`   ${mark(state, paint)} ${kata.slug.padEnd(slugWidth)}  ${kata.title.padEnd(titleWidth)}  ${paint.dim(describeState(state))}${pointer}`);
+    lines.push(
+      `   ${mark(state, paint)} ${kata.slug.padEnd(slugWidth)}  ${kata.title.padEnd(titleWidth)}  ${paint.dim(describeState(state))}${pointer}`,
+    );
     // The one failure that matters, last on the screen: the others scroll away above it.
-    if (kata === next && state.kind === "failing" && state.firstFailure) lines.push(`       ${paint.red(state.firstFailure)}`);
+    if (kata === next && state.kind === "failing" && state.firstFailure)
+      lines.push(`       ${paint.red(state.firstFailure)}`);
   }
   return lines.join("\n");
 }

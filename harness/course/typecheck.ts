@@ -38,20 +38,25 @@ export function withTypeCheck(course: Course, results: Progress): Progress {
   if (solved.length === 0) return results;
   const cacheFile = path.join(course.stateDir, "typecheck.json");
   const cache = readJson<Record<string, { fingerprint: string; errors: string[] }>>(cacheFile, {});
-  const files = (slug: string) => course.catalogue.find((kata) => kata.slug === slug)!.files.map((file) => path.join(kataFolder(course, slug), file));
+  const files = (slug: string) =>
+    course.catalogue.find((kata) => kata.slug === slug)!.files.map((file) => path.join(kataFolder(course, slug), file));
   const unknown = solved.filter((kata) => cache[kata.slug]?.fingerprint !== results[kata.slug]!.fingerprint);
   if (unknown.length > 0) {
     const errors = typeErrors(unknown.flatMap((kata) => files(kata.slug)));
     for (const kata of unknown) {
       const own = files(kata.slug).map((file) => `${relativeToRepository(file)}:`);
-      cache[kata.slug] = { fingerprint: results[kata.slug]!.fingerprint, errors: errors.filter((line) => own.some((prefix) => line.startsWith(prefix))) };
+      cache[kata.slug] = {
+        fingerprint: results[kata.slug]!.fingerprint,
+        errors: errors.filter((line) => own.some((prefix) => line.startsWith(prefix))),
+      };
     }
     writeJson(cacheFile, cache);
   }
   const checked: Progress = { ...results };
   for (const kata of solved) {
     const errors = cache[kata.slug]!.errors;
-    if (errors.length > 0) checked[kata.slug] = { ...results[kata.slug]!, result: "failing", firstFailure: passesButTypeErrors(errors) };
+    if (errors.length > 0)
+      checked[kata.slug] = { ...results[kata.slug]!, result: "failing", firstFailure: passesButTypeErrors(errors) };
   }
   return checked;
 }

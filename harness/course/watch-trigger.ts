@@ -15,7 +15,9 @@ export const kataWatchTrigger = {
     if (watched && watched !== slug) return undefined;
     const folder = path.join(repositoryRoot, "katas", slug);
     try {
-      return readdirSync(folder).filter((file) => file.endsWith(".test.ts")).map((file) => path.join(folder, file));
+      return readdirSync(folder)
+        .filter((file) => file.endsWith(".test.ts"))
+        .map((file) => path.join(folder, file));
     } catch {
       return undefined;
     }

@@ -78,7 +78,11 @@ function instrumentAtomics(): void {
     if (blocks === "no time") return realWait(typedArray as Int32Array, index, value as number, timeout);
     // The word, read just now, differs: "not-equal" is what the wait would say at this instant.
     if (blocks === "changed") return "not-equal";
-    Atomics.store(job.control, base + ActorWord.waitTimeout, timeout === undefined || timeout === Infinity ? -1 : Math.ceil(timeout));
+    Atomics.store(
+      job.control,
+      base + ActorWord.waitTimeout,
+      timeout === undefined || timeout === Infinity ? -1 : Math.ceil(timeout),
+    );
     Atomics.store(job.control, base + ActorWord.asleep, 1);
     Atomics.add(job.control, base + ActorWord.sleeps, 1);
     realNotify(job.control, base + ActorWord.sleeps);
@@ -103,7 +107,12 @@ function instrumentAtomics(): void {
  * less (NaN and undefined mean forever), "changed" when the word does not hold the expected value.
  * Arguments it cannot judge (another array type, a bad index) go to the real wait as they are.
  */
-function canBlock(typedArray: unknown, index: unknown, value: unknown, timeout: unknown): "yes" | "no time" | "changed" {
+function canBlock(
+  typedArray: unknown,
+  index: unknown,
+  value: unknown,
+  timeout: unknown,
+): "yes" | "no time" | "changed" {
   const ms = timeout === undefined ? Infinity : Number(timeout);
   if (ms <= 0) return "no time";
   if (!(typedArray instanceof Int32Array) || typeof value === "bigint") return "yes";
@@ -309,7 +318,8 @@ export class Context implements ActorContext {
     }
     // A slow body (one that sleeps on a lock, say) gives few looks in the stretch: then half of them.
     const looks = calls >> 3;
-    if (interleaved >= Math.min(minimumInterleavings, Math.max(1, looks >> 1))) Atomics.store(control, Word.togetherOverlapped, stamp);
+    if (interleaved >= Math.min(minimumInterleavings, Math.max(1, looks >> 1)))
+      Atomics.store(control, Word.togetherOverlapped, stamp);
     return calls;
   }
 
@@ -397,7 +407,8 @@ async function runBatch(job: Assignment, context: Context, from: number, count: 
     setPhase(Phase.arbiter);
     const stamp = repetition + 1;
     // Repetitions whose actors did not really run at once prove nothing: run more instead.
-    const tookTurns = Atomics.load(control, Word.togetherUsed) === stamp && Atomics.load(control, Word.togetherOverlapped) !== stamp;
+    const tookTurns =
+      Atomics.load(control, Word.togetherUsed) === stamp && Atomics.load(control, Word.togetherOverlapped) !== stamp;
     if (tookTurns || Atomics.load(control, Word.meetSlept) === stamp) solo++;
     const outcome: Outcome = scenario.arbiter ? scenario.arbiter(state, params) : { key: "finished" };
     const entry = histogram.get(outcome.key);
@@ -461,91 +472,118 @@ export function serve(scenarios: Record<string, unknown>): void {
   process.on("uncaughtException", uncaught);
   process.on("unhandledRejection", uncaught);
 
-  parentPort!.on("message", (message: ConductorMessage) => handling.run({ assigned: message.type === "setup" ? undefined : job }, async () => {
-    // The assignment this message is about, kept for the catch below: by the time an awaited actor
-    // throws, a later setup may have replaced `job`, and its error must not be taken for the new run's.
-    const scope = handling.getStore()!;
-    let assigned = scope.assigned;
-    try {
-      if (message.type === "setup") {
-        const scenario = scenarios[message.scenario] as Scenario | undefined;
-        if (!scenario || scenario.kind !== "scenario") {
-          throw new Error(`no scenario named "${message.scenario}" in ${message.file}`);
-        }
-        if (scenario.actors.length < 1 || scenario.actors.length > maxActors) {
-          throw new Error(`scenario "${message.scenario}" has ${scenario.actors.length} actors; the harness runs 1 to ${maxActors}`);
-        }
-        const control = new Int32Array(message.control);
-        Atomics.store(control, actorBase(message.actor) + ActorWord.phase, Phase.setup);
-        Atomics.store(control, actorBase(message.actor) + ActorWord.waitingFor, -1);
-        Atomics.store(control, actorBase(message.actor) + ActorWord.label, -1);
-        job = {
-          scenario,
-          params: message.params,
-          state: undefined,
-          control,
-          labels: new Uint8Array(message.labels),
-          actor: message.actor,
-          parties: scenario.actors.length,
-          seed: message.seed,
-          memory: message.memory,
-          lockNames: new Map(),
-          run: message.run,
-        };
-        assigned = scope.assigned = job;
-        noise = new Noise(mix(message.seed, -1, message.actor));
-        // An explored run steps through the views the state makes: the world goes in first.
-        if (message.explore) {
-          const stage = stageFor(message.explore, control, message.memory, message.actor, scenario.actors.length);
-          const explored = job;
-          const scheduler = new Scheduler(stage, (halt) => {
-            post({ type: "explored", outcomes: [], failedAt: explored.explored!.context.repetition, schedules: 0, steps: 0, preemptions: 0, verdict: halt.verdict, run: explored.run });
-          });
-          enterWorld(scheduler);
-          job.explored = { scheduler, stage, context: undefined! };
-        } else leaveWorld();
-        current = job;
-        job.state = scenario.state(new SharedMemory(message.memory), message.params);
-        current = undefined;
-        context = new Context(job);
-        if (job.explored) job.explored.context = new ExploreContext(job, context, job.explored.scheduler);
-        Atomics.store(control, actorBase(message.actor) + ActorWord.phase, Phase.idle);
-        post({
-          type: "ready",
-          actors: scenario.actors.length,
-          repetitions: scenario.repetitions,
-          ...(job.explored && message.actor === 0
-            ? {
-                words: nameWords(job.state, message.memory),
-                // One actor has one schedule: the stress run covers it.
-                explore: scenario.explore === false || scenario.actors.length < 2 ? (false as const) : (scenario.explore?.schedules ?? 0),
-              }
-            : {}),
-          run: job.run,
-        });
-      } else if (message.type === "run") {
-        await runBatch(job!, context!, message.from, message.count);
-      } else if (message.type === "explore") {
-        const { scheduler, stage, context: explored } = job!.explored!;
-        const assignment = job!;
-        setPhaseOf(assignment, Phase.running);
-        current = job;
-        try {
-          exploreBatch({ ...assignment, forgetLocks: () => forgetLocks(assignment) }, explored, scheduler, stage, message.order);
-        } finally {
+  parentPort!.on("message", (message: ConductorMessage) =>
+    handling.run({ assigned: message.type === "setup" ? undefined : job }, async () => {
+      // The assignment this message is about, kept for the catch below: by the time an awaited actor
+      // throws, a later setup may have replaced `job`, and its error must not be taken for the new run's.
+      const scope = handling.getStore()!;
+      let assigned = scope.assigned;
+      try {
+        if (message.type === "setup") {
+          const scenario = scenarios[message.scenario] as Scenario | undefined;
+          if (!scenario || scenario.kind !== "scenario") {
+            throw new Error(`no scenario named "${message.scenario}" in ${message.file}`);
+          }
+          if (scenario.actors.length < 1 || scenario.actors.length > maxActors) {
+            throw new Error(
+              `scenario "${message.scenario}" has ${scenario.actors.length} actors; the harness runs 1 to ${maxActors}`,
+            );
+          }
+          const control = new Int32Array(message.control);
+          Atomics.store(control, actorBase(message.actor) + ActorWord.phase, Phase.setup);
+          Atomics.store(control, actorBase(message.actor) + ActorWord.waitingFor, -1);
+          Atomics.store(control, actorBase(message.actor) + ActorWord.label, -1);
+          job = {
+            scenario,
+            params: message.params,
+            state: undefined,
+            control,
+            labels: new Uint8Array(message.labels),
+            actor: message.actor,
+            parties: scenario.actors.length,
+            seed: message.seed,
+            memory: message.memory,
+            lockNames: new Map(),
+            run: message.run,
+          };
+          assigned = scope.assigned = job;
+          noise = new Noise(mix(message.seed, -1, message.actor));
+          // An explored run steps through the views the state makes: the world goes in first.
+          if (message.explore) {
+            const stage = stageFor(message.explore, control, message.memory, message.actor, scenario.actors.length);
+            const explored = job;
+            const scheduler = new Scheduler(stage, (halt) => {
+              post({
+                type: "explored",
+                outcomes: [],
+                failedAt: explored.explored!.context.repetition,
+                schedules: 0,
+                steps: 0,
+                preemptions: 0,
+                verdict: halt.verdict,
+                run: explored.run,
+              });
+            });
+            enterWorld(scheduler);
+            job.explored = { scheduler, stage, context: undefined! };
+          } else leaveWorld();
+          current = job;
+          job.state = scenario.state(new SharedMemory(message.memory), message.params);
           current = undefined;
+          context = new Context(job);
+          if (job.explored) job.explored.context = new ExploreContext(job, context, job.explored.scheduler);
+          Atomics.store(control, actorBase(message.actor) + ActorWord.phase, Phase.idle);
+          post({
+            type: "ready",
+            actors: scenario.actors.length,
+            repetitions: scenario.repetitions,
+            ...(job.explored && message.actor === 0
+              ? {
+                  words: nameWords(job.state, message.memory),
+                  // One actor has one schedule: the stress run covers it.
+                  explore:
+                    scenario.explore === false || scenario.actors.length < 2
+                      ? (false as const)
+                      : (scenario.explore?.schedules ?? 0),
+                }
+              : {}),
+            run: job.run,
+          });
+        } else if (message.type === "run") {
+          await runBatch(job!, context!, message.from, message.count);
+        } else if (message.type === "explore") {
+          const { scheduler, stage, context: explored } = job!.explored!;
+          const assignment = job!;
+          setPhaseOf(assignment, Phase.running);
+          current = job;
+          try {
+            exploreBatch(
+              { ...assignment, forgetLocks: () => forgetLocks(assignment) },
+              explored,
+              scheduler,
+              stage,
+              message.order,
+            );
+          } finally {
+            current = undefined;
+          }
+          setPhaseOf(job!, Phase.finished);
         }
-        setPhaseOf(job!, Phase.finished);
+      } catch (error) {
+        current = undefined;
+        // Either way this thread is now back to waiting for work: the conductor may keep it.
+        if (assigned) Atomics.store(assigned.control, actorBase(assigned.actor) + ActorWord.settled, 1);
+        if (error instanceof Aborted) return;
+        if (assigned) abortRun(assigned);
+        const run = assigned?.run ?? (message.type === "setup" ? message.run : 0);
+        post({
+          type: "error",
+          actor: assigned?.actor ?? (message.type === "setup" ? message.actor : -1),
+          error: serialize(error),
+          run,
+        });
       }
-    } catch (error) {
-      current = undefined;
-      // Either way this thread is now back to waiting for work: the conductor may keep it.
-      if (assigned) Atomics.store(assigned.control, actorBase(assigned.actor) + ActorWord.settled, 1);
-      if (error instanceof Aborted) return;
-      if (assigned) abortRun(assigned);
-      const run = assigned?.run ?? (message.type === "setup" ? message.run : 0);
-      post({ type: "error", actor: assigned?.actor ?? (message.type === "setup" ? message.actor : -1), error: serialize(error), run });
-    }
-  }));
+    }),
+  );
   post({ type: "loaded" });
 }

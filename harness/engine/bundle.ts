@@ -7,7 +7,14 @@ import { build, formatMessages, stop, type Message, type Plugin } from "esbuild"
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { BundleFailed, bundleCache, rememberBundle, rememberedBundle, workerBundleOptions, writeBundle } from "./worker-bundle.ts";
+import {
+  BundleFailed,
+  bundleCache,
+  rememberBundle,
+  rememberedBundle,
+  workerBundleOptions,
+  writeBundle,
+} from "./worker-bundle.ts";
 import { relativeToRepository, repositoryRoot, resolveImport, underTest, type UnderTest } from "./under-test.ts";
 
 export { BundleFailed };
@@ -34,7 +41,10 @@ export function resolution(target: UnderTest): Plugin {
       on.onLoad({ filter: /\.ts$/ }, (args) => {
         const source = readFileSync(args.path, "utf8");
         if (!source.includes("import.meta.url")) return undefined;
-        return { contents: source.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)), loader: "ts" };
+        return {
+          contents: source.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)),
+          loader: "ts",
+        };
       });
     },
   };

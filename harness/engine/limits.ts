@@ -11,7 +11,10 @@ import type { ResourceLimits } from "node:worker_threads";
 export const threadHeapLimitMb = 128;
 
 /** resourceLimits for `new Worker(...)`. */
-export const threadResourceLimits: ResourceLimits = { maxOldGenerationSizeMb: threadHeapLimitMb, maxYoungGenerationSizeMb: 16 };
+export const threadResourceLimits: ResourceLimits = {
+  maxOldGenerationSizeMb: threadHeapLimitMb,
+  maxYoungGenerationSizeMb: 16,
+};
 
 /** The node flag that gives a child process the same heap limit. */
 export const programHeapFlag = `--max-old-space-size=${threadHeapLimitMb}`;

@@ -6,12 +6,26 @@
 import { Worker } from "node:worker_threads";
 import { bundleScenarios, BundleFailed, type Bundle } from "./bundle.ts";
 import { ActorWord, Phase, Word, actorBase, controlWords, labelBufferBytes } from "./control.ts";
-import { ExceptionInThread, ForbiddenOutcome, NotImplementedError, RuleBroken, ScenarioLoadError } from "../report/failures.ts";
+import {
+  ExceptionInThread,
+  ForbiddenOutcome,
+  NotImplementedError,
+  RuleBroken,
+  ScenarioLoadError,
+} from "../report/failures.ts";
 import type { ActorMessage, ConductorMessage, SerializedError } from "./protocol.ts";
 import { deadlineMs, seedFor } from "./stress-level.ts";
 import { isOutOfMemory, threadResourceLimits } from "./limits.ts";
 import { relativeToRepository, shortenPaths } from "./under-test.ts";
-import { exitedFailure, lockGraph, outOfMemoryFailure, stuckFailure, thrownFailure, type Place, type RunSeen } from "../report/messages.ts";
+import {
+  exitedFailure,
+  lockGraph,
+  outOfMemoryFailure,
+  stuckFailure,
+  thrownFailure,
+  type Place,
+  type RunSeen,
+} from "../report/messages.ts";
 import type { ExploreBlocks } from "../strategy/explore/actor.ts";
 import { Aborted } from "./aborted.ts";
 import type { Strategy } from "../strategy/strategy.ts";
@@ -31,7 +45,8 @@ Error.stackTraceLimit = 30;
 import(require("node:worker_threads").workerData.bundle);
 `;
 
-type Event = ActorMessage | { type: "exit"; code: number } | { type: "crash"; error: SerializedError } | { type: "out of memory" };
+type Event =
+  ActorMessage | { type: "exit"; code: number } | { type: "crash"; error: SerializedError } | { type: "out of memory" };
 
 /** Each run (one test's scenario) has a number; a thread's messages carry the run they belong to. */
 let runs = 0;
@@ -141,7 +156,15 @@ export class ActorPool {
     this.running = undefined;
     if (error instanceof ForbiddenOutcome) return;
     // Aborted: the explore mode's scheduler ended the run, and told every thread to come back.
-    if (!run || !(error instanceof RuleBroken || error instanceof ExceptionInThread || error instanceof NotImplementedError || error instanceof Aborted)) {
+    if (
+      !run ||
+      !(
+        error instanceof RuleBroken ||
+        error instanceof ExceptionInThread ||
+        error instanceof NotImplementedError ||
+        error instanceof Aborted
+      )
+    ) {
       await this.close();
       return;
     }
@@ -201,7 +224,9 @@ export class ActorPool {
     const actors = this.threads.slice(0, ready.actors);
     this.running = { control, actors };
     watch.parties = ready.actors;
-    await watch.expect(actors.slice(1), "ready", () => actors.slice(1).forEach((thread, i) => thread.send(setup(i + 1))));
+    await watch.expect(actors.slice(1), "ready", () =>
+      actors.slice(1).forEach((thread, i) => thread.send(setup(i + 1))),
+    );
     return { actors, control, labels, watch, ready };
   }
 
@@ -226,7 +251,12 @@ export class Watch implements RunSeen {
   ) {}
 
   /** Sends, then waits for `type` from each of `from`; any error, exit or stall rejects. */
-  expect(from: ActorThread[], type: "ready" | "batch" | "explored", send: () => void, needed = from.length): Promise<ActorMessage[]> {
+  expect(
+    from: ActorThread[],
+    type: "ready" | "batch" | "explored",
+    send: () => void,
+    needed = from.length,
+  ): Promise<ActorMessage[]> {
     if (from.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       const answers = new Map<ActorThread, ActorMessage>();
@@ -239,31 +269,35 @@ export class Watch implements RunSeen {
       };
       let deadlockedSince: number | undefined;
       const began = performance.now();
-      const timer = setInterval(() => {
-        const now = Atomics.load(this.control, Word.completed);
-        if (from.some((thread) => !thread.loaded)) {
-          // A new thread still loading its code: on a loaded machine that alone can outlast a short
-          // deadline. The deadline starts once it has loaded; loading itself gets a generous bound
-          // (top-level code of the answer that never ends is still caught).
-          if (performance.now() - began > startupBoundMs(this.deadline)) finish(() => reject(stuckFailure(this, type, performance.now() - began)));
-          lastProgress = performance.now();
-        } else if (now !== progress) {
-          progress = now;
-          lastProgress = performance.now();
-          deadlockedSince = undefined;
-        } else if (performance.now() - lastProgress > this.deadline) {
-          finish(() => reject(stuckFailure(this, type, this.deadline)));
-        } else if (this.certainDeadlock()) {
-          // No need to wait out the deadline: nothing can ever wake these threads. Seen twice,
-          // a tick apart, so that a thread just on its way out of a wait is not taken for stuck.
-          deadlockedSince ??= performance.now();
-          if (performance.now() - deadlockedSince >= certainDeadlockMs) {
-            finish(() => reject(stuckFailure(this, type, performance.now() - lastProgress)));
+      const timer = setInterval(
+        () => {
+          const now = Atomics.load(this.control, Word.completed);
+          if (from.some((thread) => !thread.loaded)) {
+            // A new thread still loading its code: on a loaded machine that alone can outlast a short
+            // deadline. The deadline starts once it has loaded; loading itself gets a generous bound
+            // (top-level code of the answer that never ends is still caught).
+            if (performance.now() - began > startupBoundMs(this.deadline))
+              finish(() => reject(stuckFailure(this, type, performance.now() - began)));
+            lastProgress = performance.now();
+          } else if (now !== progress) {
+            progress = now;
+            lastProgress = performance.now();
+            deadlockedSince = undefined;
+          } else if (performance.now() - lastProgress > this.deadline) {
+            finish(() => reject(stuckFailure(this, type, this.deadline)));
+          } else if (this.certainDeadlock()) {
+            // No need to wait out the deadline: nothing can ever wake these threads. Seen twice,
+            // a tick apart, so that a thread just on its way out of a wait is not taken for stuck.
+            deadlockedSince ??= performance.now();
+            if (performance.now() - deadlockedSince >= certainDeadlockMs) {
+              finish(() => reject(stuckFailure(this, type, performance.now() - lastProgress)));
+            }
+          } else {
+            deadlockedSince = undefined;
           }
-        } else {
-          deadlockedSince = undefined;
-        }
-      }, Math.min(50, this.deadline / 4));
+        },
+        Math.min(50, this.deadline / 4),
+      );
       this.threads.forEach((thread, actor) =>
         thread.listen((event) => {
           if (event.type === type && from.includes(thread)) {

@@ -36,7 +36,8 @@ export interface OutcomeCount {
   firstRepetition: number;
 }
 
-export type ActorMessage = { type: "loaded"; run?: undefined } | (RunMessage & { /** The run the message belongs to. */ run: number });
+export type ActorMessage =
+  { type: "loaded"; run?: undefined } | (RunMessage & { /** The run the message belongs to. */ run: number });
 
 export type RunMessage =
   | {

@@ -28,21 +28,31 @@ export class BadSetting extends Error {
 
 /** The settings a run reads, each either valid or explained. */
 const checks: Record<string, (value: string) => string | undefined> = {
-  THREADKATA_STRESS: (value) => ((stressLevels as readonly string[]).includes(value) ? undefined : `must be one of ${stressLevels.join(", ")}`),
+  THREADKATA_STRESS: (value) =>
+    (stressLevels as readonly string[]).includes(value) ? undefined : `must be one of ${stressLevels.join(", ")}`,
   THREADKATA_DEADLINE_MS: (value) => {
     const ms = Number(value);
-    return /^\s*\d+(\.\d+)?\s*$/.test(value) && ms > 0 && ms <= 3_600_000 ? undefined : "must be a number of milliseconds, above 0 and at most 3600000 (an hour)";
+    return /^\s*\d+(\.\d+)?\s*$/.test(value) && ms > 0 && ms <= 3_600_000
+      ? undefined
+      : "must be a number of milliseconds, above 0 and at most 3600000 (an hour)";
   },
-  THREADKATA_SEED: (value) => (parseSeed(value) === undefined ? "must be a whole number that fits in 32 bits: 0x0 to 0xffffffff, or 0 to 4294967295" : undefined),
+  THREADKATA_SEED: (value) =>
+    parseSeed(value) === undefined
+      ? "must be a whole number that fits in 32 bits: 0x0 to 0xffffffff, or 0 to 4294967295"
+      : undefined,
   THREADKATA_SOURCE: (value) => {
     const folder = path.resolve(root, expandHome(value));
-    return statSync(folder, { throwIfNoEntry: false })?.isDirectory() ? undefined : `must be a folder laid out like katas/; there is no folder ${folder}`;
+    return statSync(folder, { throwIfNoEntry: false })?.isDirectory()
+      ? undefined
+      : `must be a folder laid out like katas/; there is no folder ${folder}`;
   },
   THREADKATA_SWAP: (value) => {
     for (const pair of value.split(",").filter(Boolean)) {
       const [kataPath, file, extra] = pair.split("=");
-      if (!kataPath || !file || extra !== undefined) return `wants kata/file.ts=path pairs, separated by commas; "${pair}" is not one`;
-      if (!/^\d\d-[\w-]+\/.+\.ts$/.test(path.normalize(kataPath))) return `names a kata file as NN-slug/file.ts; "${kataPath}" is not one`;
+      if (!kataPath || !file || extra !== undefined)
+        return `wants kata/file.ts=path pairs, separated by commas; "${pair}" is not one`;
+      if (!/^\d\d-[\w-]+\/.+\.ts$/.test(path.normalize(kataPath)))
+        return `names a kata file as NN-slug/file.ts; "${kataPath}" is not one`;
       if (!existsSync(path.resolve(root, expandHome(file)))) return `swaps in ${file}, which does not exist`;
     }
     return undefined;
@@ -79,7 +89,10 @@ export function settingProblems(env: NodeJS.ProcessEnv = process.env): { problem
     const check = checks[name];
     if (!check) {
       const near = Object.keys(checks).find((known) => closeEnough(known, name));
-      problems.push({ problem: `${name} is not a threadkata setting${near ? ` (did you mean ${near}?)` : ""}; ignored`, fatal: false });
+      problems.push({
+        problem: `${name} is not a threadkata setting${near ? ` (did you mean ${near}?)` : ""}; ignored`,
+        fatal: false,
+      });
       continue;
     }
     const why = check(value);

@@ -51,7 +51,9 @@ let packageImports: Map<string, string> | undefined;
 
 function importFolders(): Map<string, string> {
   if (packageImports) return packageImports;
-  const manifest = JSON.parse(readFileSync(path.join(repositoryRoot, "package.json"), "utf8")) as { imports?: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(path.join(repositoryRoot, "package.json"), "utf8")) as {
+    imports?: Record<string, string>;
+  };
   packageImports = new Map();
   for (const [pattern, target] of Object.entries(manifest.imports ?? {})) {
     if (!pattern.endsWith("/*") || typeof target !== "string" || !target.endsWith("/*")) continue;

@@ -20,7 +20,10 @@ export class BundleFailed extends Error {
 export const bundleCache = path.join(repositoryRoot, "node_modules", ".cache", "threadkata");
 
 /** esbuild options for one TypeScript entry, bundled for a worker; `outfile` only names the source map's home. */
-export function workerBundleOptions(entry: { contents: string; resolveDir: string; sourcefile: string }, outfile: string) {
+export function workerBundleOptions(
+  entry: { contents: string; resolveDir: string; sourcefile: string },
+  outfile: string,
+) {
   return {
     stdin: { ...entry, loader: "ts" },
     bundle: true,
@@ -60,9 +63,15 @@ function digest(file: string): string {
 /** The bundle made earlier for `key`, if every file it was made from is unchanged. */
 export function rememberedBundle(directory: string, key: string): RememberedBundle | undefined {
   try {
-    const manifest = JSON.parse(readFileSync(manifestFile(directory, key), "utf8")) as { key: string; url: string; bundle: string; inputs: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(manifestFile(directory, key), "utf8")) as {
+      key: string;
+      url: string;
+      bundle: string;
+      inputs: Record<string, string>;
+    };
     if (manifest.key !== key || !existsSync(manifest.bundle)) return undefined;
-    for (const [file, hash] of Object.entries(manifest.inputs)) if (!existsSync(file) || digest(file) !== hash) return undefined;
+    for (const [file, hash] of Object.entries(manifest.inputs))
+      if (!existsSync(file) || digest(file) !== hash) return undefined;
     return { url: manifest.url, inputs: Object.keys(manifest.inputs) };
   } catch {
     return undefined; // none yet, or half written by a process that was killed: bundle afresh

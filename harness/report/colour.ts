@@ -14,5 +14,13 @@ export interface Palette {
 export function palette(stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): Palette {
   const enabled = Boolean(stream.isTTY) && !env.NO_COLOR;
   const paint = (code: number) => (text: string) => (enabled ? `\x1b[${code}m${text}\x1b[0m` : text);
-  return { enabled, green: paint(32), red: paint(31), yellow: paint(33), cyan: paint(36), dim: paint(2), bold: paint(1) };
+  return {
+    enabled,
+    green: paint(32),
+    red: paint(31),
+    yellow: paint(33),
+    cyan: paint(36),
+    dim: paint(2),
+    bold: paint(1),
+  };
 }

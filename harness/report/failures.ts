@@ -58,4 +58,12 @@ export class ScenarioLoadError extends KataFailure {
 }
 
 /** Failure names that mean "the code was tested and found wrong". */
-export const verdictFailures = ["ForbiddenOutcome", "RuleBroken", "DeadlineExceeded", "Deadlock", "EndlessLoop", "ExceptionInThread", "WorkerCrashed"];
+export const verdictFailures = [
+  "ForbiddenOutcome",
+  "RuleBroken",
+  "DeadlineExceeded",
+  "Deadlock",
+  "EndlessLoop",
+  "ExceptionInThread",
+  "WorkerCrashed",
+];

@@ -41,12 +41,10 @@ export function thrownFailure(run: RunSeen, actor: number, error: SerializedErro
   if (error.name === "ModuleLoadError") return new ScenarioLoadError(message);
   const where = `${run.place.scenario}, actor ${actor}, repetition ${repetitionOf(run, actor)}`;
   // Code a thread was to run could not be bundled (toolkit/start-worker.ts): not a verdict on it.
-  if (error.name === "ScenarioLoadError") return new ScenarioLoadError(`actor ${actor}: ${message}\n${footer(run.place, where)}`, frames);
+  if (error.name === "ScenarioLoadError")
+    return new ScenarioLoadError(`actor ${actor}: ${message}\n${footer(run.place, where)}`, frames);
   if (error.rule) return new RuleBroken(`${message}\n${footer(run.place, where)}`, frames);
-  return new ExceptionInThread(
-    `actor ${actor} threw ${error.name}: ${message}\n${footer(run.place, where)}`,
-    frames,
-  );
+  return new ExceptionInThread(`actor ${actor} threw ${error.name}: ${message}\n${footer(run.place, where)}`, frames);
 }
 
 export function exitedFailure(run: RunSeen, actor: number, code: number): KataFailure {
@@ -121,7 +119,8 @@ export function stuckFailure(run: RunSeen, waitingFor: "ready" | "batch" | "expl
         break;
       case Phase.waitingForPeer: {
         const peer = read(ActorWord.waitingFor);
-        state = peer >= 0 ? `waiting for actor ${peer} to block (fall asleep in Atomics.wait)` : `${label ?? "waiting"}`;
+        state =
+          peer >= 0 ? `waiting for actor ${peer} to block (fall asleep in Atomics.wait)` : `${label ?? "waiting"}`;
         if (peer >= 0) advice.add(adviceFor.neverSlept(peer));
         break;
       }
@@ -207,14 +206,18 @@ export function lockGraph(run: RunSeen): { cycles: string[]; cycleActors: number
       if (holds[actor]!.length > 0 || uncounted[actor]! > 0) parts.push(`holds ${heldList(actor)}`);
       if (waits[actor]) {
         const owner = holder.get(waits[actor]!);
-        const by = owner === undefined ? "held by no actor the harness knows of" : owner === actor ? "held by itself" : `held by actor ${owner}`;
+        const by =
+          owner === undefined
+            ? "held by no actor the harness knows of"
+            : owner === actor
+              ? "held by itself"
+              : `held by actor ${owner}`;
         parts.push(`waits for ${name(waits[actor]!)} (${by})`);
       }
       return parts.length > 0 ? `; ${parts.join(", ")}` : "";
     },
   };
 }
-
 
 const adviceFor = {
   deadlock:
@@ -237,7 +240,12 @@ export function footer(place: Place, where?: string): string {
     .join("\n");
 }
 
-export function histogram(first: OutcomeCount, outcomes: Map<string, OutcomeCount>, repetitions: number, place: Place): string {
+export function histogram(
+  first: OutcomeCount,
+  outcomes: Map<string, OutcomeCount>,
+  repetitions: number,
+  place: Place,
+): string {
   const rows = [...outcomes.values()].sort((a, b) => b.count - a.count);
   const shown = rows.slice(0, 8);
   const width = Math.max(...shown.map((row) => row.key.length));
@@ -266,7 +274,12 @@ function learnerFrames(stack: string): string[] {
   return stack
     .split("\n")
     .filter((line) => /^\s+at /.test(line))
-    .filter((line) => !/\/harness\/(?:(?:engine|report|course|strategy)\/)?[\w-]+\.ts|node:|node_modules|\(native\)|threadkata-entry/.test(line))
+    .filter(
+      (line) =>
+        !/\/harness\/(?:(?:engine|report|course|strategy)\/)?[\w-]+\.ts|node:|node_modules|\(native\)|threadkata-entry/.test(
+          line,
+        ),
+    )
     .map((line) => line.replace("file://", ""))
     .slice(0, 6);
 }

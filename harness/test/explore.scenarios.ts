@@ -29,7 +29,8 @@ export const atomicIncrements = scenario<{ counter: Int32Array }>({
     Atomics.add(counter, 0, 1);
     Atomics.add(counter, 0, 1);
   }),
-  arbiter: ({ counter }) => (Atomics.load(counter, 0) === 4 ? acceptable("4") : forbidden(Atomics.load(counter, 0), "lost an update")),
+  arbiter: ({ counter }) =>
+    Atomics.load(counter, 0) === 4 ? acceptable("4") : forbidden(Atomics.load(counter, 0), "lost an update"),
 });
 
 /** Two spin-free locks (compare-exchange, then sleep) taken in opposite orders. */

@@ -25,7 +25,8 @@ async function explored(pool: ActorPool, scenario: string): Promise<Error> {
 
 const replayOf = (error: Error) => /THREADKATA_REPLAY=(\S+)/.exec(error.message)?.[1];
 /** The timeline without its first lines (which say which schedule found it). */
-const timelineOf = (error: Error) => error.message.slice(error.message.indexOf("  step "), error.message.indexOf("  replay"));
+const timelineOf = (error: Error) =>
+  error.message.slice(error.message.indexOf("  step "), error.message.indexOf("  replay"));
 
 describe("explore mode", () => {
   const saved = { ...process.env };
@@ -87,7 +88,9 @@ describe("explore mode", () => {
     process.env.THREADKATA_DEADLINE_MS = "60000";
     const error = await explored(pool, "notifyBeforeStore");
     expect(error.name).toBe("Deadlock");
-    expect(error.message).toMatch(/Atomics\.wait\(flag\[0\], 0\): sleeps[\s\S]*Atomics\.store\(flag\[0\], 1\)[\s\S]*finishes/);
+    expect(error.message).toMatch(
+      /Atomics\.wait\(flag\[0\], 0\): sleeps[\s\S]*Atomics\.store\(flag\[0\], 1\)[\s\S]*finishes/,
+    );
   });
 
   test("a spin on a word nobody writes is an EndlessLoop, not a wait for the deadline", async () => {

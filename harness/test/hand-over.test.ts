@@ -14,7 +14,10 @@ import { Scheduler } from "../strategy/explore/scheduler.ts";
 function stageOfActor1() {
   const block = new Int32Array(new SharedArrayBuffer(blockWords * 4));
   const control = new Int32Array(new SharedArrayBuffer(controlWords * 4));
-  const scheduler = new Scheduler({ block, lines: new Uint8Array(96), control, memory: new SharedArrayBuffer(4), actor: 1, parties: 2 }, () => {});
+  const scheduler = new Scheduler(
+    { block, lines: new Uint8Array(96), control, memory: new SharedArrayBuffer(4), actor: 1, parties: 2 },
+    () => {},
+  );
   return { block, control, scheduler };
 }
 

@@ -31,8 +31,12 @@ describe("harness", () => {
     const before = threadCount();
     const error = await failure(pool, "lostWakeup");
     expect(error.name).toBe("DeadlineExceeded");
-    expect(error.message).toMatch(/actor 0 \(thread \d+\): asleep in Atomics.wait \(no timeout\) inside waitForever\(\)/);
-    expect(error.message).toMatch(/actor 1 \(thread \d+\): (finished its repetitions|at the start line of repetition 1)/);
+    expect(error.message).toMatch(
+      /actor 0 \(thread \d+\): asleep in Atomics.wait \(no timeout\) inside waitForever\(\)/,
+    );
+    expect(error.message).toMatch(
+      /actor 1 \(thread \d+\): (finished its repetitions|at the start line of repetition 1)/,
+    );
     expect(error.message).toMatch(/seed 0x[0-9a-f]{8}: THREADKATA_SEED=0x[0-9a-f]{8} npm test -- 00-fixture/);
     // The stuck threads were terminated, not left behind.
     expect(threadCount()).toBeLessThanOrEqual(before);
@@ -56,9 +60,15 @@ describe("harness", () => {
     process.env.THREADKATA_DEADLINE_MS = "5000";
     const error = await failure(new ActorPool("00-fixture", misbehaving), "oppositeOrder");
     expect(error.name).toBe("DeadlineExceeded");
-    expect(error.message.split("\n")[0]).toBe("deadlock: actor 0 holds lock A and waits for lock B; actor 1 holds lock B and waits for lock A");
-    expect(error.message).toMatch(/actor 0 \(thread \d+\): asleep in Atomics.wait \(no timeout\) inside take b, repetition 0; holds lock A, waits for lock B \(held by actor 1\)/);
-    expect(error.message).toMatch(/actor 1 \(thread \d+\): asleep in Atomics.wait \(no timeout\) inside take a, repetition 0; holds lock B, waits for lock A \(held by actor 0\)/);
+    expect(error.message.split("\n")[0]).toBe(
+      "deadlock: actor 0 holds lock A and waits for lock B; actor 1 holds lock B and waits for lock A",
+    );
+    expect(error.message).toMatch(
+      /actor 0 \(thread \d+\): asleep in Atomics.wait \(no timeout\) inside take b, repetition 0; holds lock A, waits for lock B \(held by actor 1\)/,
+    );
+    expect(error.message).toMatch(
+      /actor 1 \(thread \d+\): asleep in Atomics.wait \(no timeout\) inside take a, repetition 0; holds lock B, waits for lock A \(held by actor 0\)/,
+    );
     expect(error.message).toMatch(/Take locks in one order that every thread follows/);
     // Nothing can end this deadlock, so it is reported without waiting out the deadline.
     const quiet = Number(/no progress for (\d+) ms/.exec(error.message)?.[1]);
@@ -71,8 +81,12 @@ describe("harness", () => {
     expect(error.name).toBe("DeadlineExceeded");
     expect(error.message).not.toMatch(/deadlock:/);
     expect(error.message).toMatch(/^no progress for 300 ms in heldByFinished/);
-    expect(error.message).toMatch(/actor 0 \(thread \d+\): finished its part of repetition 0, waiting for the others; holds lock A/);
-    expect(error.message).toMatch(/actor 1 \(thread \d+\): asleep in Atomics.wait \(no timeout\) inside take a, repetition 0; waits for lock A \(held by actor 0\)/);
+    expect(error.message).toMatch(
+      /actor 0 \(thread \d+\): finished its part of repetition 0, waiting for the others; holds lock A/,
+    );
+    expect(error.message).toMatch(
+      /actor 1 \(thread \d+\): asleep in Atomics.wait \(no timeout\) inside take a, repetition 0; waits for lock A \(held by actor 0\)/,
+    );
   });
 
   test("a stub's NotImplementedError arrives as one line naming kata, function and file", async () => {

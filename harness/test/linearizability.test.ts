@@ -2,7 +2,13 @@
 // what some order explains, rejects what none does, says why, and stays fast where it must.
 
 import { describe, expect, test } from "vitest";
-import { checkLinearizability, judgeLinearizability, renderTimeline, type Model, type Operation } from "../linearizability.ts";
+import {
+  checkLinearizability,
+  judgeLinearizability,
+  renderTimeline,
+  type Model,
+  type Operation,
+} from "../linearizability.ts";
 import { QueueKind, QueueResult, RegisterKind, queueModel, registerModel, type QueueState } from "../models.ts";
 import { RuleBroken, SharedMemory } from "../scenario.ts";
 
@@ -14,12 +20,28 @@ function historyOf(...operations: Recorded[]): Operation[] {
 }
 
 /** actor's put(item) called at `calledAt`, returned at `returnedAt` (omitted: still pending). */
-function put(actor: number, item: number, calledAt: number, returnedAt?: number, result: number = QueueResult.none): Recorded {
-  return { actor, kind: QueueKind.put, argument: item, calledAt, returnedAt, result: returnedAt === undefined ? undefined : result };
+function put(
+  actor: number,
+  item: number,
+  calledAt: number,
+  returnedAt?: number,
+  result: number = QueueResult.none,
+): Recorded {
+  return {
+    actor,
+    kind: QueueKind.put,
+    argument: item,
+    calledAt,
+    returnedAt,
+    result: returnedAt === undefined ? undefined : result,
+  };
 }
 
 function putNowait(actor: number, item: number, result: "Full" | "ok", calledAt: number, returnedAt: number): Recorded {
-  return { ...put(actor, item, calledAt, returnedAt, result === "Full" ? QueueResult.full : QueueResult.none), kind: QueueKind.putNowait };
+  return {
+    ...put(actor, item, calledAt, returnedAt, result === "Full" ? QueueResult.full : QueueResult.none),
+    kind: QueueKind.putNowait,
+  };
 }
 
 /** actor's get() returning `result` (an item or "Empty"). */
@@ -30,7 +52,10 @@ function get(actor: number, result: number | "Empty" | "pending", calledAt: numb
 
 const unbounded = queueModel(0);
 
-function isLinearizable<State = QueueState>(history: Operation[], model: Model<State> = unbounded as Model<State>): boolean | "undecided" {
+function isLinearizable<State = QueueState>(
+  history: Operation[],
+  model: Model<State> = unbounded as Model<State>,
+): boolean | "undecided" {
   return checkLinearizability(history, model).linearizable;
 }
 
@@ -114,21 +139,36 @@ describe("queue histories written by hand", () => {
     const history = randomQueueHistory(7, { operations: 300, actors: 4, capacity: 3, overlap: 40 });
     const verdict = checkLinearizability(history, queueModel(3), { maxSteps: 50 });
     expect(verdict.linearizable).toBe("undecided");
-    if (verdict.linearizable === "undecided") expect(verdict.message).toMatch(/^undecided: the search gave up after 50 steps/);
+    if (verdict.linearizable === "undecided")
+      expect(verdict.message).toMatch(/^undecided: the search gave up after 50 steps/);
   });
 });
 
 describe("a register", () => {
   const write = (actor: number, value: number, calledAt: number, returnedAt?: number): Recorded => ({
-    actor, kind: RegisterKind.write, argument: value, calledAt, returnedAt, result: returnedAt === undefined ? undefined : -1,
+    actor,
+    kind: RegisterKind.write,
+    argument: value,
+    calledAt,
+    returnedAt,
+    result: returnedAt === undefined ? undefined : -1,
   });
   const read = (actor: number, value: number, calledAt: number, returnedAt: number): Recorded => ({
-    actor, kind: RegisterKind.read, argument: 0, calledAt, returnedAt, result: value,
+    actor,
+    kind: RegisterKind.read,
+    argument: 0,
+    calledAt,
+    returnedAt,
+    result: value,
   });
 
   test("reads during a slow write may see the old value and then the new, never the new and then the old", () => {
-    expect(isLinearizable(historyOf(write(0, 1, 1, 10), read(1, 0, 2, 3), read(1, 1, 4, 5)), registerModel())).toBe(true);
-    expect(isLinearizable(historyOf(write(0, 1, 1, 10), read(1, 1, 2, 3), read(1, 0, 4, 5)), registerModel())).toBe(false);
+    expect(isLinearizable(historyOf(write(0, 1, 1, 10), read(1, 0, 2, 3), read(1, 1, 4, 5)), registerModel())).toBe(
+      true,
+    );
+    expect(isLinearizable(historyOf(write(0, 1, 1, 10), read(1, 1, 2, 3), read(1, 0, 4, 5)), registerModel())).toBe(
+      false,
+    );
   });
 
   test("a pending write may or may not have happened", () => {

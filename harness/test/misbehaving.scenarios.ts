@@ -66,7 +66,12 @@ export const throws = scenario({
 /** Starts a thread on a module that cannot be bundled (no such export): toolkit/start-worker.ts throws ModuleLoadError. */
 export const startsUnloadableThread = scenario({
   state: nothing,
-  actors: [() => void startWorker([new URL("./misbehaving.scenarios.ts", import.meta.url), "noSuchExport"], { bootstrap: [new URL("./misbehaving.scenarios.ts", import.meta.url), "alsoMissing"] })],
+  actors: [
+    () =>
+      void startWorker([new URL("./misbehaving.scenarios.ts", import.meta.url), "noSuchExport"], {
+        bootstrap: [new URL("./misbehaving.scenarios.ts", import.meta.url), "alsoMissing"],
+      }),
+  ],
 });
 
 export const exits = scenario({
@@ -78,7 +83,8 @@ export const exits = scenario({
 export const sometimesForbidden = scenario<{ runs: Int32Array }>({
   state: (memory) => ({ runs: memory.int32(1) }),
   actors: [({ runs }) => void Atomics.add(runs, 0, 1)],
-  arbiter: ({ runs }) => (Atomics.load(runs, 0) % 3 === 0 ? forbidden("third", "every third run is forbidden") : acceptable("fine")),
+  arbiter: ({ runs }) =>
+    Atomics.load(runs, 0) % 3 === 0 ? forbidden("third", "every third run is forbidden") : acceptable("fine"),
   repetitions: 10,
 });
 
@@ -146,8 +152,14 @@ export const sleepsAreWaitsThatBlock = scenario({
       const before = ctx.sleeps();
       rule(Atomics.wait(word, 0, 0, 0) === "timed-out", "a wait with a timeout of 0 must time out");
       rule(Atomics.wait(word, 0, 0, -1) === "timed-out", "a wait with a negative timeout must time out");
-      rule(Atomics.wait(word, 0, 7, 10_000) === "not-equal", "a wait on a word that holds another value must return not-equal");
-      rule(Atomics.wait(word, 0, 7, 0) === "not-equal", "a wait of 0 on a word that holds another value must return not-equal");
+      rule(
+        Atomics.wait(word, 0, 7, 10_000) === "not-equal",
+        "a wait on a word that holds another value must return not-equal",
+      );
+      rule(
+        Atomics.wait(word, 0, 7, 0) === "not-equal",
+        "a wait of 0 on a word that holds another value must return not-equal",
+      );
       rule(ctx.sleeps() === before, `waits that could not block were counted as ${ctx.sleeps() - before} sleep(s)`);
       rule(Atomics.wait(word, 0, 0, 1) === "timed-out", "a wait of 1 ms nobody notifies must time out");
       rule(ctx.sleeps() === before + 1, "a wait that blocked for 1 ms must count as one sleep");

@@ -20,7 +20,9 @@ test("a thread that fills its heap fails its test, classified, and the pool runs
   const started = performance.now();
   const error = await failure(pool, "allocates");
   expect(error.name).toBe("WorkerCrashed");
-  expect(error.message.split("\n")[0]).toBe(`ran out of memory: the heap limit of ${threadHeapLimitMb} MB was reached inside put()`);
+  expect(error.message.split("\n")[0]).toBe(
+    `ran out of memory: the heap limit of ${threadHeapLimitMb} MB was reached inside put()`,
+  );
   expect(error.message).toMatch(/\(allocates, actor 0, repetition \d+\)/);
   expect(performance.now() - started).toBeLessThan(30_000);
   const report = await pool.drive(stress, "quietAfterwards");
@@ -46,7 +48,10 @@ test("a thread still loading its code is not stuck until a generous bound, and t
   process.env.THREADKATA_DEADLINE_MS = "300";
   try {
     const started = performance.now();
-    const error = await failure(new ActorPool("00-fixture", path.join(here, "loops-at-load.scenarios.ts")), "neverLoaded");
+    const error = await failure(
+      new ActorPool("00-fixture", path.join(here, "loops-at-load.scenarios.ts")),
+      "neverLoaded",
+    );
     expect(error.name).toBe("DeadlineExceeded");
     expect(error.message).toMatch(/actor 0 \(thread \d+\): still loading its code/);
     // Not at the 300 ms deadline (a busy machine may take that long to load a bundle), but at 5 s.

@@ -12,12 +12,18 @@ export const countTogether = scenario<{ counter: Int32Array; calls: Int32Array }
   reset: ({ counter }) => Atomics.store(counter, 0, 0),
   actors: crowd(2, ({ counter, calls }, ctx) => {
     ctx.at("increment()");
-    Atomics.store(calls, ctx.actor, ctx.repeatTogether(overlapMicros, () => increment(counter)));
+    Atomics.store(
+      calls,
+      ctx.actor,
+      ctx.repeatTogether(overlapMicros, () => increment(counter)),
+    );
   }),
   arbiter: ({ counter, calls }) => {
     const got = Atomics.load(counter, 0);
     const expected = Atomics.load(calls, 0) + Atomics.load(calls, 1);
-    return got === expected ? acceptable("no update lost") : forbidden(`lost ${expected - got}`, `lost updates: expected ${expected}, got ${got}`);
+    return got === expected
+      ? acceptable("no update lost")
+      : forbidden(`lost ${expected - got}`, `lost updates: expected ${expected}, got ${got}`);
   },
   repetitions: 50,
 });
@@ -36,7 +42,7 @@ function account(memory: import("#threadkata/scenario.ts").SharedMemory): Accoun
 
 function watchLowest({ balance, lowest }: Account): void {
   const now = Atomics.load(balance, 0);
-  for (let low = Atomics.load(lowest, 0); now < low; ) {
+  for (let low = Atomics.load(lowest, 0); now < low;) {
     const seen = Atomics.compareExchange(lowest, 0, low, now);
     if (seen === low) break;
     low = seen;
@@ -71,11 +77,20 @@ export const lastCoin = scenario<Account>({
   }),
   arbiter: ({ balance, cash, lowest }) => {
     if (cash.most > 1) {
-      return forbidden(`${cash.most} coins out`, `overdrawn: ${cash.most} withdrawals of the last coin succeeded at once (the balance went to ${Atomics.load(lowest, 0)})`);
+      return forbidden(
+        `${cash.most} coins out`,
+        `overdrawn: ${cash.most} withdrawals of the last coin succeeded at once (the balance went to ${Atomics.load(lowest, 0)})`,
+      );
     }
-    if (Atomics.load(lowest, 0) < 0) return forbidden(`low ${Atomics.load(lowest, 0)}`, `overdrawn: the balance went down to ${Atomics.load(lowest, 0)}`);
+    if (Atomics.load(lowest, 0) < 0)
+      return forbidden(
+        `low ${Atomics.load(lowest, 0)}`,
+        `overdrawn: the balance went down to ${Atomics.load(lowest, 0)}`,
+      );
     const final = Atomics.load(balance, 0);
-    return final === 1 ? acceptable("never overdrawn") : forbidden(`final ${final}`, `the balance should end at 1, got ${final}`);
+    return final === 1
+      ? acceptable("never overdrawn")
+      : forbidden(`final ${final}`, `the balance should end at 1, got ${final}`);
   },
   // On a crowded machine (two other test runs on 2 cores) 50 repetitions let the race slip by once.
   repetitions: 200,
@@ -91,7 +106,10 @@ export const everyWithdrawalFits = scenario<Account & { calls: Int32Array }>({
     ctx.at("withdraw(1)");
     const made = ctx.repeatTogether(overlapMicros, () => {
       if (!withdraw(balance, 1)) {
-        rule(false, `withdraw(1) was refused with ${Atomics.load(balance, 0)} in the account: a withdrawal that fits must succeed`);
+        rule(
+          false,
+          `withdraw(1) was refused with ${Atomics.load(balance, 0)} in the account: a withdrawal that fits must succeed`,
+        );
       }
     });
     Atomics.store(calls, ctx.actor, made);
@@ -101,7 +119,10 @@ export const everyWithdrawalFits = scenario<Account & { calls: Int32Array }>({
     const final = Atomics.load(balance, 0);
     return final === plenty - taken
       ? acceptable("all accounted for")
-      : forbidden(`off by ${plenty - taken - final}`, `${taken} withdrawals of 1 from ${plenty} should leave ${plenty - taken}, got ${final}`);
+      : forbidden(
+          `off by ${plenty - taken - final}`,
+          `${taken} withdrawals of 1 from ${plenty} should leave ${plenty - taken}, got ${final}`,
+        );
   },
   repetitions: 50,
 });
@@ -117,20 +138,31 @@ export const exactFit = scenario<{ balance: Int32Array }>({
   actors: crowd(2, ({ balance }, ctx) => {
     ctx.meet();
     ctx.at("withdraw(3) with 2 in the account");
-    rule(withdraw(balance, 3) === false, "withdraw(3) with 2 in the account returned true: a withdrawal bigger than the balance must be refused");
+    rule(
+      withdraw(balance, 3) === false,
+      "withdraw(3) with 2 in the account returned true: a withdrawal bigger than the balance must be refused",
+    );
     ctx.meet();
     const after = Atomics.load(balance, 0);
-    rule(after === 2, `two refused withdrawals left ${after} of 2 in the account: a refused withdrawal must take nothing`);
+    rule(
+      after === 2,
+      `two refused withdrawals left ${after} of 2 in the account: a refused withdrawal must take nothing`,
+    );
     ctx.meet();
     ctx.at("withdraw(1) with 2 in the account, in two threads at once");
-    rule(withdraw(balance, 1) === true, `withdraw(1) was refused with ${Atomics.load(balance, 0)} in the account: taking exactly what is there fits, and must succeed`);
+    rule(
+      withdraw(balance, 1) === true,
+      `withdraw(1) was refused with ${Atomics.load(balance, 0)} in the account: taking exactly what is there fits, and must succeed`,
+    );
     ctx.meet();
     ctx.at("withdraw(1) of an empty account");
     rule(withdraw(balance, 1) === false, "withdraw(1) of an empty account returned true: it must be refused");
   }),
   arbiter: ({ balance }) => {
     const final = Atomics.load(balance, 0);
-    return final === 0 ? acceptable("emptied exactly") : forbidden(`final ${final}`, `two withdrawals of 1 from 2 should leave 0, got ${final}`);
+    return final === 0
+      ? acceptable("emptied exactly")
+      : forbidden(`final ${final}`, `two withdrawals of 1 from 2 should leave 0, got ${final}`);
   },
   repetitions: 20,
 });

@@ -8,5 +8,6 @@ describe("01-racy-counter", () => {
   test("two threads counting together lose no update", () => counter.stress("countTogether"));
   test("the last coin is never taken twice: the account is never overdrawn", () => counter.stress("lastCoin"));
   test("a withdrawal that fits is never refused", () => counter.stress("everyWithdrawalFits"));
-  test("taking exactly the balance succeeds; more than the balance is refused and takes nothing", () => counter.stress("exactFit"));
+  test("taking exactly the balance succeeds; more than the balance is refused and takes nothing", () =>
+    counter.stress("exactFit"));
 });

@@ -29,7 +29,13 @@ interface Shared {
 const Flag = { held: 0, answered: 1, released: 2 } as const;
 
 function state(memory: SharedMemory): Shared {
-  return { lock: new Lock(memory.int32(Lock.WORDS)), counter: memory.int32(1), flags: memory.int32(3), inside: memory.overlap(), entries: memory.int32(4) };
+  return {
+    lock: new Lock(memory.int32(Lock.WORDS)),
+    counter: memory.int32(1),
+    flags: memory.int32(3),
+    inside: memory.overlap(),
+    entries: memory.int32(4),
+  };
 }
 
 function reset({ counter, flags, inside, entries }: Shared): void {
@@ -44,7 +50,10 @@ function reset({ counter, flags, inside, entries }: Shared): void {
  * has answered (or, with "peer asleep", once actor 1 has blocked). `whileHolding` runs just before
  * the release.
  */
-function holder(releaseWhen: "peer answered" | "peer asleep", whileHolding?: (state: Shared) => void): Actor<Shared, undefined> {
+function holder(
+  releaseWhen: "peer answered" | "peer asleep",
+  whileHolding?: (state: Shared) => void,
+): Actor<Shared, undefined> {
   return (shared, ctx) => {
     const { lock, flags } = shared;
     ctx.at("acquire()");
@@ -74,7 +83,10 @@ function criticalSection({ counter, inside }: Shared, ctx: ActorContext): void {
 
 function enterAndLeave(shared: Shared, ctx: ActorContext): void {
   ctx.at("acquire()");
-  rule(shared.lock.acquire() === true, "acquire() without a timeout returned false: it waits as long as it takes, and then returns true");
+  rule(
+    shared.lock.acquire() === true,
+    "acquire() without a timeout returned false: it waits as long as it takes, and then returns true",
+  );
   criticalSection(shared, ctx);
   Atomics.add(shared.entries, ctx.actor, 1);
   ctx.at("release()");
@@ -85,7 +97,10 @@ function judgeCounter({ counter, inside, entries }: Shared) {
   const got = Atomics.load(counter, 0);
   const expected = entries.reduce((sum, n) => sum + n, 0);
   if (inside.most > 1) {
-    return forbidden(`${inside.most} inside`, `mutual exclusion broken: ${inside.most} threads were inside the critical section at once (counter ${got} of ${expected})`);
+    return forbidden(
+      `${inside.most} inside`,
+      `mutual exclusion broken: ${inside.most} threads were inside the critical section at once (counter ${got} of ${expected})`,
+    );
   }
   if (got !== expected) return forbidden(`lost ${expected - got}`, `lost updates: expected ${expected}, got ${got}`);
   return acceptable("exclusive");
@@ -112,7 +127,10 @@ export const everyWaiterGetsIn = scenario<Shared>({
   arbiter: (shared) => {
     const entered = [...shared.entries.subarray(0, 4)];
     if (entered.some((n) => n !== rounds)) {
-      return forbidden(entered.join("/"), `every actor should enter ${rounds} times; they entered ${entered.join(", ")}`);
+      return forbidden(
+        entered.join("/"),
+        `every actor should enter ${rounds} times; they entered ${entered.join(", ")}`,
+      );
     }
     return judgeCounter(shared);
   },
@@ -161,10 +179,19 @@ export const acquireTimesOut = scenario<Shared>({
       const got = shared.lock.acquire(shortTimeout);
       const waited = performance.now() - started;
       rule(got === false, `acquire(${shortTimeout}) returned true while another thread held the lock`);
-      rule(waited >= shortTimeout, `acquire(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
-      rule(waited < lateBound, `acquire(${shortTimeout}) gave up only after ${waited.toFixed(0)} ms: once the timeout has passed it must return false, not wait on`);
+      rule(
+        waited >= shortTimeout,
+        `acquire(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`,
+      );
+      rule(
+        waited < lateBound,
+        `acquire(${shortTimeout}) gave up only after ${waited.toFixed(0)} ms: once the timeout has passed it must return false, not wait on`,
+      );
       ctx.at("acquire(0) of a held lock");
-      rule(shared.lock.acquire(0) === false, "acquire(0) of a held lock returned true: with no time to wait it must return false at once");
+      rule(
+        shared.lock.acquire(0) === false,
+        "acquire(0) of a held lock returned true: with no time to wait it must return false at once",
+      );
       Atomics.store(shared.flags, Flag.answered, 1);
     },
   ],
@@ -220,7 +247,6 @@ export const tryAcquire = scenario<Shared>({
   repetitions: 50,
 });
 
-
 const races = 100;
 
 /**
@@ -245,8 +271,16 @@ export const tryAcquireRace = scenario<Shared>({
   }),
   arbiter: ({ entries }) => {
     const [neither, both] = [Atomics.load(entries, 0), Atomics.load(entries, 1)];
-    if (both > 0) return forbidden("both got it", `two threads took the lock at once: tryAcquire() returned true in both (${both} of ${races} races)`);
-    if (neither > 0) return forbidden("neither got it", `tryAcquire() of a free lock returned false in both threads (${neither} of ${races} races)`);
+    if (both > 0)
+      return forbidden(
+        "both got it",
+        `two threads took the lock at once: tryAcquire() returned true in both (${both} of ${races} races)`,
+      );
+    if (neither > 0)
+      return forbidden(
+        "neither got it",
+        `tryAcquire() of a free lock returned false in both threads (${neither} of ${races} races)`,
+      );
     return acceptable("one got it every time");
   },
   repetitions: 50,
@@ -261,7 +295,10 @@ export const releaseRules = scenario<Shared>({
       ctx.at("locked() of a new lock");
       rule(lock.locked() === false, "a new Lock must be unlocked: locked() returned true");
       ctx.at("release() of a new lock");
-      rule(throwsError(() => lock.release()), "release() of an unlocked lock must throw an Error that says what went wrong (Python: RuntimeError: release unlocked lock)");
+      rule(
+        throwsError(() => lock.release()),
+        "release() of an unlocked lock must throw an Error that says what went wrong (Python: RuntimeError: release unlocked lock)",
+      );
       ctx.at("acquire()");
       rule(lock.acquire() === true, "acquire() of a free lock must return true");
       rule(lock.locked() === true, "locked() must be true while the lock is held");
@@ -269,7 +306,10 @@ export const releaseRules = scenario<Shared>({
       lock.release();
       rule(lock.locked() === false, "locked() must be false after release()");
       ctx.at("second release()");
-      rule(throws(() => lock.release()), "a second release() must throw: the lock is no longer held");
+      rule(
+        throws(() => lock.release()),
+        "a second release() must throw: the lock is no longer held",
+      );
     },
   ],
   repetitions: 5,
@@ -291,14 +331,20 @@ export const releaseByAnotherThread = scenario<Shared>({
       ctx.until(() => Atomics.load(flags, Flag.released) === 1, "actor 1 released the lock");
       rule(!lock.locked(), "locked() must be false after another thread released the lock");
       ctx.at("tryAcquire() after another thread released the lock");
-      rule(lock.tryAcquire() === true, "the lock taken here and released by another thread must be free again: tryAcquire() returned false");
+      rule(
+        lock.tryAcquire() === true,
+        "the lock taken here and released by another thread must be free again: tryAcquire() returned false",
+      );
       ctx.at("release()");
       lock.release();
     },
     (shared, ctx) => {
       untilHeld(shared, ctx);
       ctx.at("release() of a lock another thread took");
-      rule(!throws(() => shared.lock.release()), "release() of a lock another thread took threw: any thread may release a Lock (only an RLock has an owner)");
+      rule(
+        !throws(() => shared.lock.release()),
+        "release() of a lock another thread took threw: any thread may release a Lock (only an RLock has an owner)",
+      );
       Atomics.store(shared.flags, Flag.released, 1);
     },
   ],

@@ -29,7 +29,13 @@ interface Shared {
 const Flag = { held: 0, answered: 1, released: 2, releasedOnce: 3, acquired: 4 } as const;
 
 function state(memory: SharedMemory): Shared {
-  return { lock: new RLock(memory.int32(RLock.WORDS)), counter: memory.int32(1), flags: memory.int32(5), inside: memory.overlap(), entries: memory.int32(4) };
+  return {
+    lock: new RLock(memory.int32(RLock.WORDS)),
+    counter: memory.int32(1),
+    flags: memory.int32(5),
+    inside: memory.overlap(),
+    entries: memory.int32(4),
+  };
 }
 
 function reset({ counter, flags, inside, entries }: Shared): void {
@@ -46,7 +52,10 @@ function reset({ counter, flags, inside, entries }: Shared): void {
  * (twice) only once actor 1 has answered (or, with "peer asleep", once actor 1 has blocked).
  * `whileHolding` runs just before the releases.
  */
-function holder(releaseWhen: "peer answered" | "peer asleep", whileHolding?: (state: Shared) => void): Actor<Shared, undefined> {
+function holder(
+  releaseWhen: "peer answered" | "peer asleep",
+  whileHolding?: (state: Shared) => void,
+): Actor<Shared, undefined> {
   return (shared, ctx) => {
     const { lock, flags } = shared;
     ctx.at("acquire()");
@@ -75,7 +84,10 @@ function untilHeld({ flags }: Shared, ctx: ActorContext): void {
  */
 function enterAndLeave({ lock, counter, inside, entries }: Shared, ctx: ActorContext): void {
   ctx.at("acquire()");
-  rule(lock.acquire() === true, "acquire() without a timeout returned false: it waits as long as it takes, and then returns true");
+  rule(
+    lock.acquire() === true,
+    "acquire() without a timeout returned false: it waits as long as it takes, and then returns true",
+  );
   inside.enter();
   const seen = Atomics.load(counter, 0);
   ctx.at("nested acquire() by the owner");
@@ -94,7 +106,10 @@ function judgeCounter({ counter, inside, entries }: Shared) {
   const got = Atomics.load(counter, 0);
   const expected = entries.reduce((sum, n) => sum + n, 0);
   if (inside.most > 1) {
-    return forbidden(`${inside.most} inside`, `mutual exclusion broken: ${inside.most} threads were inside the critical section at once (counter ${got} of ${expected})`);
+    return forbidden(
+      `${inside.most} inside`,
+      `mutual exclusion broken: ${inside.most} threads were inside the critical section at once (counter ${got} of ${expected})`,
+    );
   }
   if (got !== expected) return forbidden(`lost ${expected - got}`, `lost updates: expected ${expected}, got ${got}`);
   return acceptable("exclusive");
@@ -113,12 +128,21 @@ export const reentrancy = scenario<Shared>({
       rule(lock.acquire() === true, "acquire() by the thread that owns the RLock must return true");
       ctx.at("third acquire() by the owner");
       rule(lock.acquire() === true, "acquire() by the thread that owns the RLock must return true");
-      rule(ctx.sleeps() === sleepsBefore, "a nested acquire() went to sleep: the owner must acquire again without waiting");
+      rule(
+        ctx.sleeps() === sleepsBefore,
+        "a nested acquire() went to sleep: the owner must acquire again without waiting",
+      );
       ctx.at("tryAcquire() by the owner");
-      rule(lock.tryAcquire() === true, "tryAcquire() by the thread that owns the RLock must return true: the owner may always acquire again");
+      rule(
+        lock.tryAcquire() === true,
+        "tryAcquire() by the thread that owns the RLock must return true: the owner may always acquire again",
+      );
       ctx.at("acquire(15) by the owner");
       rule(lock.acquire(15) === true, "acquire(15) by the thread that owns the RLock must return true at once");
-      rule(ctx.sleeps() === sleepsBefore, "a nested tryAcquire() or acquire(timeout) went to sleep: the owner must acquire again without waiting");
+      rule(
+        ctx.sleeps() === sleepsBefore,
+        "a nested tryAcquire() or acquire(timeout) went to sleep: the owner must acquire again without waiting",
+      );
       for (let i = 1; i <= 5; i++) {
         ctx.at(`release() ${i} of 5`);
         lock.release();
@@ -126,12 +150,18 @@ export const reentrancy = scenario<Shared>({
       rule(ctx.sleeps() === sleepsBefore, "release() went to sleep: it must never block");
       Atomics.store(flags, Flag.released, 1);
       ctx.at("release() after 5 acquires and 5 releases");
-      rule(throws(() => lock.release()), "a sixth release() after five acquires must throw: this thread no longer owns the RLock");
+      rule(
+        throws(() => lock.release()),
+        "a sixth release() after five acquires must throw: this thread no longer owns the RLock",
+      );
     },
     ({ lock, flags }, ctx) => {
       ctx.until(() => Atomics.load(flags, Flag.released) === 1, "actor 0 acquired 5 times and released 5 times");
       ctx.at("tryAcquire() after the owner released as often as it acquired");
-      rule(lock.tryAcquire() === true, "after 5 acquires and 5 releases the RLock must be free, but another thread's tryAcquire() returned false");
+      rule(
+        lock.tryAcquire() === true,
+        "after 5 acquires and 5 releases the RLock must be free, but another thread's tryAcquire() returned false",
+      );
       ctx.at("release()");
       lock.release();
     },
@@ -153,7 +183,10 @@ export const releasesMatchAcquires = scenario<Shared>({
       lock.release();
       Atomics.store(flags, Flag.releasedOnce, 1);
       ctx.untilAsleep(1);
-      rule(Atomics.load(flags, Flag.acquired) === 0, "another thread's acquire() returned while the owner had released only once of twice");
+      rule(
+        Atomics.load(flags, Flag.acquired) === 0,
+        "another thread's acquire() returned while the owner had released only once of twice",
+      );
       ctx.at("second of two release()");
       lock.release();
       Atomics.store(flags, Flag.released, 1);
@@ -162,7 +195,10 @@ export const releasesMatchAcquires = scenario<Shared>({
       ctx.until(() => Atomics.load(flags, Flag.releasedOnce) === 1, "actor 0 acquired twice and released once");
       const sleepsBefore = ctx.sleeps();
       ctx.at("tryAcquire() while the owner still holds one of two acquires");
-      rule(lock.tryAcquire() === false, "a thread acquired twice and released once, yet another thread's tryAcquire() returned true: the lock must stay held until releases match acquires");
+      rule(
+        lock.tryAcquire() === false,
+        "a thread acquired twice and released once, yet another thread's tryAcquire() returned true: the lock must stay held until releases match acquires",
+      );
       rule(ctx.sleeps() === sleepsBefore, "tryAcquire() went to sleep: it must never block");
       ctx.at("acquire() while the owner still holds one of two acquires");
       rule(lock.acquire() === true, "acquire() without a timeout must return true once it has the lock");
@@ -185,16 +221,25 @@ export const onlyTheOwnerReleases = scenario<Shared>({
       Atomics.store(flags, Flag.held, 1);
       ctx.until(() => Atomics.load(flags, Flag.answered) === 1, "actor 1 answered");
       ctx.at("release() by the owner");
-      rule(!throws(() => lock.release()), "the owner's release() threw after another thread's release() had been refused: a refused release() must change nothing");
+      rule(
+        !throws(() => lock.release()),
+        "the owner's release() threw after another thread's release() had been refused: a refused release() must change nothing",
+      );
       Atomics.store(flags, Flag.released, 1);
     },
     (shared, ctx) => {
       const { lock, flags } = shared;
       untilHeld(shared, ctx);
       ctx.at("release() by a thread that does not own the lock");
-      rule(throwsError(() => lock.release()), "release() by a thread that does not own the RLock must throw an Error that says what went wrong (Python: RuntimeError: cannot release un-acquired lock)");
+      rule(
+        throwsError(() => lock.release()),
+        "release() by a thread that does not own the RLock must throw an Error that says what went wrong (Python: RuntimeError: cannot release un-acquired lock)",
+      );
       ctx.at("tryAcquire() after a refused release()");
-      rule(lock.tryAcquire() === false, "after another thread's refused release() the owner must still hold the RLock, but tryAcquire() returned true");
+      rule(
+        lock.tryAcquire() === false,
+        "after another thread's refused release() the owner must still hold the RLock, but tryAcquire() returned true",
+      );
       Atomics.store(flags, Flag.answered, 1);
       ctx.until(() => Atomics.load(flags, Flag.released) === 1, "actor 0 released the lock");
       ctx.at("tryAcquire() of a free lock");
@@ -213,13 +258,19 @@ export const releaseUnheldThrows = scenario<Shared>({
   actors: [
     ({ lock }, ctx) => {
       ctx.at("release() of a new RLock");
-      rule(throwsError(() => lock.release()), "release() of an RLock nobody holds must throw an Error that says what went wrong (Python: RuntimeError: cannot release un-acquired lock)");
+      rule(
+        throwsError(() => lock.release()),
+        "release() of an RLock nobody holds must throw an Error that says what went wrong (Python: RuntimeError: cannot release un-acquired lock)",
+      );
       ctx.at("acquire()");
       rule(lock.acquire() === true, "acquire() of a free RLock must return true");
       ctx.at("release()");
       lock.release();
       ctx.at("second release()");
-      rule(throws(() => lock.release()), "a second release() after one acquire() must throw: nobody holds the RLock any more");
+      rule(
+        throws(() => lock.release()),
+        "a second release() after one acquire() must throw: nobody holds the RLock any more",
+      );
     },
   ],
   repetitions: 5,
@@ -246,7 +297,10 @@ export const everyWaiterGetsIn = scenario<Shared>({
   arbiter: (shared) => {
     const entered = [...shared.entries.subarray(0, 4)];
     if (entered.some((n) => n !== rounds)) {
-      return forbidden(entered.join("/"), `every actor should enter ${rounds} times; they entered ${entered.join(", ")}`);
+      return forbidden(
+        entered.join("/"),
+        `every actor should enter ${rounds} times; they entered ${entered.join(", ")}`,
+      );
     }
     return judgeCounter(shared);
   },
@@ -255,7 +309,8 @@ export const everyWaiterGetsIn = scenario<Shared>({
 
 /** The lock is free after each repetition: another thread can take it at once. Runs on actor 0's thread. */
 function judgeFree({ lock, flags }: Shared) {
-  if (Atomics.load(flags, Flag.answered) !== 1) return forbidden("not handed over", "the lock was not handed over to the waiting thread");
+  if (Atomics.load(flags, Flag.answered) !== 1)
+    return forbidden("not handed over", "the lock was not handed over to the waiting thread");
   if (!lock.tryAcquire()) return forbidden("still held", "the RLock is still held after every acquire was released");
   lock.release();
   return acceptable("handed over");
@@ -299,12 +354,24 @@ export const acquireTimesOut = scenario<Shared>({
       const got = shared.lock.acquire(shortTimeout);
       const waited = performance.now() - started;
       rule(got === false, `acquire(${shortTimeout}) returned true while another thread held the lock`);
-      rule(waited >= shortTimeout, `acquire(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
-      rule(waited < lateBound, `acquire(${shortTimeout}) gave up only after ${waited.toFixed(0)} ms: once the timeout has passed it must return false, not wait on`);
+      rule(
+        waited >= shortTimeout,
+        `acquire(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`,
+      );
+      rule(
+        waited < lateBound,
+        `acquire(${shortTimeout}) gave up only after ${waited.toFixed(0)} ms: once the timeout has passed it must return false, not wait on`,
+      );
       ctx.at("acquire(0) of a lock another thread holds");
-      rule(shared.lock.acquire(0) === false, "acquire(0) of a lock another thread holds returned true: with no time to wait it must return false at once");
+      rule(
+        shared.lock.acquire(0) === false,
+        "acquire(0) of a lock another thread holds returned true: with no time to wait it must return false at once",
+      );
       ctx.at(`release() after acquire(${shortTimeout}) timed out`);
-      rule(throws(() => shared.lock.release()), `release() after acquire(${shortTimeout}) timed out must throw: a timed-out acquire does not make its thread the owner`);
+      rule(
+        throws(() => shared.lock.release()),
+        `release() after acquire(${shortTimeout}) timed out must throw: a timed-out acquire does not make its thread the owner`,
+      );
       Atomics.store(shared.flags, Flag.answered, 1);
     },
   ],

@@ -128,12 +128,19 @@ function hold(micros: number): void {
  * and reach for the last one together, over and over. Whoever gets it holds it alone.
  */
 export const lastPermit = scenario<LastPermit>({
-  state: (memory) => ({ sem: new Semaphore(lastPermitPool, memory.int32(Semaphore.WORDS)), inside: memory.overlap(), meet: memory.int32(1) }),
+  state: (memory) => ({
+    sem: new Semaphore(lastPermitPool, memory.int32(Semaphore.WORDS)),
+    inside: memory.overlap(),
+    meet: memory.int32(1),
+  }),
   reset: ({ sem, inside, meet }) => {
     inside.reset();
     Atomics.store(meet, 0, 0);
     for (let i = 1; i < lastPermitPool; i++) {
-      rule(sem.tryAcquire(), `tryAcquire() on a Semaphore(${lastPermitPool}) with ${lastPermitPool - i + 1} permits free returned false`);
+      rule(
+        sem.tryAcquire(),
+        `tryAcquire() on a Semaphore(${lastPermitPool}) with ${lastPermitPool - i + 1} permits free returned false`,
+      );
     }
   },
   actors: crowd(2, ({ sem, inside, meet }, ctx) => {
@@ -152,9 +159,13 @@ export const lastPermit = scenario<LastPermit>({
     const free = freePermits(sem, 1);
     sem.release(lastPermitPool - 1); // the connections in use elsewhere come back
     if (inside.most > 1) {
-      return forbidden(`${inside.most} inside`, `${inside.most} threads held the last permit at once: both saw it free, and both took it`);
+      return forbidden(
+        `${inside.most} inside`,
+        `${inside.most} threads held the last permit at once: both saw it free, and both took it`,
+      );
     }
-    if (free !== 1) return forbidden(`${free} free`, `one permit should be free at the end; tryAcquire() succeeded ${free} times`);
+    if (free !== 1)
+      return forbidden(`${free} free`, `one permit should be free at the end; tryAcquire() succeeded ${free} times`);
     return acceptable("held alone");
   },
   // Two threads that take the same permit need to meet within nanoseconds: many short tries.
@@ -197,7 +208,10 @@ function staysEmpty({ sem }: Empty) {
   const free = freePermits(sem, 0);
   return free === 0
     ? acceptable("no permit left over")
-    : forbidden(`${free} free`, `every permit released was taken, yet tryAcquire() found one free at the end: a permit was created`);
+    : forbidden(
+        `${free} free`,
+        `every permit released was taken, yet tryAcquire() found one free at the end: a permit was created`,
+      );
 }
 
 const waiter: Actor<Empty, undefined> = ({ sem, passed, through }, ctx) => {
@@ -219,12 +233,18 @@ export const releaseWakesWaiters = scenario<Empty>({
       for (let peer = 1; peer <= waiters; peer++) ctx.untilAsleep(peer);
       ctx.at(`release(${firstRelease})`);
       sem.release(firstRelease);
-      ctx.until(() => Atomics.load(passed, 0) >= firstRelease, `${firstRelease} waiters got through after release(${firstRelease})`);
+      ctx.until(
+        () => Atomics.load(passed, 0) >= firstRelease,
+        `${firstRelease} waiters got through after release(${firstRelease})`,
+      );
       for (let peer = 1; peer <= waiters; peer++) {
         if (Atomics.load(through, peer) === 0) ctx.untilAsleep(peer);
       }
       const got = Atomics.load(passed, 0);
-      rule(got === firstRelease, `release(${firstRelease}) let ${got} of ${waiters} waiters through: it must let exactly ${firstRelease}`);
+      rule(
+        got === firstRelease,
+        `release(${firstRelease}) let ${got} of ${waiters} waiters through: it must let exactly ${firstRelease}`,
+      );
       ctx.at("release(1)");
       sem.release(1);
       ctx.until(() => Atomics.load(passed, 0) === waiters, `the last waiter got through after release(1)`);
@@ -263,8 +283,14 @@ export const acquireTimesOut = scenario<Empty>({
       const got = sem.acquire(shortTimeout);
       const waited = performance.now() - started;
       rule(got === false, `acquire(${shortTimeout}) returned true on a semaphore with no permit`);
-      rule(waited >= shortTimeout, `acquire(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
-      rule(waited < lateBound, `acquire(${shortTimeout}) gave up only after ${waited.toFixed(0)} ms: once the timeout has passed it must return false, not wait on`);
+      rule(
+        waited >= shortTimeout,
+        `acquire(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`,
+      );
+      rule(
+        waited < lateBound,
+        `acquire(${shortTimeout}) gave up only after ${waited.toFixed(0)} ms: once the timeout has passed it must return false, not wait on`,
+      );
       Atomics.store(flags, Flag.answered, 1);
     },
   ],
@@ -308,11 +334,17 @@ export const tryAcquireNeverBlocks = scenario<Empty>({
       sem.release();
       ctx.at("tryAcquire() with one permit free");
       rule(sem.tryAcquire() === true, "tryAcquire() must return true when a permit is free");
-      rule(sem.tryAcquire() === false, "a second tryAcquire() returned true: release() gave one permit, and it was taken");
+      rule(
+        sem.tryAcquire() === false,
+        "a second tryAcquire() returned true: release() gave one permit, and it was taken",
+      );
       sem.release();
       ctx.at("acquire(0) with one permit free");
       rule(sem.acquire(0) === true, "acquire(0) must return true when a permit is free");
-      rule(ctx.sleeps() === sleepsBefore, "tryAcquire() or acquire(0) went to sleep with a permit free, or on an empty semaphore");
+      rule(
+        ctx.sleeps() === sleepsBefore,
+        "tryAcquire() or acquire(0) went to sleep with a permit free, or on an empty semaphore",
+      );
     },
   ],
   arbiter: staysEmpty,
@@ -328,8 +360,14 @@ export const semaphoreRules = scenario<undefined>({
   actors: [
     (_, ctx) => {
       ctx.at("new Semaphore(-1)");
-      rule(throwsError(() => new Semaphore(-1), RangeError), "new Semaphore(-1) must throw a RangeError that says why (Python: ValueError: semaphore initial value must be >= 0)");
-      rule(throwsError(() => new Semaphore(1.5), RangeError), "new Semaphore(1.5) must throw a RangeError that says why: a semaphore counts whole permits");
+      rule(
+        throwsError(() => new Semaphore(-1), RangeError),
+        "new Semaphore(-1) must throw a RangeError that says why (Python: ValueError: semaphore initial value must be >= 0)",
+      );
+      rule(
+        throwsError(() => new Semaphore(1.5), RangeError),
+        "new Semaphore(1.5) must throw a RangeError that says why: a semaphore counts whole permits",
+      );
 
       ctx.at("new Semaphore(0), tryAcquire() and release()");
       const none = new Semaphore(0);
@@ -339,21 +377,42 @@ export const semaphoreRules = scenario<undefined>({
 
       ctx.at("new Semaphore() and tryAcquire()");
       const one = new Semaphore();
-      rule(freePermits(one, 1) === 1, "new Semaphore() must start with 1 permit: tryAcquire() must succeed once, then fail");
+      rule(
+        freePermits(one, 1) === 1,
+        "new Semaphore() must start with 1 permit: tryAcquire() must succeed once, then fail",
+      );
 
       ctx.at("new Semaphore(3) and tryAcquire()");
       const three = new Semaphore(3);
-      rule(freePermits(three, 3) === 3, "new Semaphore(3) must start with 3 permits: tryAcquire() must succeed 3 times, then fail");
+      rule(
+        freePermits(three, 3) === 3,
+        "new Semaphore(3) must start with 3 permits: tryAcquire() must succeed 3 times, then fail",
+      );
 
       ctx.at("release(0)");
-      rule(throwsError(() => three.release(0), RangeError), "release(0) must throw a RangeError that says why (Python: ValueError: n must be one or more)");
-      rule(throwsError(() => three.release(-1), RangeError), "release(-1) must throw a RangeError that says why (Python: ValueError: n must be one or more)");
-      rule(throwsError(() => three.release(1.5), RangeError), "release(1.5) must throw a RangeError that says why: n is a whole number of permits (Python: TypeError)");
-      rule(freePermits(three, 3) === 3, "a release(0), release(-1) or release(1.5) that throws must not change the semaphore");
+      rule(
+        throwsError(() => three.release(0), RangeError),
+        "release(0) must throw a RangeError that says why (Python: ValueError: n must be one or more)",
+      );
+      rule(
+        throwsError(() => three.release(-1), RangeError),
+        "release(-1) must throw a RangeError that says why (Python: ValueError: n must be one or more)",
+      );
+      rule(
+        throwsError(() => three.release(1.5), RangeError),
+        "release(1.5) must throw a RangeError that says why: n is a whole number of permits (Python: TypeError)",
+      );
+      rule(
+        freePermits(three, 3) === 3,
+        "a release(0), release(-1) or release(1.5) that throws must not change the semaphore",
+      );
 
       ctx.at("release(2) of a full Semaphore");
       three.release(2);
-      rule(freePermits(three, 5) === 5, "a Semaphore (not bounded) may be released above its initial value: 3 + release(2) must give 5 permits");
+      rule(
+        freePermits(three, 5) === 5,
+        "a Semaphore (not bounded) may be released above its initial value: 3 + release(2) must give 5 permits",
+      );
 
       ctx.at("acquire() with permits free");
       rule(three.acquire() === true, "acquire() with permits free must return true");
@@ -373,15 +432,27 @@ export const boundedRules = scenario<undefined>({
       rule(freePermits(sem, 2) === 2, "new BoundedSemaphore(2) must start with 2 permits");
 
       ctx.at("release() of a full BoundedSemaphore");
-      rule(throwsError(() => sem.release(), RangeError), "release() of a full BoundedSemaphore must throw a RangeError that says why (Python: ValueError: Semaphore released too many times)");
-      rule(freePermits(sem, 2) === 2, "a release() that throws must not change the semaphore: 2 permits should still be free");
+      rule(
+        throwsError(() => sem.release(), RangeError),
+        "release() of a full BoundedSemaphore must throw a RangeError that says why (Python: ValueError: Semaphore released too many times)",
+      );
+      rule(
+        freePermits(sem, 2) === 2,
+        "a release() that throws must not change the semaphore: 2 permits should still be free",
+      );
 
       ctx.at("acquire() twice, then release(3)");
       sem.acquire();
       sem.acquire();
       rule(freePermits(sem, 2) === 0, "after two acquire() on a BoundedSemaphore(2), no permit should be free");
-      rule(throwsError(() => sem.release(3), RangeError), "release(3) with 2 permits out must throw a RangeError that says why: it would raise the value above 2");
-      rule(freePermits(sem, 2) === 0, "a release(3) that throws must not change the semaphore: no permit should be free");
+      rule(
+        throwsError(() => sem.release(3), RangeError),
+        "release(3) with 2 permits out must throw a RangeError that says why: it would raise the value above 2",
+      );
+      rule(
+        freePermits(sem, 2) === 0,
+        "a release(3) that throws must not change the semaphore: no permit should be free",
+      );
 
       ctx.at("release(2) with 2 permits out");
       sem.release(2);
@@ -389,14 +460,23 @@ export const boundedRules = scenario<undefined>({
 
       ctx.at("acquire(), then release(2)");
       sem.acquire();
-      rule(throwsError(() => sem.release(2), RangeError), "release(2) with 1 permit out must throw a RangeError that says why: it would raise the value above 2");
-      rule(freePermits(sem, 2) === 1, "a release(2) that throws must not change the semaphore: 1 permit should still be free");
+      rule(
+        throwsError(() => sem.release(2), RangeError),
+        "release(2) with 1 permit out must throw a RangeError that says why: it would raise the value above 2",
+      );
+      rule(
+        freePermits(sem, 2) === 1,
+        "a release(2) that throws must not change the semaphore: 1 permit should still be free",
+      );
       ctx.at("release() with 1 permit out");
       sem.release();
       rule(freePermits(sem, 2) === 2, "release() with 1 permit out must give it back");
 
       ctx.at("release(0)");
-      rule(throwsError(() => sem.release(0), RangeError), "release(0) must throw a RangeError that says why (Python: ValueError: n must be one or more)");
+      rule(
+        throwsError(() => sem.release(0), RangeError),
+        "release(0) must throw a RangeError that says why (Python: ValueError: n must be one or more)",
+      );
     },
   ],
   repetitions: 3,

@@ -47,7 +47,10 @@ const waiters = 3;
 function untilAllAsleep(shared: Shared, ctx: ActorContext): void {
   for (let peer = 1; peer <= waiters; peer++) ctx.untilAsleep(peer);
   for (let peer = 1; peer <= waiters; peer++) {
-    rule(!answered(shared, peer), `wait() of an event that is not set returned ${Atomics.load(shared.answers, peer) === Answer.true}: it must block until set()`);
+    rule(
+      !answered(shared, peer),
+      `wait() of an event that is not set returned ${Atomics.load(shared.answers, peer) === Answer.true}: it must block until set()`,
+    );
   }
 }
 
@@ -174,8 +177,14 @@ export const waitTimesOut = scenario<Shared>({
       const got = event.wait(shortTimeout);
       const waited = performance.now() - started;
       rule(got === false, `wait(${shortTimeout}) returned true, but nobody set the event`);
-      rule(waited >= shortTimeout, `wait(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
-      rule(waited < lateBound, `wait(${shortTimeout}) gave up only after ${waited.toFixed(0)} ms: once the timeout has passed it must return false, not wait on`);
+      rule(
+        waited >= shortTimeout,
+        `wait(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`,
+      );
+      rule(
+        waited < lateBound,
+        `wait(${shortTimeout}) gave up only after ${waited.toFixed(0)} ms: once the timeout has passed it must return false, not wait on`,
+      );
       ctx.at("wait(0) of an event that is not set");
       rule(event.wait(0) === false, "wait(0) of an event that is not set must return false");
     },
@@ -226,7 +235,10 @@ export const stopSignal = scenario<Shared & { ticks: Int32Array }>({
         if (event.wait(1)) break;
         Atomics.add(ticks, 0, 1);
       }
-      rule(Atomics.load(flags, Flag.set) === 1, `wait(1) returned true after ${Atomics.load(ticks, 0)} ticks, but nobody had set the stop event`);
+      rule(
+        Atomics.load(flags, Flag.set) === 1,
+        `wait(1) returned true after ${Atomics.load(ticks, 0)} ticks, but nobody had set the stop event`,
+      );
     },
   ],
   repetitions: 20,
@@ -262,7 +274,10 @@ export const basics = scenario<Shared>({
       rule(event.isSet() === false, "isSet() must stay false after a second clear()");
       ctx.at("new Event(memory) of a set event");
       event.set();
-      rule(new Event(event.memory).isSet() === true, "new Event(memory) must attach to the same event without changing it");
+      rule(
+        new Event(event.memory).isSet() === true,
+        "new Event(memory) must attach to the same event without changing it",
+      );
       event.clear();
     },
   ],
@@ -307,7 +322,10 @@ export const startSignalRounds = scenario<Signals>({
         go[round % 2]!.set();
         ctx.at(`wait() for the workers, round ${round}`);
         rule(done.wait() === true, "wait() without a timeout returned false");
-        rule(Atomics.load(words, Word.arrived) === workers * (round + 1), `wait() returned before the last worker set the event (round ${round})`);
+        rule(
+          Atomics.load(words, Word.arrived) === workers * (round + 1),
+          `wait() returned before the last worker set the event (round ${round})`,
+        );
         done.clear();
       }
     },
@@ -316,7 +334,10 @@ export const startSignalRounds = scenario<Signals>({
         ctx.at(`wait() for the start signal, round ${round}`);
         rule(go[round % 2]!.wait() === true, "wait() without a timeout returned false");
         const started = Atomics.load(words, Word.round);
-        rule(started === round, `wait() for the start signal of round ${round} returned, but round ${started} was the last started: it returned without a set()`);
+        rule(
+          started === round,
+          `wait() for the start signal of round ${round} returned, but round ${started} was the last started: it returned without a set()`,
+        );
         if (Atomics.add(words, Word.arrived, 1) + 1 === workers * (round + 1)) {
           ctx.at(`set() of the done signal, round ${round}`);
           done.set();
@@ -326,7 +347,9 @@ export const startSignalRounds = scenario<Signals>({
   ],
   arbiter: ({ words }) => {
     const arrived = Atomics.load(words, Word.arrived);
-    return arrived === workers * rounds ? acceptable("every round") : forbidden(arrived, `expected ${workers * rounds} arrivals, got ${arrived}`);
+    return arrived === workers * rounds
+      ? acceptable("every round")
+      : forbidden(arrived, `expected ${workers * rounds} arrivals, got ${arrived}`);
   },
   repetitions: 20,
 });
@@ -355,6 +378,9 @@ export const toggleWhileWaiting = scenario<Shared>({
       });
     }),
   ],
-  arbiter: ({ event }) => (event.isSet() ? acceptable("set at the end") : forbidden("clear at the end", "the event should be set after the last set()")),
+  arbiter: ({ event }) =>
+    event.isSet()
+      ? acceptable("set at the end")
+      : forbidden("clear at the end", "the event should be set after the last set()"),
   repetitions: 40,
 });

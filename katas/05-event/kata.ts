@@ -6,10 +6,15 @@ export default {
   title: "Build an Event",
   kind: "build",
   files: ["event.ts"],
-  python: ["threading.Event", "event.set() / event.clear() / event.is_set()", "event.wait(timeout=...)", "while not stop.wait(0.5): ..."],
+  python: [
+    "threading.Event",
+    "event.set() / event.clear() / event.is_set()",
+    "event.wait(timeout=...)",
+    "while not stop.wait(0.5): ...",
+  ],
   requires: ["02-lock"],
   hints: [
-    "Start with set(), clear() and isSet(): the event is one word, and you choose what its values mean, as long as zero (fresh memory) means \"not set\".",
+    'Start with set(), clear() and isSet(): the event is one word, and you choose what its values mean, as long as zero (fresh memory) means "not set".',
     "wait(): if the event is not set, sleep with Atomics.wait(memory, 0, <the value you saw>). It returns at once if the word has changed meanwhile, so a set() between your check and your sleep is not missed. Loop: check again after every wake-up.",
     "set(): change the word first, then Atomics.notify(memory, 0) with no count, which wakes every sleeper. A count of 1 is a lock's release, not an event's set().",
     "A timeout is a deadline: compute it once (performance.now() + timeout), and each time you wake up, sleep only for what remains. Return false only when no time remains.",

@@ -216,7 +216,10 @@ function locked<T>({ lock }: Shared, ctx: ActorContext, body: () => T): T {
     if (lock.isOwned()) lock.release();
     throw error;
   }
-  rule(lock.isOwned(), "a call on the condition returned without the lock: wait() and waitFor() take the lock back before they return, and notify() never lets it go");
+  rule(
+    lock.isOwned(),
+    "a call on the condition returned without the lock: wait() and waitFor() take the lock back before they return, and notify() never lets it go",
+  );
   lock.release();
   return result;
 }
@@ -239,7 +242,10 @@ function waiter(shared: Shared, ctx: ActorContext): void {
 
 /** Actor 0: waits, without the lock, until every waiter is inside wait(). */
 function untilAllWaiting({ ledger }: Shared, ctx: ActorContext, count: number): void {
-  ctx.until(() => read(ledger, Ledger.waiting) - read(ledger, Ledger.notified) === count, `${count} threads inside wait()`);
+  ctx.until(
+    () => read(ledger, Ledger.waiting) - read(ledger, Ledger.notified) === count,
+    `${count} threads inside wait()`,
+  );
 }
 
 function untilWoken({ ledger }: Shared, ctx: ActorContext, count: number): void {
@@ -417,7 +423,15 @@ export const notifyStorm = scenario<Shared>({
   // crowded machine a waiter may not get a turn before the notifiers close).
   arbiter: ({ ledger }) => {
     const woken = read(ledger, Ledger.woken);
-    return acceptable(woken === 0 ? "no wait() returned" : woken < 10 ? "1-9 wait() returned" : woken < 100 ? "10-99 wait() returned" : "100+ wait() returned");
+    return acceptable(
+      woken === 0
+        ? "no wait() returned"
+        : woken < 10
+          ? "1-9 wait() returned"
+          : woken < 100
+            ? "10-99 wait() returned"
+            : "100+ wait() returned",
+    );
   },
   repetitions: 60,
 });
@@ -450,12 +464,18 @@ export const waitForChecksAgain = scenario<Shared>({
       locked(shared, ctx, () => {
         ctx.at("waitFor(() => value >= 2)");
         const got = condition.waitFor(() => {
-          rule(condition.lock.isOwned(), "waitFor() called the predicate without holding the lock: it checks the shared state, so it must run under the lock");
+          rule(
+            condition.lock.isOwned(),
+            "waitFor() called the predicate without holding the lock: it checks the shared state, so it must run under the lock",
+          );
           add(ledger, Ledger.checks, 1);
           return read(ledger, Ledger.value) >= 2;
         });
         const value = read(ledger, Ledger.value);
-        rule(value >= 2, `waitFor(() => value >= 2) returned ${got} with value ${value}: after a wake-up it must check the predicate again and keep waiting while it is false`);
+        rule(
+          value >= 2,
+          `waitFor(() => value >= 2) returned ${got} with value ${value}: after a wake-up it must check the predicate again and keep waiting while it is false`,
+        );
         rule(got === true, "waitFor() without a timeout returned false");
       });
     },
@@ -478,8 +498,14 @@ export const timeouts = scenario<Shared>({
         const got = condition.wait(shortTimeout);
         let waited = performance.now() - started;
         rule(got === false, `wait(${shortTimeout}) returned true, but nobody called notify()`);
-        rule(waited >= shortTimeout, `wait(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
-        rule(waited < shortTimeout + late, `wait(${shortTimeout}) returned only after ${waited.toFixed(0)} ms: it must give up soon after its timeout`);
+        rule(
+          waited >= shortTimeout,
+          `wait(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`,
+        );
+        rule(
+          waited < shortTimeout + late,
+          `wait(${shortTimeout}) returned only after ${waited.toFixed(0)} ms: it must give up soon after its timeout`,
+        );
         rule(condition.lock.isOwned(), "wait(timeout) returned without taking the lock back");
         ctx.at("wait(0)");
         rule(condition.wait(0) === false, "wait(0) with nobody to notify must return false");
@@ -488,9 +514,18 @@ export const timeouts = scenario<Shared>({
         started = performance.now();
         const result = condition.waitFor(() => false, shortTimeout);
         waited = performance.now() - started;
-        rule(result === false, `waitFor(() => false, ${shortTimeout}) returned ${String(result)}: it returns the predicate's last value`);
-        rule(waited >= shortTimeout, `waitFor(() => false, ${shortTimeout}) gave up after ${waited.toFixed(2)} ms: the timeout is for the whole call`);
-        rule(waited < shortTimeout + late, `waitFor(() => false, ${shortTimeout}) returned only after ${waited.toFixed(0)} ms: it must give up soon after its timeout`);
+        rule(
+          result === false,
+          `waitFor(() => false, ${shortTimeout}) returned ${String(result)}: it returns the predicate's last value`,
+        );
+        rule(
+          waited >= shortTimeout,
+          `waitFor(() => false, ${shortTimeout}) gave up after ${waited.toFixed(2)} ms: the timeout is for the whole call`,
+        );
+        rule(
+          waited < shortTimeout + late,
+          `waitFor(() => false, ${shortTimeout}) returned only after ${waited.toFixed(0)} ms: it must give up soon after its timeout`,
+        );
         rule(condition.lock.isOwned(), "waitFor(predicate, timeout) returned without taking the lock back");
       });
     },
@@ -532,11 +567,20 @@ export const basics = scenario<Shared>({
   actors: [
     ({ condition }, ctx) => {
       ctx.at("notify() without holding the lock");
-      rule(throws(() => condition.notify()), "notify() without holding the lock must throw (Python: RuntimeError: cannot notify on un-acquired lock)");
+      rule(
+        throws(() => condition.notify()),
+        "notify() without holding the lock must throw (Python: RuntimeError: cannot notify on un-acquired lock)",
+      );
       ctx.at("notifyAll() without holding the lock");
-      rule(throws(() => condition.notifyAll()), "notifyAll() without holding the lock must throw");
+      rule(
+        throws(() => condition.notifyAll()),
+        "notifyAll() without holding the lock must throw",
+      );
       ctx.at("wait() without holding the lock");
-      rule(throws(() => condition.wait(0)), "wait() without holding the lock must throw (Python: RuntimeError: cannot wait on un-acquired lock)");
+      rule(
+        throws(() => condition.wait(0)),
+        "wait() without holding the lock must throw (Python: RuntimeError: cannot wait on un-acquired lock)",
+      );
       rule(!condition.lock.isOwned(), "wait() without holding the lock took the lock");
       condition.acquire();
       ctx.at("notify() and notifyAll() with nobody waiting");
@@ -549,12 +593,18 @@ export const basics = scenario<Shared>({
       const sleepsBefore = ctx.sleeps();
       ctx.at("waitFor(() => true)");
       rule(condition.waitFor(() => true) === true, "waitFor(() => true) must return true");
-      rule(ctx.sleeps() === sleepsBefore, "waitFor() of a predicate that is already true went to sleep: it must return at once");
+      rule(
+        ctx.sleeps() === sleepsBefore,
+        "waitFor() of a predicate that is already true went to sleep: it must return at once",
+      );
       rule(condition.lock.isOwned(), "waitFor() returned without the lock");
       condition.release();
       // With time to wait (a waitFor() may give up without waiting once no time is left, as with 0).
       ctx.at(`waitFor(() => false, ${shortTimeout}) without holding the lock`);
-      rule(throws(() => condition.waitFor(() => false, shortTimeout)), `waitFor(() => false, ${shortTimeout}) without holding the lock must throw: its wait() must`);
+      rule(
+        throws(() => condition.waitFor(() => false, shortTimeout)),
+        `waitFor(() => false, ${shortTimeout}) without holding the lock must throw: its wait() must`,
+      );
     },
   ],
   repetitions: 5,
@@ -589,7 +639,9 @@ function ledgeredTimedWait({ condition, ledger }: Shared, ctx: ActorContext, tim
 function leaveTheLine(ledger: Int32Array, actor: number): void {
   const head = read(ledger, Ledger.lineHead);
   const length = read(ledger, Ledger.lineLength);
-  const rest = Array.from({ length }, (_, i) => read(ledger, Ledger.line + ((head + i) % lineRing))).filter((queued) => queued !== actor);
+  const rest = Array.from({ length }, (_, i) => read(ledger, Ledger.line + ((head + i) % lineRing))).filter(
+    (queued) => queued !== actor,
+  );
   rest.forEach((queued, i) => Atomics.store(ledger, Ledger.line + ((head + i) % lineRing), queued));
   Atomics.store(ledger, Ledger.lineLength, rest.length);
 }
@@ -617,19 +669,25 @@ export const fifoOrder = scenario<Shared>({
   actors: [
     (shared, ctx) => {
       const { ledger } = shared;
-      ctx.until(() => read(ledger, Ledger.timedOut) === 1 && read(ledger, Ledger.queued) === 4, "four wait() calls begun, one wait(25) timed out");
+      ctx.until(
+        () => read(ledger, Ledger.timedOut) === 1 && read(ledger, Ledger.queued) === 4,
+        "four wait() calls begun, one wait(25) timed out",
+      );
       for (let i = 0; i < fifoWakes; i++) {
         const unfinished = [1, 2, 3, 4].filter((actor) => (read(ledger, Ledger.finished) & (1 << actor)) === 0);
         ctx.until(
           () =>
-            read(ledger, Ledger.waiting) - read(ledger, Ledger.notified) === 4 - bitCount(read(ledger, Ledger.finished)) &&
+            read(ledger, Ledger.waiting) - read(ledger, Ledger.notified) ===
+              4 - bitCount(read(ledger, Ledger.finished)) &&
             [1, 2, 3, 4].every((actor) => (read(ledger, Ledger.finished) & (1 << actor)) !== 0 || ctx.asleep(actor)),
           `the ${unfinished.length} thread(s) still to be woken are in wait()`,
         );
         locked(shared, ctx, () => ledgeredNotify(shared, ctx, 1));
         untilWoken(shared, ctx, i + 1);
         const [got, expected] = [read(ledger, Ledger.order + i), read(ledger, Ledger.queue + i)];
-        const line = Array.from({ length: Math.min(8, read(ledger, Ledger.queued)) }, (_, k) => read(ledger, Ledger.queue + k));
+        const line = Array.from({ length: Math.min(8, read(ledger, Ledger.queued)) }, (_, k) =>
+          read(ledger, Ledger.queue + k),
+        );
         rule(
           got === expected,
           `notify() number ${i + 1} woke actor ${got}, but actor ${expected} had waited longest (the threads called wait() in the order ${line.join(", ")}; actor 2 had timed out once before): notify() wakes the longest-waiting thread first`,
@@ -652,12 +710,18 @@ export const fifoOrder = scenario<Shared>({
     (shared, ctx) =>
       fifoWaiter(shared, ctx, () => {
         const { ledger } = shared;
-        ctx.until(() => read(ledger, Ledger.joined) >= 2 && (ctx.asleep(2) || read(ledger, Ledger.timedOut) === 1), "actor 2 called wait(25)");
+        ctx.until(
+          () => read(ledger, Ledger.joined) >= 2 && (ctx.asleep(2) || read(ledger, Ledger.timedOut) === 1),
+          "actor 2 called wait(25)",
+        );
       }),
     (shared, ctx) =>
       fifoWaiter(shared, ctx, () => {
         const { ledger } = shared;
-        ctx.until(() => read(ledger, Ledger.queued) === 2 && read(ledger, Ledger.queue + 1) === 3, "actor 3 called wait()");
+        ctx.until(
+          () => read(ledger, Ledger.queued) === 2 && read(ledger, Ledger.queue + 1) === 3,
+          "actor 3 called wait()",
+        );
         ctx.untilAsleep(3);
       }),
   ],
@@ -700,7 +764,10 @@ export const notifySkipsTimedOut = scenario<Shared>({
       locked(shared, ctx, () => {
         // Under load actor 1 may have timed out and left before this thread got the lock: then
         // the notify must go to actor 2 all the same.
-        ctx.until(() => lock.acquiring() > 0 || read(ledger, Ledger.timedOut) === 1, `actor 1's wait(${shortTimeout}) timed out and it wants the lock back`);
+        ctx.until(
+          () => lock.acquiring() > 0 || read(ledger, Ledger.timedOut) === 1,
+          `actor 1's wait(${shortTimeout}) timed out and it wants the lock back`,
+        );
         ledgeredNotify(shared, ctx, 1);
       });
       // Actor 1's wait() decides which way this went: it may have timed out and still be taking
@@ -725,11 +792,15 @@ export const notifySkipsTimedOut = scenario<Shared>({
     (shared, ctx) => {
       // Behind actor 1 in the line; under load actor 1 may have timed out already, and that is fine.
       const { ledger } = shared;
-      ctx.until(() => read(ledger, Ledger.joined) === 1 && (ctx.asleep(1) || read(ledger, Ledger.timedOut) === 1), "actor 1 called wait(15)");
+      ctx.until(
+        () => read(ledger, Ledger.joined) === 1 && (ctx.asleep(1) || read(ledger, Ledger.timedOut) === 1),
+        "actor 1 called wait(15)",
+      );
       waiter(shared, ctx);
     },
   ],
-  arbiter: ({ ledger }) => acceptable(read(ledger, Ledger.timedOut) === 1 ? "timed out, the next one woke" : "the notify won"),
+  arbiter: ({ ledger }) =>
+    acceptable(read(ledger, Ledger.timedOut) === 1 ? "timed out, the next one woke" : "the notify won"),
   repetitions: 15,
 });
 
@@ -773,16 +844,34 @@ export const misuseLeavesNoTrace = scenario<Shared>({
       ctx.untilAsleep(1);
       locked(shared, ctx, () => ledgeredNotify(shared, ctx, 1));
       const woke = within(ctx, late, () => read(shared.ledger, Ledger.woken) === 1, "actor 1 returns from wait()");
-      rule(woke, "notify() did not wake the only thread in wait(): the calls that threw before (wait(), waitFor(), notify() without the lock) left something behind that took the notify");
+      rule(
+        woke,
+        "notify() did not wake the only thread in wait(): the calls that threw before (wait(), waitFor(), notify() without the lock) left something behind that took the notify",
+      );
     },
     (shared, ctx) => {
       const { condition } = shared;
       ctx.at("wait(5), waitFor(), notify(), notifyAll() without the lock");
-      rule(throws(() => condition.wait(5)), "wait(5) without holding the lock must throw");
-      rule(throws(() => condition.wait()), "wait() without holding the lock must throw");
-      rule(throws(() => condition.waitFor(() => false, 5)), "waitFor() without holding the lock must throw");
-      rule(throws(() => condition.notify(2)), "notify(2) without holding the lock must throw");
-      rule(throws(() => condition.notifyAll()), "notifyAll() without holding the lock must throw");
+      rule(
+        throws(() => condition.wait(5)),
+        "wait(5) without holding the lock must throw",
+      );
+      rule(
+        throws(() => condition.wait()),
+        "wait() without holding the lock must throw",
+      );
+      rule(
+        throws(() => condition.waitFor(() => false, 5)),
+        "waitFor() without holding the lock must throw",
+      );
+      rule(
+        throws(() => condition.notify(2)),
+        "notify(2) without holding the lock must throw",
+      );
+      rule(
+        throws(() => condition.notifyAll()),
+        "notifyAll() without holding the lock must throw",
+      );
       rule(!condition.lock.isOwned(), "a call without the lock that threw left the lock taken");
       waiter(shared, ctx);
     },
@@ -807,7 +896,7 @@ export const waitForTimeoutIsWhole = scenario<Shared>({
       ctx.at("notifyAll() every millisecond, the predicate false");
       while (read(ledger, Ledger.closing) === 0 && performance.now() < stop) {
         locked(shared, ctx, () => shared.condition.notifyAll());
-        for (const until = performance.now() + 1; performance.now() < until; );
+        for (const until = performance.now() + 1; performance.now() < until;);
       }
       ctx.until(() => read(ledger, Ledger.checks) > 0, "actor 1 waits for value 1");
       locked(shared, ctx, () => {
@@ -823,8 +912,14 @@ export const waitForTimeoutIsWhole = scenario<Shared>({
         const result = condition.waitFor(() => false, wholeTimeout);
         const waited = performance.now() - started;
         Atomics.store(ledger, Ledger.closing, 1);
-        rule(result === false, `waitFor(() => false, ${wholeTimeout}) returned ${String(result)}: it returns the predicate's last value`);
-        rule(waited >= wholeTimeout, `waitFor(() => false, ${wholeTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
+        rule(
+          result === false,
+          `waitFor(() => false, ${wholeTimeout}) returned ${String(result)}: it returns the predicate's last value`,
+        );
+        rule(
+          waited >= wholeTimeout,
+          `waitFor(() => false, ${wholeTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`,
+        );
         rule(
           waited < wholeTimeout + late,
           `waitFor(() => false, ${wholeTimeout}) returned only after ${waited.toFixed(0)} ms while notifyAll() woke it again and again: the timeout is for the whole call, not for each wait()`,
@@ -834,7 +929,10 @@ export const waitForTimeoutIsWhole = scenario<Shared>({
           add(ledger, Ledger.checks, 1);
           return read(ledger, Ledger.value) === 1;
         }, 60_000);
-        rule(got === true, "waitFor(predicate, 60000) returned false though the predicate came true in time: it returns the predicate's last value");
+        rule(
+          got === true,
+          "waitFor(predicate, 60000) returned false though the predicate came true in time: it returns the predicate's last value",
+        );
         rule(read(ledger, Ledger.value) === 1, "waitFor(predicate, 60000) returned true before the predicate was true");
       });
     },

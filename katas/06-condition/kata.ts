@@ -6,7 +6,12 @@ export default {
   title: "Build a Condition",
   kind: "build",
   files: ["condition.ts"],
-  python: ["threading.Condition(lock)", "with cond: while not ready: cond.wait()", "cond.wait_for(predicate, timeout=...)", "cond.notify(n), cond.notify_all()"],
+  python: [
+    "threading.Condition(lock)",
+    "with cond: while not ready: cond.wait()",
+    "cond.wait_for(predicate, timeout=...)",
+    "cond.notify(n), cond.notify_all()",
+  ],
   requires: ["02-lock", "05-event"],
   hints: [
     "wait() releases the lock and sleeps. The danger is the moment in between: a notify() that comes after the release but before the sleep must not be lost. Whatever notify() changes, the waiter must have read it before it released the lock.",

@@ -6,7 +6,16 @@
 
 import { threadId } from "node:worker_threads";
 import { Barrier } from "#kata/07-barrier/barrier.ts";
-import { acceptable, crowd, forbidden, rule, scenario, throwsError, type ActorContext, type SharedMemory } from "#threadkata/scenario.ts";
+import {
+  acceptable,
+  crowd,
+  forbidden,
+  rule,
+  scenario,
+  throwsError,
+  type ActorContext,
+  type SharedMemory,
+} from "#threadkata/scenario.ts";
 
 /** The most generations one repetition runs (the size of the per-generation records). */
 const maxRounds = 200;
@@ -51,8 +60,14 @@ function countingAction(shared: () => Shared): () => void {
     const generation = Atomics.load(counts, Count.actions);
     if (shared().tracked && generation < maxRounds) {
       const got = Atomics.load(arrived, generation);
-      rule(got === parties, `the action of generation ${generation} ran when ${got} of ${parties} threads had arrived: it must run once all have`);
-      rule(Atomics.load(passed, generation) === 0, `the action of generation ${generation} ran after a thread had passed: it must run before anyone is released`);
+      rule(
+        got === parties,
+        `the action of generation ${generation} ran when ${got} of ${parties} threads had arrived: it must run once all have`,
+      );
+      rule(
+        Atomics.load(passed, generation) === 0,
+        `the action of generation ${generation} ran after a thread had passed: it must run before anyone is released`,
+      );
       Atomics.store(actionBy, generation, threadId + 1);
     }
     Atomics.add(counts, Count.actions, 1);
@@ -82,7 +97,16 @@ function state(parties: number, options: { action?: boolean; tracked?: boolean }
 /** Back to an empty barrier: zero-filled memory (the kata's rule), without calling reset(). */
 function reset(shared: Shared): void {
   shared.barrier.memory.fill(0);
-  for (const words of [shared.arrived, shared.passed, shared.indices, shared.actionBy, shared.counts, shared.flags, shared.answers]) words.fill(0);
+  for (const words of [
+    shared.arrived,
+    shared.passed,
+    shared.indices,
+    shared.actionBy,
+    shared.counts,
+    shared.flags,
+    shared.answers,
+  ])
+    words.fill(0);
 }
 
 /** What a call did: its result, or BrokenBarrierError, or another error (NotImplementedError is passed on). */
@@ -127,10 +151,19 @@ function passOnce(shared: Shared, ctx: ActorContext, round: number, how: "wait()
   ctx.at(how);
   const index = how === "wait()" ? barrier.wait() : barrier.wait(60_000);
   const got = Atomics.load(arrived, round);
-  rule(got === parties, `a thread passed the barrier in generation ${round} when only ${got} of ${parties} threads had arrived`);
-  rule(Number.isInteger(index) && index >= 0 && index < parties, `wait() returned ${index}: the index must be from 0 to ${parties - 1}`);
+  rule(
+    got === parties,
+    `a thread passed the barrier in generation ${round} when only ${got} of ${parties} threads had arrived`,
+  );
+  rule(
+    Number.isInteger(index) && index >= 0 && index < parties,
+    `wait() returned ${index}: the index must be from 0 to ${parties - 1}`,
+  );
   const before = Atomics.or(indices, round, 1 << index);
-  rule((before & (1 << index)) === 0, `two threads got index ${index} in generation ${round}: each index 0..${parties - 1} must go to one thread`);
+  rule(
+    (before & (1 << index)) === 0,
+    `two threads got index ${index} in generation ${round}: each index 0..${parties - 1} must go to one thread`,
+  );
   Atomics.add(passed, round, 1);
   Atomics.add(counts, Count.perIndex + index, 1);
   return index;
@@ -141,11 +174,18 @@ function judgeRounds(rounds: number, withAction: boolean) {
     const full = (1 << parties) - 1;
     for (let round = 0; round < rounds; round++) {
       if (Atomics.load(passed, round) !== parties || Atomics.load(indices, round) !== full) {
-        return forbidden(`generation ${round}`, `generation ${round}: ${Atomics.load(passed, round)} threads passed with indices ${bits(Atomics.load(indices, round))}; expected ${parties} with 0..${parties - 1}`);
+        return forbidden(
+          `generation ${round}`,
+          `generation ${round}: ${Atomics.load(passed, round)} threads passed with indices ${bits(Atomics.load(indices, round))}; expected ${parties} with 0..${parties - 1}`,
+        );
       }
     }
     const actions = Atomics.load(counts, Count.actions);
-    if (withAction && actions !== rounds) return forbidden(`${actions} actions`, `the action ran ${actions} times in ${rounds} generations: it must run once per generation`);
+    if (withAction && actions !== rounds)
+      return forbidden(
+        `${actions} actions`,
+        `the action ran ${actions} times in ${rounds} generations: it must run once per generation`,
+      );
     return acceptable(`${rounds} generations`);
   };
 }
@@ -174,7 +214,10 @@ export const waitBlocks = scenario<Shared>({
       untilWaiting(shared, ctx, [1, 2]);
       rule(Atomics.load(shared.passed, 0) === 0, "wait() returned before every party had arrived: it must block");
       const index = passOnce(shared, ctx, 0);
-      rule(index === 2, `the last of 3 threads to arrive must get index 2 (arrival order, as in Python); it got ${index}`);
+      rule(
+        index === 2,
+        `the last of 3 threads to arrive must get index 2 (arrival order, as in Python); it got ${index}`,
+      );
       ctx.until(() => Atomics.load(shared.passed, 0) === 3, "all three passed");
       const waiting = shared.barrier.nWaiting;
       rule(waiting === 0, `nWaiting must be 0 once a generation is released; it was ${waiting}`);
@@ -211,7 +254,8 @@ export const indicesPermutation = scenario<Shared>({
   state: state(4),
   reset,
   actors: crowd(4, (shared, ctx) => {
-    for (let round = 0; round < rounds; round++) passOnce(shared, ctx, round, round % 2 === 0 ? "wait()" : "wait(60000)");
+    for (let round = 0; round < rounds; round++)
+      passOnce(shared, ctx, round, round % 2 === 0 ? "wait()" : "wait(60000)");
   }),
   arbiter: judgeRounds(rounds, false),
   repetitions: 10,
@@ -225,10 +269,16 @@ export const actionOncePerGeneration = scenario<Shared>({
     for (let round = 0; round < rounds; round++) {
       const index = passOnce(shared, ctx, round);
       const actions = Atomics.load(shared.counts, Count.actions);
-      rule(actions === round + 1, `a thread passed generation ${round} when the action had run ${actions} times: it must run exactly once per generation, before the release`);
+      rule(
+        actions === round + 1,
+        `a thread passed generation ${round} when the action had run ${actions} times: it must run exactly once per generation, before the release`,
+      );
       if (index === shared.parties - 1) {
         const by = Atomics.load(shared.actionBy, round);
-        rule(by === threadId + 1, `the action of generation ${round} ran in thread ${by - 1}, not in the last thread to arrive (thread ${threadId}, index ${index})`);
+        rule(
+          by === threadId + 1,
+          `the action of generation ${round} ran in thread ${by - 1}, not in the last thread to arrive (thread ${threadId}, index ${index})`,
+        );
       }
     }
   }),
@@ -289,7 +339,10 @@ export const moreThreadsThanParties = scenario<Shared>({
       rule(index === 0 || index === 1, `wait() on a barrier for 2 returned ${index}: the index must be 0 or 1`);
       const passes = Atomics.add(counts, Count.passes, 1) + 1;
       const actions = Atomics.load(counts, Count.actions);
-      rule(passes <= parties * actions, `${passes} passes after only ${actions} actions: with 2 parties, each pair passes after its own action`);
+      rule(
+        passes <= parties * actions,
+        `${passes} passes after only ${actions} actions: with 2 parties, each pair passes after its own action`,
+      );
       Atomics.add(counts, Count.perIndex + index, 1);
     }
   }),
@@ -297,7 +350,10 @@ export const moreThreadsThanParties = scenario<Shared>({
     const generations = (4 * groupWaits) / 2;
     const [actions, , , zeros, ones] = [...counts];
     if (actions !== generations || zeros !== generations || ones !== generations) {
-      return forbidden(`${actions}/${zeros}/${ones}`, `400 waits on a barrier for 2 should make ${generations} generations: the action ran ${actions} times, index 0 came ${zeros} times, index 1 ${ones} times`);
+      return forbidden(
+        `${actions}/${zeros}/${ones}`,
+        `400 waits on a barrier for 2 should make ${generations} generations: the action ran ${actions} times, index 0 came ${zeros} times, index 1 ${ones} times`,
+      );
     }
     return acceptable("in pairs");
   },
@@ -313,7 +369,10 @@ function brokenThenAgain(againAtOnce: boolean) {
     ctx.at("wait() until the barrier breaks");
     const result = attempt(() => shared.barrier.wait());
     record(shared, ctx.actor, result);
-    rule("threw" in result && isBroken(result.threw), `a thread waiting when the barrier broke must get BrokenBarrierError; its wait() ${describe(result)}`);
+    rule(
+      "threw" in result && isBroken(result.threw),
+      `a thread waiting when the barrier broke must get BrokenBarrierError; its wait() ${describe(result)}`,
+    );
     if (!againAtOnce) ctx.until(() => Atomics.load(shared.flags, Flag.reset) === 1, "actor 0 reset the barrier");
     passOnce(shared, ctx, 0);
   };
@@ -332,7 +391,10 @@ function untilWaiting({ barrier }: Shared, ctx: ActorContext, actors: number[]):
 }
 
 function untilBothAnswered(shared: Shared, ctx: ActorContext): void {
-  ctx.until(() => Atomics.load(shared.answers, 1) !== Answer.none && Atomics.load(shared.answers, 2) !== Answer.none, "actors 1 and 2 got an answer from wait()");
+  ctx.until(
+    () => Atomics.load(shared.answers, 1) !== Answer.none && Atomics.load(shared.answers, 2) !== Answer.none,
+    "actors 1 and 2 got an answer from wait()",
+  );
 }
 
 /** abort() while two threads wait: both throw, later waits throw, and reset() makes it usable. */
@@ -345,7 +407,10 @@ export const abortBreaks = scenario<Shared>({
       untilWaiting(shared, ctx, [1, 2]);
       ctx.at("abort()");
       barrier.abort();
-      rule(barrier.nWaiting === 0, `nWaiting must be 0 once the barrier is broken, even before its waiters have left; it was ${barrier.nWaiting}`);
+      rule(
+        barrier.nWaiting === 0,
+        `nWaiting must be 0 once the barrier is broken, even before its waiters have left; it was ${barrier.nWaiting}`,
+      );
       untilBothAnswered(shared, ctx);
       ctx.at("broken after abort()");
       rule(brokenNow(barrier) === true, "broken must be true after abort()");
@@ -411,15 +476,24 @@ export const timeoutBreaks = scenario<Shared & { second: Barrier }>({
   actors: [
     (shared, ctx) => {
       const { barrier, second } = shared;
-      for (const [which, how] of [[barrier, `wait(${shortTimeout})`], [second, `wait() with a default timeout of ${shortTimeout}`]] as const) {
+      for (const [which, how] of [
+        [barrier, `wait(${shortTimeout})`],
+        [second, `wait() with a default timeout of ${shortTimeout}`],
+      ] as const) {
         ctx.untilAsleep(1);
         ctx.at(`${how} with 2 of 3 parties`);
         const started = performance.now();
         const result = attempt(() => (which === barrier ? which.wait(shortTimeout) : which.wait()));
         const waited = performance.now() - started;
-        rule("threw" in result && isBroken(result.threw), `${how} with too few parties must throw BrokenBarrierError when it expires; it ${describe(result)}`);
+        rule(
+          "threw" in result && isBroken(result.threw),
+          `${how} with too few parties must throw BrokenBarrierError when it expires; it ${describe(result)}`,
+        );
         rule(waited >= shortTimeout, `${how} gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
-        rule(waited < shortTimeout + late, `${how} threw only after ${waited.toFixed(0)} ms: it must give up soon after its timeout`);
+        rule(
+          waited < shortTimeout + late,
+          `${how} threw only after ${waited.toFixed(0)} ms: it must give up soon after its timeout`,
+        );
         rule(brokenNow(which) === true, `broken must be true after ${how} expired: a timeout breaks the barrier`);
         ctx.at("wait() of a barrier broken by a timeout");
         expectBroken(() => which.wait(), "wait() of a barrier broken by a timeout");
@@ -429,10 +503,16 @@ export const timeoutBreaks = scenario<Shared & { second: Barrier }>({
       }
     },
     (shared, ctx) => {
-      for (const [which, phase] of [[shared.barrier, 1], [shared.second, 2]] as const) {
+      for (const [which, phase] of [
+        [shared.barrier, 1],
+        [shared.second, 2],
+      ] as const) {
         ctx.at("wait(60000) with 2 of 3 parties, until the other's timeout breaks the barrier");
         const result = attempt(() => which.wait(60_000));
-        rule("threw" in result && isBroken(result.threw), `when another thread's wait() times out, every waiter must get BrokenBarrierError; this wait(60000) ${describe(result)}`);
+        rule(
+          "threw" in result && isBroken(result.threw),
+          `when another thread's wait() times out, every waiter must get BrokenBarrierError; this wait(60000) ${describe(result)}`,
+        );
         record(shared, 1, result);
         ctx.until(() => Atomics.load(shared.flags, Flag.reset) === phase, "actor 0 saw the answer");
       }
@@ -456,7 +536,10 @@ export const actionThrows = scenario<Shared>({
       untilWaiting(shared, ctx, [1, 2]);
       ctx.at("wait() of the last party, whose action throws");
       const result = attempt(() => shared.barrier.wait());
-      rule("threw" in result && result.threw instanceof Error && result.threw.message.startsWith("boom"), `the last thread's wait() must throw the action's own error (Python re-raises it); it ${describe(result)}`);
+      rule(
+        "threw" in result && result.threw instanceof Error && result.threw.message.startsWith("boom"),
+        `the last thread's wait() must throw the action's own error (Python re-raises it); it ${describe(result)}`,
+      );
       untilBothAnswered(shared, ctx);
       rule(brokenNow(shared.barrier) === true, "broken must be true after the action threw");
       ctx.at("wait() of a barrier broken by its action");
@@ -472,7 +555,10 @@ export const actionThrows = scenario<Shared>({
       ctx.at("wait() while the action fails");
       const result = attempt(() => shared.barrier.wait());
       record(shared, ctx.actor, result);
-      rule("threw" in result && isBroken(result.threw), `when the action throws, the other waiters must get BrokenBarrierError; this wait() ${describe(result)}`);
+      rule(
+        "threw" in result && isBroken(result.threw),
+        `when the action throws, the other waiters must get BrokenBarrierError; this wait() ${describe(result)}`,
+      );
       ctx.until(() => Atomics.load(shared.flags, Flag.reset) === 1, "actor 0 reset the barrier");
       passOnce(shared, ctx, 0);
     }),
@@ -516,12 +602,17 @@ export const timeoutDuringAction = scenario<Shared>({
     },
     (shared, ctx) => {
       ctx.at(`wait(${shortTimeout}), while the last party's action runs long`);
-      record(shared, 1, attempt(() => shared.barrier.wait(shortTimeout)));
+      record(
+        shared,
+        1,
+        attempt(() => shared.barrier.wait(shortTimeout)),
+      );
       ctx.until(() => Atomics.load(shared.flags, Flag.reset) === 1, "actor 0 reset the barrier");
       againAfterReset(shared, ctx);
     },
   ],
-  arbiter: ({ answers }) => acceptable(Atomics.load(answers, 1) === Answer.broken ? "broken, nobody passed" : "released, both passed"),
+  arbiter: ({ answers }) =>
+    acceptable(Atomics.load(answers, 1) === Answer.broken ? "broken, nobody passed" : "released, both passed"),
   repetitions: 10,
 });
 
@@ -565,7 +656,10 @@ export const abortAtTheSameInstant = scenario<Shared>({
         ctx.at("wait() at the same instant as abort()");
         const result = attempt(() => shared.barrier.wait());
         record(shared, ctx.actor, result);
-        rule("threw" in result && isBroken(result.threw), `wait() at the same instant as abort() (2 of 3 parties) must throw BrokenBarrierError; it ${describe(result)}`);
+        rule(
+          "threw" in result && isBroken(result.threw),
+          `wait() at the same instant as abort() (2 of 3 parties) must throw BrokenBarrierError; it ${describe(result)}`,
+        );
         lineUp(shared, ctx, 2 * round + 1, 3, 0.2);
       }
     }),
@@ -594,7 +688,10 @@ export const abortWhileGenerationsPass = scenario<Shared>({
       untilBothAnswered(shared, ctx);
       rule(brokenNow(shared.barrier) === true, "broken must be true after abort(), however busy the barrier was");
       const left = shared.barrier.nWaiting;
-      rule(left === 0, `nWaiting was ${left} once both threads were out of wait(): a thread that leaves wait(), passed or broken, is no longer waiting (an arrival that raced with abort() stayed counted)`);
+      rule(
+        left === 0,
+        `nWaiting was ${left} once both threads were out of wait(): a thread that leaves wait(), passed or broken, is no longer waiting (an arrival that raced with abort() stayed counted)`,
+      );
     },
     ...crowd(2, (shared: Shared, ctx: ActorContext) => {
       let result: ReturnType<typeof attempt> = { returned: 0 };
@@ -625,10 +722,16 @@ export const basics = scenario<Shared>({
       ctx.at("new Barrier(0)");
       rule(attemptConstruct(0), "new Barrier(0) must throw a RangeError (Python: ValueError)");
       for (const parties of [-1, 1.5, Barrier.MAX_PARTIES + 1, Number.NaN]) {
-        rule(attemptConstruct(parties), `new Barrier(${parties}) must throw a RangeError: parties is an integer from 1 to ${Barrier.MAX_PARTIES}`);
+        rule(
+          attemptConstruct(parties),
+          `new Barrier(${parties}) must throw a RangeError: parties is an integer from 1 to ${Barrier.MAX_PARTIES}`,
+        );
       }
       const most = new Barrier(Barrier.MAX_PARTIES, { timeout: 7 });
-      rule(most.parties === Barrier.MAX_PARTIES && most.timeout === 7, `new Barrier(${Barrier.MAX_PARTIES}, { timeout: 7 }) must keep its parties and timeout`);
+      rule(
+        most.parties === Barrier.MAX_PARTIES && most.timeout === 7,
+        `new Barrier(${Barrier.MAX_PARTIES}, { timeout: 7 }) must keep its parties and timeout`,
+      );
       ctx.at("new Barrier(2)");
       const two = new Barrier(2);
       rule(two.parties === 2, `parties must be 2 for new Barrier(2); it was ${two.parties}`);
@@ -640,20 +743,29 @@ export const basics = scenario<Shared>({
         const index = passOnce(shared, ctx, round);
         rule(index === 0, `wait() of a barrier for one must return 0 at once; it returned ${index}`);
         const actions = Atomics.load(counts, Count.actions);
-        rule(actions === round + 1, `the action must run on every wait() of a barrier for one: it ran ${actions} times in ${round + 1} waits`);
+        rule(
+          actions === round + 1,
+          `the action must run on every wait() of a barrier for one: it ran ${actions} times in ${round + 1} waits`,
+        );
       }
 
       ctx.at("wait() of an aborted barrier for one");
       shared.barrier.abort();
       Atomics.add(shared.arrived, 3, 1); // so that an action run by mistake fails below, saying why
       expectBroken(() => shared.barrier.wait(), "wait() of an aborted barrier for one");
-      rule(Atomics.load(counts, Count.actions) === 3, "wait() of a broken barrier ran the action: a broken barrier lets nobody through, and runs no action");
+      rule(
+        Atomics.load(counts, Count.actions) === 3,
+        "wait() of a broken barrier ran the action: a broken barrier lets nobody through, and runs no action",
+      );
       shared.barrier.reset();
 
       ctx.at("wait(0) of a barrier for two");
       expectBroken(() => two.wait(0), "wait(0) with 1 of 2 parties");
       rule(brokenNow(two) === true, "broken must be true after wait(0) timed out");
-      rule(new Barrier(2, {}, two.memory).broken === true, "new Barrier(2, {}, memory) must attach to the same barrier without changing it");
+      rule(
+        new Barrier(2, {}, two.memory).broken === true,
+        "new Barrier(2, {}, memory) must attach to the same barrier without changing it",
+      );
       ctx.at("reset()");
       two.reset();
       rule(brokenNow(two) === false, "broken must be false after reset()");

@@ -95,4 +95,3 @@ export class Barrier {
     throw new NotImplementedError("07-barrier", "broken");
   }
 }
-

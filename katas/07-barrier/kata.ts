@@ -6,7 +6,12 @@ export default {
   title: "Build a Barrier",
   kind: "build",
   files: ["barrier.ts"],
-  python: ["threading.Barrier", "Barrier(parties, action=..., timeout=...)", "barrier.abort(), barrier.reset()", "threading.BrokenBarrierError"],
+  python: [
+    "threading.Barrier",
+    "Barrier(parties, action=..., timeout=...)",
+    "barrier.abort(), barrier.reset()",
+    "threading.BrokenBarrierError",
+  ],
   requires: ["05-event"],
   hints: [
     "Everything lives in one word: how many threads have arrived in this generation, whether the barrier is broken, and which generation it is. Draw the bits first: say the count in bits 0-9, a broken bit at 10, the generation from bit 12 up.",

@@ -6,7 +6,12 @@ export default {
   title: "Build a blocking queue",
   kind: "build",
   files: ["queue.ts"],
-  python: ["queue.Queue(maxsize)", "q.put(item, timeout=...) / q.get(timeout=...)", "q.put_nowait / q.get_nowait, queue.Full / queue.Empty", "q.task_done(), q.join()"],
+  python: [
+    "queue.Queue(maxsize)",
+    "q.put(item, timeout=...) / q.get(timeout=...)",
+    "q.put_nowait / q.get_nowait, queue.Full / queue.Empty",
+    "q.task_done(), q.join()",
+  ],
   requires: ["06-condition"],
   hints: [
     "Every method has the same frame: this.mutex.acquire(); try { ... } finally { this.mutex.release(); }. Inside, you may read and write the words freely: no one else touches them while you hold the mutex.",

@@ -3,7 +3,17 @@
 import { BoundedQueue } from "#kata/08-queue/queue.ts";
 import { judgeLinearizability } from "#threadkata/linearizability.ts";
 import { QueueKind, QueueResult, queueModel } from "#threadkata/models.ts";
-import { acceptable, forbidden, rule, scenario, throws, type Actor, type ActorContext, type History, type SharedMemory } from "#threadkata/scenario.ts";
+import {
+  acceptable,
+  forbidden,
+  rule,
+  scenario,
+  throws,
+  type Actor,
+  type ActorContext,
+  type History,
+  type SharedMemory,
+} from "#threadkata/scenario.ts";
 
 const Flag = { put: 0, got: 1, returned: 2, done: 3 } as const;
 
@@ -14,7 +24,10 @@ interface Shared {
 }
 
 function withQueue(capacity: number) {
-  return (memory: SharedMemory): Shared => ({ queue: new BoundedQueue(capacity, memory.int32(BoundedQueue.words(capacity))), flags: memory.int32(4) });
+  return (memory: SharedMemory): Shared => ({
+    queue: new BoundedQueue(capacity, memory.int32(BoundedQueue.words(capacity))),
+    flags: memory.int32(4),
+  });
 }
 
 /** Back to an empty queue: zero-filled memory (the kata's rule). */
@@ -51,16 +64,26 @@ function throwsRangeError(call: () => unknown): boolean {
 function basicsAt(capacity: number): Actor<Shared, undefined> {
   return ({ queue }, ctx) => {
     ctx.at(`isEmpty() of a new queue of ${capacity}`);
-    rule(queue.isEmpty() && !queue.isFull() && queue.size() === 0, `a new queue of ${capacity} must be empty: isEmpty() true, isFull() false, size() 0`);
+    rule(
+      queue.isEmpty() && !queue.isFull() && queue.size() === 0,
+      `a new queue of ${capacity} must be empty: isEmpty() true, isFull() false, size() 0`,
+    );
     ctx.at("join() of a new queue");
     queue.join();
     ctx.at("new BoundedQueue(0) and new BoundedQueue(1.5)");
-    for (const bad of [0, 1.5, -1]) rule(throwsRangeError(() => new BoundedQueue(bad)), `new BoundedQueue(${bad}) must throw a RangeError: a queue holds at least 1 item, a whole number of them`);
+    for (const bad of [0, 1.5, -1])
+      rule(
+        throwsRangeError(() => new BoundedQueue(bad)),
+        `new BoundedQueue(${bad}) must throw a RangeError: a queue holds at least 1 item, a whole number of them`,
+      );
     const own = new BoundedQueue(capacity);
     rule(own.capacity === capacity, "capacity must be the number given to the constructor");
     ctx.at("put(4), get() on a queue with memory of its own");
     own.put(4);
-    rule(own.get() === 4 && own.isEmpty(), "a queue made without memory (new BoundedQueue(capacity)) must work as well");
+    rule(
+      own.get() === 4 && own.isEmpty(),
+      "a queue made without memory (new BoundedQueue(capacity)) must work as well",
+    );
     for (let item = 0; item < capacity; item++) {
       ctx.at(`put(${item}) into a queue of ${capacity}`);
       queue.put(item);
@@ -70,7 +93,10 @@ function basicsAt(capacity: number): Actor<Shared, undefined> {
     }
     rule(queue.isFull() && !queue.isEmpty(), `after ${capacity} put() calls, a queue of ${capacity} must be full`);
     ctx.at("putNowait() into a full queue");
-    rule(threwOnly("Full", () => queue.putNowait(-1)), "putNowait() into a full queue must throw Full; it returned");
+    rule(
+      threwOnly("Full", () => queue.putNowait(-1)),
+      "putNowait() into a full queue must throw Full; it returned",
+    );
     rule(queue.size() === capacity, "putNowait() into a full queue changed its size");
     for (let item = 0; item < capacity; item++) {
       ctx.at("get()");
@@ -79,7 +105,10 @@ function basicsAt(capacity: number): Actor<Shared, undefined> {
     }
     rule(queue.isEmpty(), "after as many get() calls as put() calls, the queue must be empty");
     ctx.at("getNowait() from an empty queue");
-    rule(threwOnly("Empty", () => queue.getNowait()), "getNowait() from an empty queue must throw Empty; it returned");
+    rule(
+      threwOnly("Empty", () => queue.getNowait()),
+      "getNowait() from an empty queue must throw Empty; it returned",
+    );
     rule(queue.size() === 0 && queue.isEmpty(), "getNowait() from an empty queue changed its size");
     ctx.at("put() and get() around the ring");
     // With room for two, one item stays waiting, so each get() returns the item put before.
@@ -88,7 +117,10 @@ function basicsAt(capacity: number): Actor<Shared, undefined> {
     for (let item = 0; item < capacity + 2; item++) {
       queue.putNowait(item);
       const got = queue.getNowait();
-      rule(got === item - ahead, `get() returned ${got}, but ${item - ahead} was put before it: first in, first out, also when the queue wraps around its memory`);
+      rule(
+        got === item - ahead,
+        `get() returned ${got}, but ${item - ahead} was put before it: first in, first out, also when the queue wraps around its memory`,
+      );
       rule(queue.size() === ahead, `size() with ${ahead} item(s) waiting returned ${queue.size()}`);
     }
     if (ahead) rule(queue.get() === capacity + 1, "the last item put must come out last");
@@ -105,20 +137,37 @@ function basicsAt(capacity: number): Actor<Shared, undefined> {
     const puts = capacity + 1 + (capacity > 1 ? 1 : 0) + (capacity + 2) + 4;
     for (let item = 0; item < puts; item++) queue.taskDone();
     ctx.at("taskDone() once too often");
-    rule(throws(() => queue.taskDone()), `taskDone() called more times than items were put (${puts}) must throw`);
+    rule(
+      throws(() => queue.taskDone()),
+      `taskDone() called more times than items were put (${puts}) must throw`,
+    );
     ctx.at("taskDone() again, after a put(), once the one too many threw");
     queue.put(5);
     queue.get();
-    rule(!throws(() => queue.taskDone()), "taskDone() for an item put after a taskDone() that threw must not throw: the one that threw must change nothing");
-    rule(throws(() => queue.taskDone()), "taskDone() once too often must throw, every time");
+    rule(
+      !throws(() => queue.taskDone()),
+      "taskDone() for an item put after a taskDone() that threw must not throw: the one that threw must change nothing",
+    );
+    rule(
+      throws(() => queue.taskDone()),
+      "taskDone() once too often must throw, every time",
+    );
     ctx.at("join() with every task done");
     queue.join();
-    rule(new BoundedQueue(capacity, queue.memory).isEmpty(), "new BoundedQueue(capacity, memory) must attach to the same queue");
+    rule(
+      new BoundedQueue(capacity, queue.memory).isEmpty(),
+      "new BoundedQueue(capacity, memory) must attach to the same queue",
+    );
   };
 }
 
 export const basicsCapacity1 = scenario<Shared>({ state: withQueue(1), reset, actors: [basicsAt(1)], repetitions: 5 });
-export const basicsCapacity1024 = scenario<Shared>({ state: withQueue(1024), reset, actors: [basicsAt(1024)], repetitions: 5 });
+export const basicsCapacity1024 = scenario<Shared>({
+  state: withQueue(1024),
+  reset,
+  actors: [basicsAt(1024)],
+  repetitions: 5,
+});
 
 const shortTimeout = 15;
 /** How long after its timeout a call may still end: generous, a bound for a hang, not a speed test. */
@@ -135,11 +184,20 @@ export const timeouts = scenario<Shared>({
       const empty = threwOnly("Empty", () => queue.get(shortTimeout));
       let waited = performance.now() - started;
       rule(empty, `get(${shortTimeout}) from a queue nobody fills must throw Empty; it returned`);
-      rule(waited >= shortTimeout, `get(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
-      rule(waited < shortTimeout + late, `get(${shortTimeout}) threw only after ${waited.toFixed(0)} ms: it must give up soon after its timeout`);
+      rule(
+        waited >= shortTimeout,
+        `get(${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`,
+      );
+      rule(
+        waited < shortTimeout + late,
+        `get(${shortTimeout}) threw only after ${waited.toFixed(0)} ms: it must give up soon after its timeout`,
+      );
       rule(queue.size() === 0, `a get() that timed out must take nothing: size() is ${queue.size()}`);
       ctx.at("get(0) from an empty queue");
-      rule(threwOnly("Empty", () => queue.get(0)), "get(0) from an empty queue must throw Empty at once; it returned");
+      rule(
+        threwOnly("Empty", () => queue.get(0)),
+        "get(0) from an empty queue must throw Empty at once; it returned",
+      );
       ctx.at("put(1) into the empty queue");
       queue.put(1);
       ctx.at(`put(2, ${shortTimeout}) into a full queue`);
@@ -147,11 +205,20 @@ export const timeouts = scenario<Shared>({
       const full = threwOnly("Full", () => queue.put(2, shortTimeout));
       waited = performance.now() - started;
       rule(full, `put(2, ${shortTimeout}) into a queue nobody empties must throw Full; it returned`);
-      rule(waited >= shortTimeout, `put(2, ${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`);
-      rule(waited < shortTimeout + late, `put(2, ${shortTimeout}) threw only after ${waited.toFixed(0)} ms: it must give up soon after its timeout`);
+      rule(
+        waited >= shortTimeout,
+        `put(2, ${shortTimeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout`,
+      );
+      rule(
+        waited < shortTimeout + late,
+        `put(2, ${shortTimeout}) threw only after ${waited.toFixed(0)} ms: it must give up soon after its timeout`,
+      );
       rule(queue.size() === 1, `a put() that timed out must not add its item: size() is ${queue.size()}`);
       ctx.at("put(3, 0) into a full queue");
-      rule(threwOnly("Full", () => queue.put(3, 0)), "put(3, 0) into a full queue must throw Full at once; it returned");
+      rule(
+        threwOnly("Full", () => queue.put(3, 0)),
+        "put(3, 0) into a full queue must throw Full at once; it returned",
+      );
       ctx.at("get() of the one item, after the put() that timed out");
       rule(queue.get() === 1 && queue.isEmpty(), "a put() that timed out must not add its item");
       ctx.at(`get(${shortTimeout}) and put(4, ${shortTimeout}) that need not wait`);
@@ -174,10 +241,16 @@ export const getBlocksWhileEmpty = scenario<Shared>({
   reset,
   actors: [
     ({ queue, flags }, ctx) => {
-      for (const [item, returned] of [[42, 1], [43, 2]] as const) {
+      for (const [item, returned] of [
+        [42, 1],
+        [43, 2],
+      ] as const) {
         ctx.until(() => Atomics.load(flags, Flag.returned) === returned - 1, `actor 1 called get() number ${returned}`);
         ctx.untilAsleep(1);
-        rule(Atomics.load(flags, Flag.returned) === returned - 1, `${returned === 1 ? "get()" : "get(60000)"} from an empty queue returned: it must block until an item arrives`);
+        rule(
+          Atomics.load(flags, Flag.returned) === returned - 1,
+          `${returned === 1 ? "get()" : "get(60000)"} from an empty queue returned: it must block until an item arrives`,
+        );
         ctx.at(`put(${item})`);
         queue.put(item);
       }
@@ -191,7 +264,10 @@ export const getBlocksWhileEmpty = scenario<Shared>({
       let timed: number | undefined;
       const empty = threwOnly("Empty", () => (timed = queue.get(60_000)));
       Atomics.store(flags, Flag.returned, 2);
-      rule(!empty && timed === 43, `get(60000) ${empty ? "threw Empty" : `returned ${timed}`} though 43 was put in time: it must return the item`);
+      rule(
+        !empty && timed === 43,
+        `get(60000) ${empty ? "threw Empty" : `returned ${timed}`} though 43 was put in time: it must return the item`,
+      );
     },
   ],
   repetitions: 30,
@@ -209,10 +285,16 @@ export const putBlocksWhileFull = scenario<Shared>({
       ctx.at("put(1)");
       queue.put(1);
       Atomics.store(flags, Flag.put, 1);
-      for (const [first, then, returned] of [[1, 2, 1], [2, 3, 2]] as const) {
+      for (const [first, then, returned] of [
+        [1, 2, 1],
+        [2, 3, 2],
+      ] as const) {
         ctx.until(() => Atomics.load(flags, Flag.got) === returned - 1, `actor 1 called put() number ${returned}`);
         ctx.untilAsleep(1);
-        rule(Atomics.load(flags, Flag.returned) === returned - 1, `${returned === 1 ? "put(2)" : "put(3, 60000)"} into a full queue returned: it must block until there is room`);
+        rule(
+          Atomics.load(flags, Flag.returned) === returned - 1,
+          `${returned === 1 ? "put(2)" : "put(3, 60000)"} into a full queue returned: it must block until there is room`,
+        );
         ctx.at("get() from a full queue");
         rule(queue.get() === first, `get() must return ${first}, the item at the front`);
         ctx.until(() => Atomics.load(flags, Flag.returned) === returned, `actor 1's put(${then}) returned`);
@@ -250,8 +332,14 @@ export const joinWakesEveryJoiner = scenario<Shared>({
       ctx.at("taskDone() with two threads in join()");
       queue.taskDone();
       const until = performance.now() + late;
-      ctx.until(() => Atomics.load(flags, Flag.returned) === 2 || performance.now() > until, "both join() calls returned");
-      rule(Atomics.load(flags, Flag.returned) === 2, "the last taskDone() woke only one of the two threads in join(): it must wake every thread in join()");
+      ctx.until(
+        () => Atomics.load(flags, Flag.returned) === 2 || performance.now() > until,
+        "both join() calls returned",
+      );
+      rule(
+        Atomics.load(flags, Flag.returned) === 2,
+        "the last taskDone() woke only one of the two threads in join(): it must wake every thread in join()",
+      );
     },
     ...Array.from({ length: 2 }, () => ({ queue, flags }: Shared, ctx: ActorContext) => {
       ctx.until(() => Atomics.load(flags, Flag.got) === 1, "actor 0 got the item, its task not done");
@@ -333,66 +421,70 @@ function storm({ capacity, producers, consumers, itemsEach }: StormShape) {
   const total = producers * itemsEach;
   const quota = (consumer: number) => Math.floor(total / consumers) + (consumer < total % consumers ? 1 : 0);
 
-  const producer = (p: number) => ({ queue, history, finished }: Storm, ctx: ActorContext) => {
-    for (let k = 0; k < itemsEach; k++) {
-      const item = p * itemsEach + k;
-      if (ctx.random() < 0.3) {
-        ctx.at(`putNowait(${item})`);
-        const op = history.call(ctx.actor, QueueKind.putNowait, item);
-        const full = threwOnly("Full", () => queue.putNowait(item));
-        history.returned(op, full ? QueueResult.full : QueueResult.none);
-        if (!full) continue;
-      }
-      if (ctx.random() < 0.3) {
-        const timeout = ctx.random() * maxStormTimeout;
-        ctx.at(`put(${item}, ${timeout.toFixed(2)})`);
+  const producer =
+    (p: number) =>
+    ({ queue, history, finished }: Storm, ctx: ActorContext) => {
+      for (let k = 0; k < itemsEach; k++) {
+        const item = p * itemsEach + k;
+        if (ctx.random() < 0.3) {
+          ctx.at(`putNowait(${item})`);
+          const op = history.call(ctx.actor, QueueKind.putNowait, item);
+          const full = threwOnly("Full", () => queue.putNowait(item));
+          history.returned(op, full ? QueueResult.full : QueueResult.none);
+          if (!full) continue;
+        }
+        if (ctx.random() < 0.3) {
+          const timeout = ctx.random() * maxStormTimeout;
+          ctx.at(`put(${item}, ${timeout.toFixed(2)})`);
+          const op = history.call(ctx.actor, QueueKind.put, item);
+          const full = threwOnly("Full", () => queue.put(item, timeout));
+          history.returned(op, full ? QueueResult.full : QueueResult.none);
+          if (!full) continue;
+        }
+        ctx.at(`put(${item})`);
         const op = history.call(ctx.actor, QueueKind.put, item);
-        const full = threwOnly("Full", () => queue.put(item, timeout));
-        history.returned(op, full ? QueueResult.full : QueueResult.none);
-        if (!full) continue;
+        queue.put(item);
+        history.returned(op, QueueResult.none);
       }
-      ctx.at(`put(${item})`);
-      const op = history.call(ctx.actor, QueueKind.put, item);
-      queue.put(item);
-      history.returned(op, QueueResult.none);
-    }
-    Atomics.add(finished, 0, 1);
-  };
+      Atomics.add(finished, 0, 1);
+    };
 
-  const consumer = (c: number) => ({ queue, history, gotten, done }: Storm, ctx: ActorContext) => {
-    for (let k = 0; k < quota(c); k++) {
-      let item: number | undefined;
-      if (ctx.random() < 0.3) {
-        ctx.at("getNowait()");
-        const op = history.call(ctx.actor, QueueKind.getNowait);
-        let got = -1;
-        const empty = threwOnly("Empty", () => (got = queue.getNowait()));
-        history.returned(op, empty ? QueueResult.empty : got);
-        if (!empty) item = got;
+  const consumer =
+    (c: number) =>
+    ({ queue, history, gotten, done }: Storm, ctx: ActorContext) => {
+      for (let k = 0; k < quota(c); k++) {
+        let item: number | undefined;
+        if (ctx.random() < 0.3) {
+          ctx.at("getNowait()");
+          const op = history.call(ctx.actor, QueueKind.getNowait);
+          let got = -1;
+          const empty = threwOnly("Empty", () => (got = queue.getNowait()));
+          history.returned(op, empty ? QueueResult.empty : got);
+          if (!empty) item = got;
+        }
+        if (item === undefined && ctx.random() < 0.3) {
+          const timeout = ctx.random() * maxStormTimeout;
+          ctx.at(`get(${timeout.toFixed(2)})`);
+          const op = history.call(ctx.actor, QueueKind.get);
+          let got = -1;
+          const empty = threwOnly("Empty", () => (got = queue.get(timeout)));
+          history.returned(op, empty ? QueueResult.empty : got);
+          if (!empty) item = got;
+        }
+        if (item === undefined) {
+          ctx.at("get()");
+          const op = history.call(ctx.actor, QueueKind.get);
+          item = queue.get();
+          history.returned(op, item);
+        }
+        rule(item >= 0 && item < total, `get() returned ${item}, which no producer put (items are 0..${total - 1})`);
+        const times = Atomics.add(gotten, item, 1) + 1;
+        rule(times === 1, `item ${item} was got ${times} times: every item put is got exactly once`);
+        Atomics.add(done, 0, 1);
+        ctx.at("taskDone()");
+        queue.taskDone();
       }
-      if (item === undefined && ctx.random() < 0.3) {
-        const timeout = ctx.random() * maxStormTimeout;
-        ctx.at(`get(${timeout.toFixed(2)})`);
-        const op = history.call(ctx.actor, QueueKind.get);
-        let got = -1;
-        const empty = threwOnly("Empty", () => (got = queue.get(timeout)));
-        history.returned(op, empty ? QueueResult.empty : got);
-        if (!empty) item = got;
-      }
-      if (item === undefined) {
-        ctx.at("get()");
-        const op = history.call(ctx.actor, QueueKind.get);
-        item = queue.get();
-        history.returned(op, item);
-      }
-      rule(item >= 0 && item < total, `get() returned ${item}, which no producer put (items are 0..${total - 1})`);
-      const times = Atomics.add(gotten, item, 1) + 1;
-      rule(times === 1, `item ${item} was got ${times} times: every item put is got exactly once`);
-      Atomics.add(done, 0, 1);
-      ctx.at("taskDone()");
-      queue.taskDone();
-    }
-  };
+    };
 
   return scenario<Storm>({
     state: (memory) => ({
@@ -418,15 +510,26 @@ function storm({ capacity, producers, consumers, itemsEach }: StormShape) {
         ctx.at("join() after the last put()");
         shared.queue.join();
         const done = Atomics.load(shared.done, 0);
-        rule(done === total, `join() returned after ${done} of ${total} items were marked done: it waits for every taskDone()`);
+        rule(
+          done === total,
+          `join() returned after ${done} of ${total} items were marked done: it waits for every taskDone()`,
+        );
       },
       ...Array.from({ length: producers - 1 }, (_, p) => producer(p + 1)),
       ...Array.from({ length: consumers }, (_, c) => consumer(c)),
     ],
     arbiter: ({ queue, history, gotten }) => {
       const lost = [...gotten].flatMap((times, item) => (times === 0 ? [item] : []));
-      if (lost.length > 0) return forbidden("items lost", `${lost.length} item(s) put were never got, e.g. ${lost.slice(0, 5).join(", ")}`);
-      if (!queue.isEmpty()) return forbidden("not empty at the end", `after ${total} puts and ${total} gets the queue says size() ${queue.size()}`);
+      if (lost.length > 0)
+        return forbidden(
+          "items lost",
+          `${lost.length} item(s) put were never got, e.g. ${lost.slice(0, 5).join(", ")}`,
+        );
+      if (!queue.isEmpty())
+        return forbidden(
+          "not empty at the end",
+          `after ${total} puts and ${total} gets the queue says size() ${queue.size()}`,
+        );
       return judgeLinearizability(history.operations(), queueModel(capacity));
     },
     repetitions: 40,

@@ -5,7 +5,12 @@ export default {
   title: "Producers, consumers, sentinels",
   kind: "build",
   files: ["pipeline.ts"],
-  python: ["threading.Thread(target=producer) / (target=consumer)", "q.put(None) as a sentinel (poison pill)", "while (item := q.get()) is not None: ...", "q.task_done(), q.join()"],
+  python: [
+    "threading.Thread(target=producer) / (target=consumer)",
+    "q.put(None) as a sentinel (poison pill)",
+    "while (item := q.get()) is not None: ...",
+    "q.task_done(), q.join()",
+  ],
   requires: ["08-queue"],
   hints: [
     "produce() is one loop of put(). consume() is a loop of get() that ends at the SENTINEL; everything else it gets goes to handle().",

@@ -4,7 +4,15 @@
 
 import { BoundedQueue } from "#kata/08-queue/queue.ts";
 import { consume, produce, SENTINEL, stopConsumers } from "#kata/09-pipeline/pipeline.ts";
-import { acceptable, forbidden, rule, scenario, type Actor, type ActorContext, type SharedMemory } from "#threadkata/scenario.ts";
+import {
+  acceptable,
+  forbidden,
+  rule,
+  scenario,
+  type Actor,
+  type ActorContext,
+  type SharedMemory,
+} from "#threadkata/scenario.ts";
 
 interface Shape {
   producers: number;
@@ -49,17 +57,28 @@ function pipeline({ producers, consumers, itemsEach, capacity }: Shape) {
     stopConsumers(queue, consumers);
     ctx.at("queue.join() after stopConsumers() (it waits for a taskDone() per item, sentinels too)");
     queue.join();
-    ctx.until(() => count(shared, Count.consumersReturned) === consumers, `all ${consumers} consumer(s) returned from consume()`);
-    rule(queue.isEmpty(), `after every consumer stopped, the queue still holds ${queue.size()} item(s): one sentinel per consumer, no more`);
+    ctx.until(
+      () => count(shared, Count.consumersReturned) === consumers,
+      `all ${consumers} consumer(s) returned from consume()`,
+    );
+    rule(
+      queue.isEmpty(),
+      `after every consumer stopped, the queue still holds ${queue.size()} item(s): one sentinel per consumer, no more`,
+    );
   };
 
-  const producer = (p: number): Actor<Shared, undefined> => (shared, ctx) => {
-    // Every other producer hands its items as a generator: produce() takes any iterable.
-    const items = p % 2 === 0 ? Array.from({ length: itemsEach }, (_, k) => p * itemsEach + k) : counting(p * itemsEach, itemsEach);
-    ctx.at("produce()");
-    produce(shared.queue, items);
-    Atomics.add(shared.counts, Count.producersDone, 1);
-  };
+  const producer =
+    (p: number): Actor<Shared, undefined> =>
+    (shared, ctx) => {
+      // Every other producer hands its items as a generator: produce() takes any iterable.
+      const items =
+        p % 2 === 0
+          ? Array.from({ length: itemsEach }, (_, k) => p * itemsEach + k)
+          : counting(p * itemsEach, itemsEach);
+      ctx.at("produce()");
+      produce(shared.queue, items);
+      Atomics.add(shared.counts, Count.producersDone, 1);
+    };
 
   const consumer: Actor<Shared, undefined> = (shared, ctx: ActorContext) => {
     ctx.at("consume()");
@@ -69,7 +88,10 @@ function pipeline({ producers, consumers, itemsEach, capacity }: Shape) {
     let calls = 0;
     const handledHere = consume(shared.queue, (item) => {
       rule(item !== SENTINEL, "consume() handed the SENTINEL to handle(): it means stop, it is not an item");
-      rule(Number.isInteger(item) && item >= 0 && item < total, `consume() handed ${item} to handle(), which no producer put (items are 0..${total - 1})`);
+      rule(
+        Number.isInteger(item) && item >= 0 && item < total,
+        `consume() handed ${item} to handle(), which no producer put (items are 0..${total - 1})`,
+      );
       const times = Atomics.add(shared.handled, item, 1) + 1;
       rule(times === 1, `item ${item} was handled ${times} times: each item is handled exactly once`);
       const from = Math.floor(item / itemsEach);
@@ -81,7 +103,10 @@ function pipeline({ producers, consumers, itemsEach, capacity }: Shape) {
       calls++;
       if (ctx.random() < 0.05) ctx.pause(20);
     });
-    rule(handledHere === calls, `consume() returned ${handledHere}, but it handed ${calls} item(s) to handle(): it returns how many real items it handled`);
+    rule(
+      handledHere === calls,
+      `consume() returned ${handledHere}, but it handed ${calls} item(s) to handle(): it returns how many real items it handled`,
+    );
     Atomics.add(shared.counts, Count.reported, handledHere);
     Atomics.add(shared.counts, Count.consumersReturned, 1);
   };
@@ -97,12 +122,24 @@ function pipeline({ producers, consumers, itemsEach, capacity }: Shape) {
       handled.fill(0);
       counts.fill(0);
     },
-    actors: [main, ...Array.from({ length: producers }, (_, p) => producer(p)), ...Array.from({ length: consumers }, () => consumer)],
+    actors: [
+      main,
+      ...Array.from({ length: producers }, (_, p) => producer(p)),
+      ...Array.from({ length: consumers }, () => consumer),
+    ],
     arbiter: ({ handled, counts }) => {
       const lost = [...handled].slice(0, total).flatMap((times, item) => (times === 0 ? [item] : []));
-      if (lost.length > 0) return forbidden("items lost", `${lost.length} of ${total} items were never handled, e.g. ${lost.slice(0, 5).join(", ")}`);
+      if (lost.length > 0)
+        return forbidden(
+          "items lost",
+          `${lost.length} of ${total} items were never handled, e.g. ${lost.slice(0, 5).join(", ")}`,
+        );
       const reported = Atomics.load(counts, Count.reported);
-      if (reported !== total) return forbidden("miscounted", `the consumers' consume() calls returned ${reported} in all; they handled ${total}`);
+      if (reported !== total)
+        return forbidden(
+          "miscounted",
+          `the consumers' consume() calls returned ${reported} in all; they handled ${total}`,
+        );
       return acceptable("every item once");
     },
     repetitions: 30,
@@ -141,23 +178,37 @@ export const oneThread = scenario<{ queue: BoundedQueue }>({
       rule(queue.isEmpty(), `stopConsumers(queue, 0) put ${queue.size()} item(s): there is no consumer to stop`);
       ctx.at("produce(queue, [0, 5, 3])");
       produce(queue, [0, 5, 3]);
-      rule(queue.size() === 3, `produce(queue, [0, 5, 3]) left ${queue.size()} item(s) in the queue: it puts every item`);
+      rule(
+        queue.size() === 3,
+        `produce(queue, [0, 5, 3]) left ${queue.size()} item(s) in the queue: it puts every item`,
+      );
       queue.put(SENTINEL);
       const seen: number[] = [];
       ctx.at("consume() of 0, 5, 3 and a SENTINEL");
       const handled = consume(queue, (item) => void seen.push(item));
-      rule(seen.join(",") === "0,5,3", `consume() handed ${seen.join(", ") || "nothing"} to handle(); the items were 0, 5, 3, in that order`);
+      rule(
+        seen.join(",") === "0,5,3",
+        `consume() handed ${seen.join(", ") || "nothing"} to handle(); the items were 0, 5, 3, in that order`,
+      );
       rule(handled === 3, `consume() returned ${handled}; it handled 3 items`);
-      rule(queue.isEmpty(), `consume() left ${queue.size()} item(s) in the queue: it stops at the first SENTINEL, and takes nothing after it`);
+      rule(
+        queue.isEmpty(),
+        `consume() left ${queue.size()} item(s) in the queue: it stops at the first SENTINEL, and takes nothing after it`,
+      );
       ctx.at("queue.join() after consume() stopped");
       queue.join();
       ctx.at("stopConsumers(queue, 3), then three consume() calls");
       stopConsumers(queue, 3);
       for (let i = 0; i < 3; i++) {
-        const none = consume(queue, (item) => rule(false, `consume() handed ${item} to handle(); only sentinels were in the queue`));
+        const none = consume(queue, (item) =>
+          rule(false, `consume() handed ${item} to handle(); only sentinels were in the queue`),
+        );
         rule(none === 0, `consume() returned ${none}; it handled nothing`);
       }
-      rule(queue.isEmpty(), `stopConsumers(queue, 3) put more than 3 sentinels: ${queue.size()} item(s) left after three consumers stopped`);
+      rule(
+        queue.isEmpty(),
+        `stopConsumers(queue, 3) put more than 3 sentinels: ${queue.size()} item(s) left after three consumers stopped`,
+      );
       queue.join();
     },
   ],
@@ -205,7 +256,10 @@ export const handleThrows = scenario<{ queue: BoundedQueue; counts: Int32Array }
       );
       ctx.at("consume() again, after the failure");
       const rest = consume(queue, handle);
-      rule(rest === 12 && handled === 19, `the second consume() returned ${rest} and handled ${handled - 7} more: items 8..19 (12 of them) were left`);
+      rule(
+        rest === 12 && handled === 19,
+        `the second consume() returned ${rest} and handled ${handled - 7} more: items 8..19 (12 of them) were left`,
+      );
       Atomics.store(counts, 1, 1);
     },
   ],

@@ -110,7 +110,10 @@ function transfer(bank: Bank, ctx: ActorContext, from: number, to: number, amoun
     here.moved !== before,
     `transfer(${from}, ${to}, ${amount}) returned without moving the money: a transfer that was asked for must happen (a transfer that cannot get its locks now must try again, not give up)`,
   );
-  rule(here.moved === before + 1, `transfer(${from}, ${to}, ${amount}) moved the money ${here.moved - before} times: call move() once`);
+  rule(
+    here.moved === before + 1,
+    `transfer(${from}, ${to}, ${amount}) moved the money ${here.moved - before} times: call move() once`,
+  );
 }
 
 function start(ctx: ActorContext, inside?: typeof here.inside): void {
@@ -145,11 +148,17 @@ function judgeBalances({ bank, asked }: Shared, actors: number) {
   const got = expected.map((_, account) => bank.balance(account));
   const total = got.reduce((sum, b) => sum + b, 0);
   if (total !== accounts * opening) {
-    return forbidden(`total ${total - accounts * opening > 0 ? "+" : ""}${total - accounts * opening}`, `money ${total > accounts * opening ? "created" : "lost"}: the bank held ${accounts * opening} and now holds ${total} (balances ${got.join(", ")}; expected ${expected.join(", ")})`);
+    return forbidden(
+      `total ${total - accounts * opening > 0 ? "+" : ""}${total - accounts * opening}`,
+      `money ${total > accounts * opening ? "created" : "lost"}: the bank held ${accounts * opening} and now holds ${total} (balances ${got.join(", ")}; expected ${expected.join(", ")})`,
+    );
   }
   const wrong = got.findIndex((balance, account) => balance !== expected[account]);
   if (wrong >= 0) {
-    return forbidden(`account ${wrong} off`, `account ${wrong} holds ${got[wrong]}, but the transfers made should leave ${expected[wrong]} (balances ${got.join(", ")}; expected ${expected.join(", ")})`);
+    return forbidden(
+      `account ${wrong} off`,
+      `account ${wrong} holds ${got[wrong]}, but the transfers made should leave ${expected[wrong]} (balances ${got.join(", ")}; expected ${expected.join(", ")})`,
+    );
   }
   return acceptable("every transfer made, money conserved");
 }
@@ -204,7 +213,10 @@ export const moneyConserved = scenario<Shared>({
       if (index % 16 === 0) {
         ctx.at("total()");
         const total = bank.total();
-        rule(total === accounts * opening, `total() counted ${total} while transfers ran; the bank holds ${accounts * opening}: money in the middle of a transfer was counted`);
+        rule(
+          total === accounts * opening,
+          `total() counted ${total} while transfers ran; the bank holds ${accounts * opening}: money in the middle of a transfer was counted`,
+        );
       }
     });
   }),
@@ -264,7 +276,10 @@ export const sharedAccountWaits = scenario<Shared>({
     const expected = [opening - 3, opening - 4, opening + 7];
     return got.every((balance, account) => balance === expected[account])
       ? acceptable("one at a time")
-      : forbidden(`balances ${got.join("/")}`, `balances ${got.join(", ")}; after transfer(0, 2, 3) and transfer(1, 2, 4) they should be ${expected.join(", ")}`);
+      : forbidden(
+          `balances ${got.join("/")}`,
+          `balances ${got.join(", ")}; after transfer(0, 2, 3) and transfer(1, 2, 4) they should be ${expected.join(", ")}`,
+        );
   },
   repetitions: 30,
 });
@@ -297,7 +312,10 @@ export const ringOfThree = scenario<Shared>({
     const got = [0, 1, 2].map((account) => bank.balance(account));
     return got.every((balance, account) => balance === expected[account])
       ? acceptable("every transfer made")
-      : forbidden(`balances ${got.join("/")}`, `accounts 0, 1, 2 hold ${got.join(", ")}; the transfers made should leave ${expected.join(", ")}`);
+      : forbidden(
+          `balances ${got.join("/")}`,
+          `accounts 0, 1, 2 hold ${got.join(", ")}; the transfers made should leave ${expected.join(", ")}`,
+        );
   },
   repetitions: 30,
 });
@@ -313,13 +331,19 @@ export const oneThread = scenario<{ words: Int32Array }>({
       ctx.at("new Bank(3)");
       const bank = new Bank(3);
       rule(bank.accounts === 3 && bank.locks.length === 3, "new Bank(3) must have 3 accounts, each with its own lock");
-      rule(bank.memory.length === Bank.words(3), `new Bank(3) must own Bank.words(3) = ${Bank.words(3)} words of shared memory`);
+      rule(
+        bank.memory.length === Bank.words(3),
+        `new Bank(3) must own Bank.words(3) = ${Bank.words(3)} words of shared memory`,
+      );
       rule(bank.total() === 0, "a new bank holds no money");
       bank.deposit(0, 10);
       bank.deposit(2, 5);
       const check = (what: string, expected: number[]) => {
         const got = [0, 1, 2].map((account) => bank.balance(account));
-        rule(got.join() === expected.join(), `after ${what} the balances are ${got.join(", ")}; they should be ${expected.join(", ")}`);
+        rule(
+          got.join() === expected.join(),
+          `after ${what} the balances are ${got.join(", ")}; they should be ${expected.join(", ")}`,
+        );
         rule(bank.total() === 15, `after ${what} total() counted ${bank.total()}; the bank holds 15`);
       };
       check("deposit(0, 10) and deposit(2, 5)", [10, 0, 5]);
@@ -332,7 +356,10 @@ export const oneThread = scenario<{ words: Int32Array }>({
       ctx.at("transfer(1, 0, 7)");
       bank.transfer(1, 0, 7);
       check("transfer(1, 0, 7)", [13, 0, 2]);
-      rule(bank.locks.every((lock) => !lock.locked()), "a transfer left an account's lock taken");
+      rule(
+        bank.locks.every((lock) => !lock.locked()),
+        "a transfer left an account's lock taken",
+      );
     },
   ],
   repetitions: 3,

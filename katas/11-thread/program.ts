@@ -55,7 +55,12 @@ async function main(): Promise<void> {
 
   if (mode === "daemon") {
     new Thread({ target: [jobs, "waitAtGate"], args: [arrived, gate, done, 0], name: "daemon", daemon: true }).start();
-    const counting = new Thread({ target: [jobs, "countTo"], args: [counter, done, 1, 1000], name: "counter", daemon: false });
+    const counting = new Thread({
+      target: [jobs, "countTo"],
+      args: [counter, done, 1, 1000],
+      name: "counter",
+      daemon: false,
+    });
     counting.start();
     until(0);
     say("main: threads running");

@@ -59,7 +59,8 @@ function names(threads: Thread[]): string {
 }
 
 export const startAndJoinMany = scenario<Shared>({
-  proves: "start() runs the target in a new thread; join() resolves once it has ended, not before; then isAlive() is false",
+  proves:
+    "start() runs the target in a new thread; join() resolves once it has ended, not before; then isAlive() is false",
   state,
   reset,
   repetitions: 4,
@@ -67,21 +68,33 @@ export const startAndJoinMany = scenario<Shared>({
     async (shared, ctx) => {
       const { counter, done } = shared;
       const times = 1000 + ctx.repetition;
-      const threads = Array.from({ length: 6 }, (_, slot) => new Thread({ target: [jobs, "countTo"], args: [counter, done, slot, times] }));
+      const threads = Array.from(
+        { length: 6 },
+        (_, slot) => new Thread({ target: [jobs, "countTo"], args: [counter, done, slot, times] }),
+      );
       for (const thread of threads) rule(!thread.isAlive(), `${thread.name}: isAlive() was true before start()`);
       ctx.at("start()");
       for (const thread of threads) {
         thread.start();
-        rule(thread.isAlive(), `${thread.name}: isAlive() was false just after start(), before the thread could even begin`);
+        rule(
+          thread.isAlive(),
+          `${thread.name}: isAlive() was false just after start(), before the thread could even begin`,
+        );
       }
       for (const [slot, thread] of threads.entries()) {
         ctx.at(`${thread.name}.join()`);
         await thread.join();
-        rule(Atomics.load(done, slot) === 1, `${thread.name}.join() resolved before its target had finished (it had counted ${Atomics.load(counter, slot)} of ${times})`);
+        rule(
+          Atomics.load(done, slot) === 1,
+          `${thread.name}.join() resolved before its target had finished (it had counted ${Atomics.load(counter, slot)} of ${times})`,
+        );
         rule(!thread.isAlive(), `${thread.name}: isAlive() was still true after join() resolved without a timeout`);
       }
       for (let slot = 0; slot < threads.length; slot++) {
-        rule(Atomics.load(counter, slot) === times, `thread ${slot} counted ${Atomics.load(counter, slot)}, not ${times}: did each thread get its own arguments?`);
+        rule(
+          Atomics.load(counter, slot) === times,
+          `thread ${slot} counted ${Atomics.load(counter, slot)}, not ${times}: did each thread get its own arguments?`,
+        );
       }
     },
   ],
@@ -102,7 +115,10 @@ export const joinWaitsForTheEnd = scenario<Shared>({
       const joined = thread.join().then(() => (resolved = true));
       untilArrived(shared, 0, ctx, "held");
       await turns();
-      rule(!resolved, `join() resolved while "held" was still running (it sleeps at a gate only the test opens): join must wait for the thread's end (the Worker's "exit" event)`);
+      rule(
+        !resolved,
+        `join() resolved while "held" was still running (it sleeps at a gate only the test opens): join must wait for the thread's end (the Worker's "exit" event)`,
+      );
       rule(thread.isAlive(), `isAlive() was false while "held" was still running`);
       open(shared, 0);
       await joined;
@@ -123,18 +139,28 @@ export const startTwice = scenario<Shared>({
       ctx.at("start()");
       thread.start();
       ctx.at("start() again");
-      rule(await fails(() => thread.start()), `a second start() of a running thread did not throw an Error that says why (Python: RuntimeError: threads can only be started once)`);
+      rule(
+        await fails(() => thread.start()),
+        `a second start() of a running thread did not throw an Error that says why (Python: RuntimeError: threads can only be started once)`,
+      );
       open(shared, 0);
       ctx.at("join()");
       await thread.join();
-      rule(throws(() => thread.start()), `start() of a thread that has ended did not throw: a Thread runs once, make a new one to run again`);
-      rule(Atomics.load(shared.arrived, 0) === 1 && enumerate().length === 1, `a second start() ran the target again: ${names(enumerate())} are alive`);
+      rule(
+        throws(() => thread.start()),
+        `start() of a thread that has ended did not throw: a Thread runs once, make a new one to run again`,
+      );
+      rule(
+        Atomics.load(shared.arrived, 0) === 1 && enumerate().length === 1,
+        `a second start() ran the target again: ${names(enumerate())} are alive`,
+      );
     },
   ],
 });
 
 export const joinWithTimeout = scenario<Shared>({
-  proves: "join(timeout) returns once the timeout has passed, with the thread still alive; join() then waits for the end",
+  proves:
+    "join(timeout) returns once the timeout has passed, with the thread still alive; join() then waits for the end",
   state,
   reset,
   repetitions: 5,
@@ -149,8 +175,14 @@ export const joinWithTimeout = scenario<Shared>({
       const started = performance.now();
       await thread.join(timeout);
       const waited = performance.now() - started;
-      rule(waited >= timeout - 1, `join(${timeout}) returned after ${waited.toFixed(1)} ms, before its timeout, with the thread still held at its gate`);
-      rule(thread.isAlive(), `after join(${timeout}) returned on its timeout, isAlive() said false, but "sleeper" was still held at its gate`);
+      rule(
+        waited >= timeout - 1,
+        `join(${timeout}) returned after ${waited.toFixed(1)} ms, before its timeout, with the thread still held at its gate`,
+      );
+      rule(
+        thread.isAlive(),
+        `after join(${timeout}) returned on its timeout, isAlive() said false, but "sleeper" was still held at its gate`,
+      );
       rule(Atomics.load(shared.done, 0) === 0, `the thread ended while held at its gate?`);
       open(shared, 0);
       ctx.at("join()");
@@ -169,21 +201,39 @@ export const namesAndIdents = scenario<Shared>({
   actors: [
     async (shared, ctx) => {
       const main = currentThread();
-      rule(main.name === "MainThread", `currentThread().name on the thread that runs the test was "${main.name}", not "MainThread"`);
-      rule(main.ident === threadId, `currentThread().ident on the main thread was ${main.ident}, not its threadId ${threadId}`);
+      rule(
+        main.name === "MainThread",
+        `currentThread().name on the thread that runs the test was "${main.name}", not "MainThread"`,
+      );
+      rule(
+        main.ident === threadId,
+        `currentThread().ident on the main thread was ${main.ident}, not its threadId ${threadId}`,
+      );
       const given = ["reader", "writer"];
       const threads = [
         ...given.map((name, slot) => new Thread({ target: [jobs, "reportSelf"], args: [shared.reports[slot]], name })),
         ...[2, 3, 4].map((slot) => new Thread({ target: [jobs, "reportSelf"], args: [shared.reports[slot]] })),
       ];
       const defaults = threads.slice(2).map((t) => t.name);
-      rule(new Set(defaults).size === 3 && defaults.every((n) => /^Thread-\d+$/.test(n)), `threads made without a name got the names ${JSON.stringify(defaults)}: each needs its own ("Thread-1", "Thread-2", ...)`);
+      rule(
+        new Set(defaults).size === 3 && defaults.every((n) => /^Thread-\d+$/.test(n)),
+        `threads made without a name got the names ${JSON.stringify(defaults)}: each needs its own ("Thread-1", "Thread-2", ...)`,
+      );
       for (const [slot, thread] of threads.entries()) {
-        rule(thread.ident === undefined, `${thread.name}.ident was ${thread.ident} before start(): there is no thread yet`);
+        rule(
+          thread.ident === undefined,
+          `${thread.name}.ident was ${thread.ident} before start(): there is no thread yet`,
+        );
         ctx.at(`${thread.name}.start()`);
         thread.start();
-        rule(typeof thread.ident === "number", `${thread.name}.ident was ${thread.ident} after start(): it is the Worker's threadId`);
-        rule(slot < 2 ? thread.name === given[slot] : true, `a thread named "${given[slot]}" calls itself "${thread.name}"`);
+        rule(
+          typeof thread.ident === "number",
+          `${thread.name}.ident was ${thread.ident} after start(): it is the Worker's threadId`,
+        );
+        rule(
+          slot < 2 ? thread.name === given[slot] : true,
+          `a thread named "${given[slot]}" calls itself "${thread.name}"`,
+        );
       }
       for (const thread of threads) {
         ctx.at(`${thread.name}.join()`);
@@ -193,8 +243,14 @@ export const namesAndIdents = scenario<Shared>({
       for (const [slot, thread] of threads.entries()) {
         const [ident, name, line] = readReport(shared.reports[slot]!);
         rule(name === thread.name, `inside the thread "${thread.name}", currentThread().name was "${name}"`);
-        rule(ident === thread.ident, `inside "${thread.name}" (ident ${thread.ident}), currentThread().ident was ${ident}`);
-        rule(line === `[${thread.name}] hello`, `log("hello") in "${thread.name}" wrote "${line}", not "[${thread.name}] hello"`);
+        rule(
+          ident === thread.ident,
+          `inside "${thread.name}" (ident ${thread.ident}), currentThread().ident was ${ident}`,
+        );
+        rule(
+          line === `[${thread.name}] hello`,
+          `log("hello") in "${thread.name}" wrote "${line}", not "[${thread.name}] hello"`,
+        );
         rule(!idents.has(ident), `two threads have the ident ${ident}`);
         idents.add(ident);
       }
@@ -262,15 +318,33 @@ function exceptionScenario(job: "failNow" | "failLater", how: string) {
           thread.start();
           ctx.at("join()");
           await thread.join();
-          rule(!thread.isAlive(), `after its target ${how} and join() resolved, isAlive() was still true: a thread whose target failed has ended too`);
-          rule(calls.length > 0, `the target ${how} "${message}", but Thread.excepthook was never called${job === "failLater" ? " (an async target fails by rejecting its promise: await it)" : ""}`);
+          rule(
+            !thread.isAlive(),
+            `after its target ${how} and join() resolved, isAlive() was still true: a thread whose target failed has ended too`,
+          );
+          rule(
+            calls.length > 0,
+            `the target ${how} "${message}", but Thread.excepthook was never called${job === "failLater" ? " (an async target fails by rejecting its promise: await it)" : ""}`,
+          );
           rule(calls.length === 1, `Thread.excepthook was called ${calls.length} times for one exception`);
-          rule(aliveInHook, `excepthook ran after "doomed" was marked not alive: Python calls it while the thread still runs, before join() returns`);
+          rule(
+            aliveInHook,
+            `excepthook ran after "doomed" was marked not alive: Python calls it while the thread still runs, before join() returns`,
+          );
           const [{ thread: which, excType, excValue, excTraceback }] = calls as [ExceptHookArgs];
           rule(which === thread, `excepthook's args.thread was "${which?.name}", not the Thread object that failed`);
-          rule(excType === "JobFailed", `excepthook's args.excType was "${excType}", not "JobFailed" (the error's name: a structured clone makes every custom error a plain Error, so send the name along)`);
-          rule(excValue instanceof Error && excValue.message === message, `excepthook's args.excValue was ${String(excValue)}, not the Error with the message "${message}"`);
-          rule(/failingStep/.test(excTraceback) && /jobs\.ts:\d+/.test(excTraceback), `excepthook's args.excTraceback does not show where the thread threw (failingStep in jobs.ts):\n${excTraceback}`);
+          rule(
+            excType === "JobFailed",
+            `excepthook's args.excType was "${excType}", not "JobFailed" (the error's name: a structured clone makes every custom error a plain Error, so send the name along)`,
+          );
+          rule(
+            excValue instanceof Error && excValue.message === message,
+            `excepthook's args.excValue was ${String(excValue)}, not the Error with the message "${message}"`,
+          );
+          rule(
+            /failingStep/.test(excTraceback) && /jobs\.ts:\d+/.test(excTraceback),
+            `excepthook's args.excTraceback does not show where the thread threw (failingStep in jobs.ts):\n${excTraceback}`,
+          );
         } finally {
           Thread.excepthook = saved;
         }
@@ -307,10 +381,19 @@ export const defaultHookPrints = scenario<Shared>({
       }
       const all = printed.join("\n");
       const at = all.indexOf("Exception in thread quiet:");
-      rule(at >= 0 && all.slice(at).includes("a string"), `for a thread that threw the string "a string" (no stack), the default excepthook printed ${JSON.stringify(all.slice(Math.max(0, at)).slice(0, 80))}: "Exception in thread quiet:" and the value`);
+      rule(
+        at >= 0 && all.slice(at).includes("a string"),
+        `for a thread that threw the string "a string" (no stack), the default excepthook printed ${JSON.stringify(all.slice(Math.max(0, at)).slice(0, 80))}: "Exception in thread quiet:" and the value`,
+      );
       const text = (at >= 0 ? all.slice(0, at) : all).trimEnd();
-      rule(text.startsWith("Exception in thread loud:"), `the default excepthook printed (console.error) ${JSON.stringify(text.slice(0, 80))}, not "Exception in thread loud:" first`);
-      rule(text.includes("printed and survived") && /failingStep/.test(text), `the default excepthook did not print the error and its stack:\n${text}`);
+      rule(
+        text.startsWith("Exception in thread loud:"),
+        `the default excepthook printed (console.error) ${JSON.stringify(text.slice(0, 80))}, not "Exception in thread loud:" first`,
+      );
+      rule(
+        text.includes("printed and survived") && /failingStep/.test(text),
+        `the default excepthook did not print the error and its stack:\n${text}`,
+      );
     },
   ],
 });
@@ -338,7 +421,8 @@ function saysWhy(error: unknown): boolean {
 }
 
 export const joinEdges = scenario<Shared>({
-  proves: "join(0) returns at once with the thread alive; a timeout counts from the call to join(); join(timeout) resolves at the thread's end, long before a long timeout; join() of an ended thread resolves at once; join() before start() and of the current thread fail",
+  proves:
+    "join(0) returns at once with the thread alive; a timeout counts from the call to join(); join(timeout) resolves at the thread's end, long before a long timeout; join() of an ended thread resolves at once; join() before start() and of the current thread fail",
   state,
   reset,
   repetitions: 2,
@@ -346,9 +430,15 @@ export const joinEdges = scenario<Shared>({
     async (shared, ctx) => {
       const thread = gated(shared, 0, "held");
       ctx.at("join() before start()");
-      rule(await fails(() => thread.join()), `join() of a thread not yet started did not fail with an Error that says why (Python: RuntimeError: cannot join thread before it is started)`);
+      rule(
+        await fails(() => thread.join()),
+        `join() of a thread not yet started did not fail with an Error that says why (Python: RuntimeError: cannot join thread before it is started)`,
+      );
       ctx.at("currentThread().join()");
-      rule(await fails(() => currentThread().join()), `currentThread().join() did not fail with an Error that says why: a thread that waits for its own end waits for ever (Python: RuntimeError: cannot join current thread)`);
+      rule(
+        await fails(() => currentThread().join()),
+        `currentThread().join() did not fail with an Error that says why: a thread that waits for its own end waits for ever (Python: RuntimeError: cannot join current thread)`,
+      );
       const startedAt = performance.now();
       ctx.at("start()");
       thread.start();
@@ -364,8 +454,14 @@ export const joinEdges = scenario<Shared>({
       const called = performance.now();
       await thread.join(timeout);
       const waited = performance.now() - called;
-      rule(waited >= timeout - 1, `join(${timeout}) returned ${waited.toFixed(1)} ms after it was called, ${(performance.now() - startedAt).toFixed(0)} ms after start(): a timeout counts from the call to join(), not from start()`);
-      rule(thread.isAlive(), `after join(${timeout}) returned on its timeout, isAlive() was false, but "held" was still at its gate`);
+      rule(
+        waited >= timeout - 1,
+        `join(${timeout}) returned ${waited.toFixed(1)} ms after it was called, ${(performance.now() - startedAt).toFixed(0)} ms after start(): a timeout counts from the call to join(), not from start()`,
+      );
+      rule(
+        thread.isAlive(),
+        `after join(${timeout}) returned on its timeout, isAlive() was false, but "held" was still at its gate`,
+      );
       ctx.at("join(60000) of a thread that the test lets go (it must resolve at the thread's end, not at the timeout)");
       const joined = thread.join(60_000);
       open(shared, 0);
@@ -381,7 +477,8 @@ export const joinEdges = scenario<Shared>({
 });
 
 export const everyThrownValueReachesHook = scenario<Shared>({
-  proves: "whatever a target throws or rejects with reaches Thread.excepthook once, with its own thread, excType (the Error's name, or typeof the value) and the value; several threads failing at once each report their own",
+  proves:
+    "whatever a target throws or rejects with reaches Thread.excepthook once, with its own thread, excType (the Error's name, or typeof the value) and the value; several threads failing at once each report their own",
   state,
   reset,
   // Three or two threads per repetition: the harness's deadline counts from one repetition to the
@@ -394,7 +491,14 @@ export const everyThrownValueReachesHook = scenario<Shared>({
       const saved = Thread.excepthook;
       Thread.excepthook = (args) => calls.push(args);
       try {
-        const threads = cases.map(([kind, later]) => new Thread({ target: [jobs, "throwValue"], args: [kind, later], name: `${later ? "rejects" : "throws"} ${kind}` }));
+        const threads = cases.map(
+          ([kind, later]) =>
+            new Thread({
+              target: [jobs, "throwValue"],
+              args: [kind, later],
+              name: `${later ? "rejects" : "throws"} ${kind}`,
+            }),
+        );
         ctx.at(`start() ${threads.length} failing threads at once`);
         for (const thread of threads) thread.start();
         for (const thread of threads) {
@@ -408,16 +512,34 @@ export const everyThrownValueReachesHook = scenario<Shared>({
         const name = `${later ? "rejects" : "throws"} ${kind}`;
         const thrown = thrownValues[kind]();
         const mine = calls.filter((args) => args.thread?.name === name);
-        rule(mine.length === 1, `the thread "${name}" ${later ? "rejected with" : "threw"} ${String(thrown)}; Thread.excepthook was called ${mine.length} times for it, not once (${calls.length} calls for ${cases.length} threads failing at once)`);
+        rule(
+          mine.length === 1,
+          `the thread "${name}" ${later ? "rejected with" : "threw"} ${String(thrown)}; Thread.excepthook was called ${mine.length} times for it, not once (${calls.length} calls for ${cases.length} threads failing at once)`,
+        );
         const [{ excType, excValue, excTraceback }] = mine as [ExceptHookArgs];
         const wantType = thrown instanceof Error ? thrown.name : typeof thrown;
-        rule(excType === wantType, `the thread "${name}": excepthook's args.excType was "${excType}", not "${wantType}" (the Error's name, or typeof the value when it is no Error)`);
+        rule(
+          excType === wantType,
+          `the thread "${name}": excepthook's args.excType was "${excType}", not "${wantType}" (the Error's name, or typeof the value when it is no Error)`,
+        );
         if (thrown instanceof Error) {
-          rule(excValue instanceof Error && excValue.message === thrown.message, `the thread "${name}": excepthook's args.excValue was ${String(excValue)}, not the Error "${thrown.message}"`);
-          rule(/thrown-values\.ts:\d+/.test(excTraceback), `the thread "${name}": excepthook's args.excTraceback does not show where the error was made (toolkit/thrown-values.ts):\n${excTraceback}`);
+          rule(
+            excValue instanceof Error && excValue.message === thrown.message,
+            `the thread "${name}": excepthook's args.excValue was ${String(excValue)}, not the Error "${thrown.message}"`,
+          );
+          rule(
+            /thrown-values\.ts:\d+/.test(excTraceback),
+            `the thread "${name}": excepthook's args.excTraceback does not show where the error was made (toolkit/thrown-values.ts):\n${excTraceback}`,
+          );
         } else {
-          rule(isDeepStrictEqual(excValue, thrown), `the thread "${name}": excepthook's args.excValue was ${JSON.stringify(excValue)}, not the value thrown, ${JSON.stringify(thrown)}`);
-          rule(excTraceback === "", `the thread "${name}" threw a value with no stack, and excepthook's args.excTraceback was ${JSON.stringify(excTraceback)}, not ""`);
+          rule(
+            isDeepStrictEqual(excValue, thrown),
+            `the thread "${name}": excepthook's args.excValue was ${JSON.stringify(excValue)}, not the value thrown, ${JSON.stringify(thrown)}`,
+          );
+          rule(
+            excTraceback === "",
+            `the thread "${name}" threw a value with no stack, and excepthook's args.excTraceback was ${JSON.stringify(excTraceback)}, not ""`,
+          );
         }
       }
     },
@@ -425,32 +547,54 @@ export const everyThrownValueReachesHook = scenario<Shared>({
 });
 
 export const insideAStartedThread = scenario<Shared>({
-  proves: "inside a started thread, currentThread() is alive and has the thread's daemon flag, and enumerate() starts with it",
+  proves:
+    "inside a started thread, currentThread() is alive and has the thread's daemon flag, and enumerate() starts with it",
   state,
   reset,
   repetitions: 1,
   actors: [
     async (shared, ctx) => {
-      for (const [slot, daemon] of [[0, true], [1, false]] as const) {
+      for (const [slot, daemon] of [
+        [0, true],
+        [1, false],
+      ] as const) {
         const words = shared.reports[slot]!;
-        const thread = new Thread({ target: [jobs, "reportWorld"], args: [words], name: daemon ? "a daemon" : "not a daemon", daemon });
+        const thread = new Thread({
+          target: [jobs, "reportWorld"],
+          args: [words],
+          name: daemon ? "a daemon" : "not a daemon",
+          daemon,
+        });
         rule(thread.daemon === daemon, `new Thread({ daemon: ${daemon} }).daemon was ${thread.daemon}`);
         ctx.at(`"${thread.name}".start()`);
         thread.start();
         ctx.at(`"${thread.name}".join()`);
         await thread.join();
         rule(Atomics.load(words, 4) === 1, `the target of "${thread.name}" never ran`);
-        rule(Atomics.load(words, 1) === 1, `inside "${thread.name}", enumerate() did not start with currentThread() (it listed ${Atomics.load(words, 0)} threads)`);
-        rule(Atomics.load(words, 0) === 1, `inside "${thread.name}", which started no thread, enumerate() listed ${Atomics.load(words, 0)} threads, not 1 (itself)`);
-        rule(Atomics.load(words, 2) === (daemon ? 1 : 0), `inside "${thread.name}", currentThread().daemon was ${!daemon}`);
-        rule(Atomics.load(words, 3) === 1, `inside "${thread.name}", currentThread().isAlive() was false: the thread is running`);
+        rule(
+          Atomics.load(words, 1) === 1,
+          `inside "${thread.name}", enumerate() did not start with currentThread() (it listed ${Atomics.load(words, 0)} threads)`,
+        );
+        rule(
+          Atomics.load(words, 0) === 1,
+          `inside "${thread.name}", which started no thread, enumerate() listed ${Atomics.load(words, 0)} threads, not 1 (itself)`,
+        );
+        rule(
+          Atomics.load(words, 2) === (daemon ? 1 : 0),
+          `inside "${thread.name}", currentThread().daemon was ${!daemon}`,
+        );
+        rule(
+          Atomics.load(words, 3) === 1,
+          `inside "${thread.name}", currentThread().isAlive() was false: the thread is running`,
+        );
       }
     },
   ],
 });
 
 export const rarerPaths = scenario<Shared>({
-  proves: "a Thread without a target runs nothing and ends; a target's own parentPort messages are no exceptions; an error that escapes the target (from a timer) reaches the hook; a thread made without args calls its target with none; defaults: daemon false, name Thread-N",
+  proves:
+    "a Thread without a target runs nothing and ends; a target's own parentPort messages are no exceptions; an error that escapes the target (from a timer) reaches the hook; a thread made without args calls its target with none; defaults: daemon false, name Thread-N",
   state,
   reset,
   repetitions: 1,
@@ -467,15 +611,24 @@ export const rarerPaths = scenario<Shared>({
         idle.start();
         ctx.at("join() of a Thread without a target");
         await idle.join();
-        rule(!idle.isAlive() && !enumerate().includes(idle), `a Thread without a target had not ended after join() (Python's Thread() runs nothing): isAlive() ${idle.isAlive()}`);
-        rule(throws(() => idle.start()), `a second start() of a Thread without a target did not throw`);
+        rule(
+          !idle.isAlive() && !enumerate().includes(idle),
+          `a Thread without a target had not ended after join() (Python's Thread() runs nothing): isAlive() ${idle.isAlive()}`,
+        );
+        rule(
+          throws(() => idle.start()),
+          `a second start() of a Thread without a target did not throw`,
+        );
 
         const chatty = new Thread({ target: [jobs, "postsToParent"], name: "chatty" });
         ctx.at(`"chatty".start()`);
         chatty.start();
         ctx.at(`"chatty".join()`);
         await chatty.join();
-        rule(calls.length === 0, `a target that posted its own messages (null, "a string", { threadkata: "hello" }, { note }) to parentPort and returned made excepthook run ${calls.length} times: only an exception reaches the hook`);
+        rule(
+          calls.length === 0,
+          `a target that posted its own messages (null, "a string", { threadkata: "hello" }, { note }) to parentPort and returned made excepthook run ${calls.length} times: only an exception reaches the hook`,
+        );
 
         const message = `escaped ${ctx.repetition}`;
         const escaping = new Thread({ target: [jobs, "throwUncaught"], args: [message], name: "escaping" });
@@ -484,8 +637,16 @@ export const rarerPaths = scenario<Shared>({
         ctx.at(`"escaping".join() (its target throws from a timer, after it returned)`);
         await escaping.join();
         const escaped = calls.filter((args) => args.thread === escaping);
-        rule(escaped.length === 1, `a target's timer threw JobFailed("${message}") after the target had returned (the error escapes bootstrap: the Worker's "error" event); excepthook ran ${escaped.length} times for it, not once`);
-        rule(escaped[0]!.excType === "JobFailed" && escaped[0]!.excValue instanceof Error && escaped[0]!.excValue.message === message, `for an error that escaped the target, excepthook got excType "${escaped[0]!.excType}" and ${String(escaped[0]!.excValue)}`);
+        rule(
+          escaped.length === 1,
+          `a target's timer threw JobFailed("${message}") after the target had returned (the error escapes bootstrap: the Worker's "error" event); excepthook ran ${escaped.length} times for it, not once`,
+        );
+        rule(
+          escaped[0]!.excType === "JobFailed" &&
+            escaped[0]!.excValue instanceof Error &&
+            escaped[0]!.excValue.message === message,
+          `for an error that escaped the target, excepthook got excType "${escaped[0]!.excType}" and ${String(escaped[0]!.excValue)}`,
+        );
         rule(!escaping.isAlive(), `"escaping" was alive after join() resolved`);
 
         const bare = new Thread({ target: [jobs, "failWithArgumentCount"], name: "bare" });
@@ -494,8 +655,12 @@ export const rarerPaths = scenario<Shared>({
         ctx.at(`"bare".join()`);
         await bare.join();
         const bareCalls = calls.filter((args) => args.thread === bare);
-        const got = bareCalls[0]?.excValue instanceof Error ? bareCalls[0].excValue.message : String(bareCalls[0]?.excValue);
-        rule(bareCalls.length === 1 && got === "called with 0 arguments", `a Thread made without args ran its target and got ${got}, not "called with 0 arguments" (args defaults to [])`);
+        const got =
+          bareCalls[0]?.excValue instanceof Error ? bareCalls[0].excValue.message : String(bareCalls[0]?.excValue);
+        rule(
+          bareCalls.length === 1 && got === "called with 0 arguments",
+          `a Thread made without args ran its target and got ${got}, not "called with 0 arguments" (args defaults to [])`,
+        );
       } finally {
         Thread.excepthook = saved;
       }

@@ -46,7 +46,7 @@ interface ThreadData {
 /** Prints one line at once, from any thread (a write to fd 1, not through the main thread's stdout). */
 function say(line: string, fd = 1): void {
   const bytes = Buffer.from(`${line}\n`);
-  for (let written = 0; written < bytes.length; ) {
+  for (let written = 0; written < bytes.length;) {
     try {
       written += writeSync(fd, bytes, written);
     } catch (error) {

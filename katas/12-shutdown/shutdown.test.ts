@@ -16,9 +16,11 @@ const program = kataProgram("12-shutdown", new URL("./program.ts", import.meta.u
 const stopEvent = kataSuite<typeof scenarios>("12-shutdown", new URL("./stop-event.scenarios.ts", import.meta.url));
 
 describe("12-shutdown: the stop event", () => {
-  test("a new event is not set; wait(0) and wait(-1) return false; once set, wait() returns true at once; one event over one memory", () => stopEvent.stress("stopEventBasics"));
+  test("a new event is not set; wait(0) and wait(-1) return false; once set, wait() returns true at once; one event over one memory", () =>
+    stopEvent.stress("stopEventBasics"));
   test("wait(timeout) returns false once the timeout has passed, never before", () => stopEvent.stress("waitTimesOut"));
-  test("set() wakes every thread asleep in wait(), with or without a timeout", () => stopEvent.stress("setWakesEverySleeper"));
+  test("set() wakes every thread asleep in wait(), with or without a timeout", () =>
+    stopEvent.stress("setWakesEverySleeper"));
 });
 
 /** An idle writer sleeps this long in stop.wait(): far past any deadline here, so only a wake-up ends it. */
@@ -32,7 +34,9 @@ const writerNames = (count: number) => Array.from({ length: count }, (_, index) 
 
 /** Every record the program reported as accepted is in the file, whole, exactly once. */
 async function judgeRecords(run: RunningProgram, when: string): Promise<void> {
-  const accepted = run.stdout.filter((line) => line.startsWith("accepted ")).map((line) => line.slice("accepted ".length));
+  const accepted = run.stdout
+    .filter((line) => line.startsWith("accepted "))
+    .map((line) => line.slice("accepted ".length));
   // Each writer appends to its own file, w0.log, w1.log, ...; no file: nothing was ever flushed.
   const files = readdirSync(run.directory).filter((file) => file.endsWith(".log"));
   const text = files.map((file) => readFileSync(path.join(run.directory, file), "utf8")).join("\n");
@@ -44,7 +48,9 @@ async function judgeRecords(run: RunningProgram, when: string): Promise<void> {
   const twice = [...whole].filter(([, count]) => count > 1).map(([id, count]) => `${id} ×${count}`);
   if (lost.length + cut.length + twice.length === 0) return;
   const problems = [
-    lost.length ? `  not in the file at all: ${lost.join(", ")} (${lost.length} of the ${accepted.length} accepted)` : "",
+    lost.length
+      ? `  not in the file at all: ${lost.join(", ")} (${lost.length} of the ${accepted.length} accepted)`
+      : "",
     cut.length ? `  cut, begun but not whole: ${cut.join(", ")}` : "",
     twice.length ? `  in the file more than once: ${twice.join(", ")}` : "",
   ].filter(Boolean);
@@ -80,7 +86,11 @@ async function judgeGracefulExit(run: RunningProgram, exit: Exit, signal: string
     );
   }
   await judgeRecords(run, `after ${signal}`);
-  if (exit.code !== 0) throw await run.fail(RuleBroken, `after ${signal} the program ended with ${describeExit(exit)}, not 0: a graceful stop is a success`);
+  if (exit.code !== 0)
+    throw await run.fail(
+      RuleBroken,
+      `after ${signal} the program ended with ${describeExit(exit)}, not 0: a graceful stop is a success`,
+    );
   const unfinished = writerNames(writers).filter((name) => !run.printed(`${name} done`));
   if (unfinished.length) {
     throw await run.fail(
@@ -90,7 +100,10 @@ async function judgeGracefulExit(run: RunningProgram, exit: Exit, signal: string
     );
   }
   if (!run.printed("main: serve() returned")) {
-    throw await run.fail(RuleBroken, `after ${signal} the program ended (exit code 0) without serve() returning: do not end the program from inside serve(); let it resolve`);
+    throw await run.fail(
+      RuleBroken,
+      `after ${signal} the program ended (exit code 0) without serve() returning: do not end the program from inside serve(); let it resolve`,
+    );
   }
   await judgeServeAfterWriters(run, writers);
 }
@@ -128,8 +141,13 @@ describe("12-shutdown: daemon threads and graceful shutdown", () => {
     const records = 4;
     const run = await start({ writers, records, finish: true });
     await run.line("heartbeat started", "starting the heartbeat thread");
-    for (const name of writerNames(writers)) await run.line(`${name} done`, `writer ${name} writing its ${records} records, then ending`);
-    await run.line("main: serve() returned", "serve() resolving once both writers had ended (the heartbeat never ends: do not wait for it)", patienceMs());
+    for (const name of writerNames(writers))
+      await run.line(`${name} done`, `writer ${name} writing its ${records} records, then ending`);
+    await run.line(
+      "main: serve() returned",
+      "serve() resolving once both writers had ended (the heartbeat never ends: do not wait for it)",
+      patienceMs(),
+    );
     const exit = await run.exit(
       `serve() has returned, both writers have ended; only the heartbeat is left, and it loops for ever. A daemon ` +
         `thread must not keep the program alive (worker.unref()), so it should have ended by itself`,
@@ -137,15 +155,18 @@ describe("12-shutdown: daemon threads and graceful shutdown", () => {
     await judgeRecords(run, "when the writers ended by themselves");
     await judgeServeAfterWriters(run, writers);
     const accepted = run.stdout.filter((line) => line.startsWith("accepted ")).length;
-    if (accepted !== writers * records) throw await run.fail(RuleBroken, `the writers accepted ${accepted} records, not ${writers * records}`);
-    if (exit.signal || exit.code !== 0) throw await run.fail(RuleBroken, `the program ended with ${describeExit(exit)}, not exit code 0`);
+    if (accepted !== writers * records)
+      throw await run.fail(RuleBroken, `the writers accepted ${accepted} records, not ${writers * records}`);
+    if (exit.signal || exit.code !== 0)
+      throw await run.fail(RuleBroken, `the program ended with ${describeExit(exit)}, not exit code 0`);
   });
 
   test("SIGTERM wakes the idle writers at once: exit 0, every accepted record in the file", async () => {
     const writers = 2;
     const run = await start({ writers, records: 3, finish: false });
     await run.line("heartbeat started", "starting the heartbeat thread");
-    for (const name of writerNames(writers)) await run.line(`${name} idle`, `writer ${name} writing its 3 records, then waiting for more work`);
+    for (const name of writerNames(writers))
+      await run.line(`${name} idle`, `writer ${name} writing its 3 records, then waiting for more work`);
     await untilAsleep(run, writerNames(writers));
     run.signal("SIGTERM");
     const exit = await run.exit(
@@ -159,7 +180,10 @@ describe("12-shutdown: daemon threads and graceful shutdown", () => {
     const writers = 2;
     const run = await start({ writers, records: 5, finish: false, holdAt: "w0-2" });
     await run.line("heartbeat started", "starting the heartbeat thread");
-    await run.line("w0-2 half written", "writer w0 writing records w0-0, w0-1 and half of w0-2 (then the test holds its disk)");
+    await run.line(
+      "w0-2 half written",
+      "writer w0 writing records w0-0, w0-1 and half of w0-2 (then the test holds its disk)",
+    );
     await run.line("w1 idle", "writer w1 writing its 5 records, then waiting for more work");
     await untilAsleep(run, ["w0", "w1"]);
     run.signal("SIGINT");
@@ -170,20 +194,29 @@ describe("12-shutdown: daemon threads and graceful shutdown", () => {
         `nothing may keep the program alive`,
     );
     await judgeGracefulExit(run, exit, "SIGINT", writers);
-    if (run.printed("accepted w0-3")) throw await run.fail(RuleBroken, `writer w0 took record w0-3 after the stop event was set: it finishes the record in hand, and takes no more`);
+    if (run.printed("accepted w0-3"))
+      throw await run.fail(
+        RuleBroken,
+        `writer w0 took record w0-3 after the stop event was set: it finishes the record in hand, and takes no more`,
+      );
   });
 
   test("a second signal forces exit at once, with code 130", async () => {
     const run = await start({ writers: 2, records: 5, finish: false, holdAt: "w0-2" });
     await run.line("heartbeat started", "starting the heartbeat thread");
-    await run.line("w0-2 half written", "writer w0 writing records w0-0, w0-1 and half of w0-2 (then the test holds its disk)");
+    await run.line(
+      "w0-2 half written",
+      "writer w0 writing records w0-0, w0-1 and half of w0-2 (then the test holds its disk)",
+    );
     await run.line("w1 idle", "writer w1 writing its 5 records, then waiting for more work");
     await untilAsleep(run, ["w0", "w1"]);
     run.signal("SIGTERM");
     await untilStopSeen(run, "SIGTERM");
     // The disk stays held: w0 cannot finish, so only the second signal can end the program.
     run.signal("SIGINT");
-    const exit = await run.exit(`a second signal (SIGINT after SIGTERM), with writer w0 stuck on a held disk: it must end the program at once (process.exit(130))`);
+    const exit = await run.exit(
+      `a second signal (SIGINT after SIGTERM), with writer w0 stuck on a held disk: it must end the program at once (process.exit(130))`,
+    );
     if (exit.code !== 130) {
       throw await run.fail(
         RuleBroken,

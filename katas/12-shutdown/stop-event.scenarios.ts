@@ -22,7 +22,8 @@ function reset({ memory, answers }: Shared): void {
 }
 
 export const stopEventBasics = scenario<Shared>({
-  proves: "a new event is not set; wait(0) and wait(-1) of it return false at once; once set (twice changes nothing) isSet() is true and wait(), wait(0), wait(60000) return true at once; new StopEvent(memory) is the same event",
+  proves:
+    "a new event is not set; wait(0) and wait(-1) of it return false at once; once set (twice changes nothing) isSet() is true and wait(), wait(0), wait(60000) return true at once; new StopEvent(memory) is the same event",
   state,
   reset,
   repetitions: 3,
@@ -34,13 +35,22 @@ export const stopEventBasics = scenario<Shared>({
       ctx.at("wait(0) of an event that is not set");
       rule(stop.wait(0) === false, `wait(0) of an event that is not set returned true`);
       ctx.at("wait(-1) of an event that is not set");
-      rule(stop.wait(-1) === false, `wait(-1) of an event that is not set returned true (a negative timeout is no time at all, as in Python)`);
+      rule(
+        stop.wait(-1) === false,
+        `wait(-1) of an event that is not set returned true (a negative timeout is no time at all, as in Python)`,
+      );
       ctx.at("set()");
       stop.set();
       stop.set();
       rule(stop.isSet(), `after set() (twice), isSet() was false`);
-      rule(new StopEvent(memory).isSet(), `new StopEvent(memory) over a set event's memory said isSet() false: it is the same event`);
-      rule(!fresh.isSet(), `setting one StopEvent set another made apart from it: each new StopEvent() has memory of its own`);
+      rule(
+        new StopEvent(memory).isSet(),
+        `new StopEvent(memory) over a set event's memory said isSet() false: it is the same event`,
+      );
+      rule(
+        !fresh.isSet(),
+        `setting one StopEvent set another made apart from it: each new StopEvent() has memory of its own`,
+      );
       // Returning at once is proven by returning at all: a sleep here would last for ever, or a minute.
       ctx.at("wait() of a set event");
       rule(stop.wait() === true, `wait() of a set event returned false`);
@@ -56,7 +66,8 @@ export const stopEventBasics = scenario<Shared>({
 const timeout = 25;
 
 export const waitTimesOut = scenario<Shared>({
-  proves: "wait(timeout) of an event nobody sets returns false once the timeout has passed since the call, never before",
+  proves:
+    "wait(timeout) of an event nobody sets returns false once the timeout has passed since the call, never before",
   state,
   reset,
   repetitions: 3,
@@ -68,7 +79,10 @@ export const waitTimesOut = scenario<Shared>({
       const got = stop.wait(timeout);
       const waited = performance.now() - started;
       rule(got === false, `wait(${timeout}) returned true, but nobody set the event`);
-      rule(waited >= timeout - 0.5, `wait(${timeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout (sleep again for what is left when Atomics.wait returns early)`);
+      rule(
+        waited >= timeout - 0.5,
+        `wait(${timeout}) gave up after ${waited.toFixed(2)} ms: it must wait the whole timeout (sleep again for what is left when Atomics.wait returns early)`,
+      );
     },
   ],
 });
@@ -81,7 +95,11 @@ export const setWakesEverySleeper = scenario<Shared>({
   actors: [
     ({ memory, answers }, ctx) => {
       for (const peer of [1, 2, 3]) ctx.untilAsleep(peer);
-      for (const peer of [1, 2, 3]) rule(Atomics.load(answers, peer) === Answer.none, `wait() of an event nobody had set returned: it must sleep until set()`);
+      for (const peer of [1, 2, 3])
+        rule(
+          Atomics.load(answers, peer) === Answer.none,
+          `wait() of an event nobody had set returned: it must sleep until set()`,
+        );
       ctx.at("set()");
       new StopEvent(memory).set();
     },

@@ -4,7 +4,14 @@
 // of the shared "board" that only the test opens), so it cannot finish however fast or slow the
 // machine is. Timeouts are checked from below only ("not before").
 
-import { ALL_COMPLETED, asCompleted, FIRST_COMPLETED, FIRST_EXCEPTION, Future, wait } from "#kata/13-executor/future.ts";
+import {
+  ALL_COMPLETED,
+  asCompleted,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  Future,
+  wait,
+} from "#kata/13-executor/future.ts";
 import { ThreadPoolExecutor, type ExecutorOptions } from "#kata/13-executor/executor.ts";
 import { rule, scenario, throws, type ActorContext, type SharedMemory } from "#threadkata/scenario.ts";
 import { liveTaskWorkers } from "#toolkit/task-worker.ts";
@@ -106,7 +113,12 @@ const nameOf = (error: unknown) => (error instanceof Error ? error.name : `${typ
 
 /** Runs `body` with a new executor; whatever happens, opens every gate and shuts it down (again,
  *  if `body` did: as in Python, a second shutdown() is harmless). */
-async function withPool(ctx: ActorContext, shared: Shared, options: ExecutorOptions, body: (executor: ThreadPoolExecutor) => Promise<void>): Promise<void> {
+async function withPool(
+  ctx: ActorContext,
+  shared: Shared,
+  options: ExecutorOptions,
+  body: (executor: ThreadPoolExecutor) => Promise<void>,
+): Promise<void> {
   const executor = new ThreadPoolExecutor(options);
   let failed = true;
   try {
@@ -134,30 +146,49 @@ function awaitingPool(ctx: ActorContext, what: string): void {
 // ---------------------------------------------------------------- 1 Future
 
 export const futureResult = scenario<Shared>({
-  proves: "result() waits for setResult(); done() turns true; a Future is awaitable; exception() is undefined after a result",
+  proves:
+    "result() waits for setResult(); done() turns true; a Future is awaitable; exception() is undefined after a result",
   state,
   reset,
   repetitions: 3,
   actors: [
     async (_shared, ctx) => {
       const future = new Future<number>();
-      rule(!future.done() && !future.running() && !future.cancelled(), `a new Future said done() ${future.done()}, running() ${future.running()}, cancelled() ${future.cancelled()}: it is pending`);
+      rule(
+        !future.done() && !future.running() && !future.cancelled(),
+        `a new Future said done() ${future.done()}, running() ${future.running()}, cancelled() ${future.cancelled()}: it is pending`,
+      );
       ctx.at("result()");
       const waiting = track(future.result());
       const awaited = track((async () => await future)());
       await turns();
       rule(!waiting.settled, `result() settled before setResult() was called`);
       rule(future.setRunningOrNotifyCancel(), `setRunningOrNotifyCancel() on a pending future returned false`);
-      rule(future.running() && !future.done(), `after setRunningOrNotifyCancel(), running() was ${future.running()} and done() ${future.done()}`);
+      rule(
+        future.running() && !future.done(),
+        `after setRunningOrNotifyCancel(), running() was ${future.running()} and done() ${future.done()}`,
+      );
       ctx.at("setResult(42)");
       future.setResult(42);
-      rule(future.done() && !future.running(), `after setResult(), done() was ${future.done()} and running() ${future.running()}`);
+      rule(
+        future.done() && !future.running(),
+        `after setResult(), done() was ${future.done()} and running() ${future.running()}`,
+      );
       await turns();
-      rule(waiting.settled && waiting.value === 42, `result() gave ${waiting.settled ? `${String(waiting.value)}${waiting.error ? ` (rejected: ${String(waiting.error)})` : ""}` : "nothing yet"} after setResult(42)`);
-      rule(awaited.settled && awaited.value === 42, `\`await future\` gave ${awaited.settled ? String(awaited.value) : "nothing yet"}, not 42: a Future is awaitable (then() is result().then())`);
+      rule(
+        waiting.settled && waiting.value === 42,
+        `result() gave ${waiting.settled ? `${String(waiting.value)}${waiting.error ? ` (rejected: ${String(waiting.error)})` : ""}` : "nothing yet"} after setResult(42)`,
+      );
+      rule(
+        awaited.settled && awaited.value === 42,
+        `\`await future\` gave ${awaited.settled ? String(awaited.value) : "nothing yet"}, not 42: a Future is awaitable (then() is result().then())`,
+      );
       rule((await future.result()) === 42, `result() of a finished future did not give its value`);
       rule((await future.exception()) === undefined, `exception() of a future that returned was not undefined`);
-      rule(throws(() => future.setResult(1)), `setResult() on a finished future did not throw (Python: InvalidStateError)`);
+      rule(
+        throws(() => future.setResult(1)),
+        `setResult() on a finished future did not throw (Python: InvalidStateError)`,
+      );
       rule((await future.result()) === 42, `a second setResult() changed the result`);
     },
   ],
@@ -178,15 +209,22 @@ export const futureException = scenario<Shared>({
       future.setException(error);
       await turns();
       rule(future.done(), `done() was false after setException()`);
-      rule(caught.settled && caught.value === error, `exception() gave ${String(caught.value ?? caught.error)}, not the error that was set`);
-      rule(result.settled && result.error === error, `result() ${result.error ? `rejected with ${String(result.error)}` : "did not reject"}: it must reject with the very error that was set`);
+      rule(
+        caught.settled && caught.value === error,
+        `exception() gave ${String(caught.value ?? caught.error)}, not the error that was set`,
+      );
+      rule(
+        result.settled && result.error === error,
+        `result() ${result.error ? `rejected with ${String(result.error)}` : "did not reject"}: it must reject with the very error that was set`,
+      );
       rule((await rejection(future)) === error, `\`await future\` did not reject with the error`);
     },
   ],
 });
 
 export const futureTimeout = scenario<Shared>({
-  proves: "result(timeout) and exception(timeout) reject with TimeoutError, not before the timeout; the future stays pending",
+  proves:
+    "result(timeout) and exception(timeout) reject with TimeoutError, not before the timeout; the future stays pending",
   state,
   reset,
   repetitions: 3,
@@ -199,9 +237,15 @@ export const futureTimeout = scenario<Shared>({
         const started = performance.now();
         const error = await rejection(future[call](timeout));
         const waited = performance.now() - started;
-        rule(nameOf(error) === "TimeoutError", `${call}(${timeout}) on a pending future gave ${nameOf(error)}, not a TimeoutError`);
+        rule(
+          nameOf(error) === "TimeoutError",
+          `${call}(${timeout}) on a pending future gave ${nameOf(error)}, not a TimeoutError`,
+        );
         rule(waited >= timeout - 1, `${call}(${timeout}) timed out after ${waited.toFixed(1)} ms, before its timeout`);
-        rule(!future.done(), `the future was done after ${call}(${timeout}) timed out: a timeout changes nothing in the future`);
+        rule(
+          !future.done(),
+          `the future was done after ${call}(${timeout}) timed out: a timeout changes nothing in the future`,
+        );
       }
       const later = track(future.result(10_000));
       future.setResult("late");
@@ -213,7 +257,8 @@ export const futureTimeout = scenario<Shared>({
 });
 
 export const futureCancel = scenario<Shared>({
-  proves: "cancel() succeeds only while pending; a cancelled future is done, and result()/exception() reject with CancelledError",
+  proves:
+    "cancel() succeeds only while pending; a cancelled future is done, and result()/exception() reject with CancelledError",
   state,
   reset,
   repetitions: 3,
@@ -223,19 +268,40 @@ export const futureCancel = scenario<Shared>({
       const waiter = track(pending.result());
       ctx.at("cancel() of a pending future");
       rule(pending.cancel(), `cancel() of a pending future returned false`);
-      rule(pending.cancelled() && pending.done() && !pending.running(), `after cancel(): cancelled() ${pending.cancelled()}, done() ${pending.done()}, running() ${pending.running()}`);
+      rule(
+        pending.cancelled() && pending.done() && !pending.running(),
+        `after cancel(): cancelled() ${pending.cancelled()}, done() ${pending.done()}, running() ${pending.running()}`,
+      );
       rule(pending.cancel(), `a second cancel() returned false: it is cancelled, so true (as in Python)`);
       await turns();
-      rule(waiter.settled && nameOf(waiter.error) === "CancelledError", `a result() waiting before cancel() ${waiter.settled ? `gave ${nameOf(waiter.error ?? waiter.value)}` : "never settled"}, not CancelledError`);
-      rule(nameOf(await rejection(pending.result())) === "CancelledError", `result() of a cancelled future did not reject with CancelledError`);
-      rule(nameOf(await rejection(pending.exception())) === "CancelledError", `exception() of a cancelled future did not reject with CancelledError`);
-      rule(!pending.setRunningOrNotifyCancel(), `setRunningOrNotifyCancel() of a cancelled future returned true: the executor must not run it`);
+      rule(
+        waiter.settled && nameOf(waiter.error) === "CancelledError",
+        `a result() waiting before cancel() ${waiter.settled ? `gave ${nameOf(waiter.error ?? waiter.value)}` : "never settled"}, not CancelledError`,
+      );
+      rule(
+        nameOf(await rejection(pending.result())) === "CancelledError",
+        `result() of a cancelled future did not reject with CancelledError`,
+      );
+      rule(
+        nameOf(await rejection(pending.exception())) === "CancelledError",
+        `exception() of a cancelled future did not reject with CancelledError`,
+      );
+      rule(
+        !pending.setRunningOrNotifyCancel(),
+        `setRunningOrNotifyCancel() of a cancelled future returned true: the executor must not run it`,
+      );
 
       const running = new Future<number>();
       running.setRunningOrNotifyCancel();
       ctx.at("cancel() of a running future");
-      rule(!running.cancel(), `cancel() of a running future returned true: a call that has started cannot be cancelled`);
-      rule(running.running() && !running.cancelled(), `after a refused cancel(), running() ${running.running()}, cancelled() ${running.cancelled()}`);
+      rule(
+        !running.cancel(),
+        `cancel() of a running future returned true: a call that has started cannot be cancelled`,
+      );
+      rule(
+        running.running() && !running.cancelled(),
+        `after a refused cancel(), running() ${running.running()}, cancelled() ${running.cancelled()}`,
+      );
       running.setResult(7);
       rule(!running.cancel() && !running.cancelled(), `cancel() of a finished future returned true`);
       rule((await running.result()) === 7, `result() after a refused cancel() did not give the value`);
@@ -244,7 +310,8 @@ export const futureCancel = scenario<Shared>({
 });
 
 export const futureCallbacks = scenario<Shared>({
-  proves: "done callbacks run once each, in order, with the future; at once if already done; a throwing callback is reported, not thrown",
+  proves:
+    "done callbacks run once each, in order, with the future; at once if already done; a throwing callback is reported, not thrown",
   state,
   reset,
   repetitions: 3,
@@ -266,10 +333,19 @@ export const futureCallbacks = scenario<Shared>({
         await turns();
         rule(calls.join() === "", `callbacks ran before the future was done: ${calls.join(", ")}`);
         ctx.at("setResult()");
-        rule(!throws(() => future.setResult(1)), `setResult() threw the callback's exception: report it (Future.reportCallbackError), never throw it into the caller`);
+        rule(
+          !throws(() => future.setResult(1)),
+          `setResult() threw the callback's exception: report it (Future.reportCallbackError), never throw it into the caller`,
+        );
         await turns();
-        rule(calls.join(",") === "first:true,second,third", `the callbacks ran as [${calls.join(", ")}], not [first:true, second, third]: once each, in the order added, with the future`);
-        rule(reported.length === 1 && reported[0] === boom, `the callback's exception was reported ${reported.length} times (Future.reportCallbackError), not once`);
+        rule(
+          calls.join(",") === "first:true,second,third",
+          `the callbacks ran as [${calls.join(", ")}], not [first:true, second, third]: once each, in the order added, with the future`,
+        );
+        rule(
+          reported.length === 1 && reported[0] === boom,
+          `the callback's exception was reported ${reported.length} times (Future.reportCallbackError), not once`,
+        );
         ctx.at("addDoneCallback() on a done future");
         let late = false as boolean;
         future.addDoneCallback(() => (late = true));
@@ -289,7 +365,8 @@ export const futureCallbacks = scenario<Shared>({
 });
 
 export const futureEdges = scenario<Shared>({
-  proves: "result(0) and exception(0) of a pending future time out at once; a result() waiting with a timeout rejects with the exception set before it; exception(timeout) gives it; callbacks run after setException(); setException() on a done future throws; setRunningOrNotifyCancel() of a running or finished future throws",
+  proves:
+    "result(0) and exception(0) of a pending future time out at once; a result() waiting with a timeout rejects with the exception set before it; exception(timeout) gives it; callbacks run after setException(); setException() on a done future throws; setRunningOrNotifyCancel() of a running or finished future throws",
   state,
   reset,
   repetitions: 3,
@@ -299,7 +376,10 @@ export const futureEdges = scenario<Shared>({
       for (const call of ["result", "exception"] as const) {
         ctx.at(`${call}(0) of a pending future`);
         const error = await rejection(future[call](0));
-        rule(nameOf(error) === "TimeoutError", `${call}(0) of a pending future gave ${nameOf(error)}, not a TimeoutError: a timeout of 0 means "do not wait"`);
+        rule(
+          nameOf(error) === "TimeoutError",
+          `${call}(0) of a pending future gave ${nameOf(error)}, not a TimeoutError: a timeout of 0 means "do not wait"`,
+        );
       }
       rule(!future.done(), `the future was done after result(0) timed out`);
       const waiting = track(future.result(10_000));
@@ -310,16 +390,37 @@ export const futureEdges = scenario<Shared>({
       ctx.at("setException()");
       future.setException(error);
       await turns();
-      rule(waiting.settled && waiting.error === error, `result(10000), waiting when setException() was called, ${waiting.settled ? `gave ${nameOf(waiting.error ?? waiting.value)}` : "never settled"}, not the exception at once`);
-      rule(caught.settled && caught.value === error, `exception(10000), waiting when setException() was called, ${caught.settled ? `gave ${nameOf(caught.value ?? caught.error)}` : "never settled"}, not the exception`);
-      rule(called === 1, `a done callback ran ${called === 0 ? "not at all" : called >= 100 ? "while done() was false" : `${called} times`} after setException()`);
-      rule(throws(() => future.setException(new Error("again"))), `setException() on a done future did not throw (Python: InvalidStateError)`);
-      rule(throws(() => future.setResult(1)), `setResult() on a future done with an exception did not throw (Python: InvalidStateError)`);
+      rule(
+        waiting.settled && waiting.error === error,
+        `result(10000), waiting when setException() was called, ${waiting.settled ? `gave ${nameOf(waiting.error ?? waiting.value)}` : "never settled"}, not the exception at once`,
+      );
+      rule(
+        caught.settled && caught.value === error,
+        `exception(10000), waiting when setException() was called, ${caught.settled ? `gave ${nameOf(caught.value ?? caught.error)}` : "never settled"}, not the exception`,
+      );
+      rule(
+        called === 1,
+        `a done callback ran ${called === 0 ? "not at all" : called >= 100 ? "while done() was false" : `${called} times`} after setException()`,
+      );
+      rule(
+        throws(() => future.setException(new Error("again"))),
+        `setException() on a done future did not throw (Python: InvalidStateError)`,
+      );
+      rule(
+        throws(() => future.setResult(1)),
+        `setResult() on a future done with an exception did not throw (Python: InvalidStateError)`,
+      );
       rule((await future.exception(0)) === error, `exception(0) of a failed future did not give its exception at once`);
-      rule(throws(() => future.setRunningOrNotifyCancel()), `setRunningOrNotifyCancel() of a finished future did not throw (InvalidStateError): only a pending future can start running`);
+      rule(
+        throws(() => future.setRunningOrNotifyCancel()),
+        `setRunningOrNotifyCancel() of a finished future did not throw (InvalidStateError): only a pending future can start running`,
+      );
       const running = new Future<number>();
       rule(running.setRunningOrNotifyCancel(), `setRunningOrNotifyCancel() of a pending future returned false`);
-      rule(throws(() => running.setRunningOrNotifyCancel()), `a second setRunningOrNotifyCancel() did not throw (InvalidStateError): the future was running already`);
+      rule(
+        throws(() => running.setRunningOrNotifyCancel()),
+        `a second setRunningOrNotifyCancel() did not throw (InvalidStateError): the future was running already`,
+      );
     },
   ],
 });
@@ -336,7 +437,9 @@ export const manyTasks = scenario<Shared>({
       await withPool(ctx, shared, { maxWorkers: 3 }, async (executor) => {
         const count = 3000 + ctx.repetition;
         ctx.at(`submit() ${count} tasks`);
-        const futures = Array.from({ length: count }, (_, i) => executor.submit<number>(i % 10 === 0 ? incLater : inc, i));
+        const futures = Array.from({ length: count }, (_, i) =>
+          executor.submit<number>(i % 10 === 0 ? incLater : inc, i),
+        );
         ctx.at("result() of each");
         for (const [i, future] of futures.entries()) {
           const value = await future.result();
@@ -367,14 +470,22 @@ export const boundedConcurrency = scenario<Shared>({
         const started = totalArrived(board);
         rule(started === maxWorkers, `${started} tasks started at once with maxWorkers ${maxWorkers}`);
         const running = futures.filter((f) => f.running()).length;
-        rule(running === maxWorkers, `running() was true for ${running} futures while ${maxWorkers} tasks ran (held at their gates) and ${count - maxWorkers} waited`);
-        rule(futures.every((f) => !f.done()), `a future was done while its task was held or not started`);
+        rule(
+          running === maxWorkers,
+          `running() was true for ${running} futures while ${maxWorkers} tasks ran (held at their gates) and ${count - maxWorkers} waited`,
+        );
+        rule(
+          futures.every((f) => !f.done()),
+          `a future was done while its task was held or not started`,
+        );
         // Let the held tasks go one at a time: each time one ends, another may start, never more.
         const opened = new Set<number>();
         while (opened.size < count) {
           const slot = futures.findIndex((_, s) => arrived(board, s) > 0 && !opened.has(s));
           if (slot < 0) {
-            await eventually(ctx, `another task starts (${opened.size} of ${count} let go)`, () => futures.some((_, s) => arrived(board, s) > 0 && !opened.has(s)));
+            await eventually(ctx, `another task starts (${opened.size} of ${count} let go)`, () =>
+              futures.some((_, s) => arrived(board, s) > 0 && !opened.has(s)),
+            );
             continue;
           }
           const inside = totalArrived(board) - opened.size;
@@ -387,14 +498,18 @@ export const boundedConcurrency = scenario<Shared>({
         for (const [slot, future] of futures.entries()) {
           rule((await future.result()) === slot * 10, `task ${slot} gave ${String(await future.result())}`);
         }
-        rule(mostInside(board) === maxWorkers, `at most ${mostInside(board)} tasks were inside at once, not ${maxWorkers}`);
+        rule(
+          mostInside(board) === maxWorkers,
+          `at most ${mostInside(board)} tasks were inside at once, not ${maxWorkers}`,
+        );
       });
     },
   ],
 });
 
 export const workersReused = scenario<Shared>({
-  proves: "the pool reuses its threads: wave after wave of tasks runs on at most maxWorkers threads, none on the caller's",
+  proves:
+    "the pool reuses its threads: wave after wave of tasks runs on at most maxWorkers threads, none on the caller's",
   state,
   reset,
   repetitions: 3,
@@ -414,8 +529,14 @@ export const workersReused = scenario<Shared>({
           awaitingPool(ctx, `the 6 results of wave ${wave}`);
           const ids = await Promise.all(wave6);
           for (const id of ids) threads.add(id);
-          rule(!threads.has(threadId), `a task ran on the thread that submitted it (threadId ${threadId}): tasks run on the pool's workers`);
-          rule(threads.size <= 2, `${wave * 6} tasks ran on ${threads.size} different threads with maxWorkers 2: start a worker once and send it task after task (a new thread costs its start-up every time)`);
+          rule(
+            !threads.has(threadId),
+            `a task ran on the thread that submitted it (threadId ${threadId}): tasks run on the pool's workers`,
+          );
+          rule(
+            threads.size <= 2,
+            `${wave * 6} tasks ran on ${threads.size} different threads with maxWorkers 2: start a worker once and send it task after task (a new thread costs its start-up every time)`,
+          );
         }
         rule(mostInside(board) <= 2, `${mostInside(board)} tasks ran at once with maxWorkers 2`);
       });
@@ -446,31 +567,51 @@ export const blockedTaskDoesNotBlockOthers = scenario<Shared>({
 });
 
 export const initializerAndNames = scenario<Shared>({
-  proves: "initializer(...initArgs) runs in each worker before its tasks; threads are named prefix_N; maxWorkers defaults to min(32, cpus + 4)",
+  proves:
+    "initializer(...initArgs) runs in each worker before its tasks; threads are named prefix_N; maxWorkers defaults to min(32, cpus + 4)",
   state,
   reset,
   repetitions: 2,
   actors: [
     async (shared, ctx) => {
-      await withPool(ctx, shared, { maxWorkers: 2, initializer: setup, initArgs: ["ready"], threadNamePrefix: "crawler" }, async (executor) => {
-        ctx.at("submit(readSetup)");
-        const submitted = Array.from({ length: 20 }, () => Promise.all([executor.submit<string>(readSetup), executor.submit<[number, string]>(whoAmI)]));
-        awaitingPool(ctx, "20 readSetup() and whoAmI() after the initializer");
-        const seen = await Promise.all(submitted);
-        for (const [setting, [, name]] of seen) {
-          rule(/^crawler_\d+$/.test(name), `a worker of an executor with threadNamePrefix "crawler" was named "${name}", not crawler_N (give startTaskWorker a name)`);
-          rule(typeof setting === "string" && /^ready in crawler_\d+$/.test(setting), `a task saw the initializer's work as ${JSON.stringify(setting)}, not "ready in crawler_N": run initializer(...initArgs) in each worker before its first task`);
-        }
-      });
+      await withPool(
+        ctx,
+        shared,
+        { maxWorkers: 2, initializer: setup, initArgs: ["ready"], threadNamePrefix: "crawler" },
+        async (executor) => {
+          ctx.at("submit(readSetup)");
+          const submitted = Array.from({ length: 20 }, () =>
+            Promise.all([executor.submit<string>(readSetup), executor.submit<[number, string]>(whoAmI)]),
+          );
+          awaitingPool(ctx, "20 readSetup() and whoAmI() after the initializer");
+          const seen = await Promise.all(submitted);
+          for (const [setting, [, name]] of seen) {
+            rule(
+              /^crawler_\d+$/.test(name),
+              `a worker of an executor with threadNamePrefix "crawler" was named "${name}", not crawler_N (give startTaskWorker a name)`,
+            );
+            rule(
+              typeof setting === "string" && /^ready in crawler_\d+$/.test(setting),
+              `a task saw the initializer's work as ${JSON.stringify(setting)}, not "ready in crawler_N": run initializer(...initArgs) in each worker before its first task`,
+            );
+          }
+        },
+      );
       const defaults = new ThreadPoolExecutor();
       try {
         const expected = Math.min(32, os.availableParallelism() + 4);
-        rule(defaults.maxWorkers === expected, `maxWorkers defaulted to ${defaults.maxWorkers}, not min(32, cpus + 4) = ${expected}`);
+        rule(
+          defaults.maxWorkers === expected,
+          `maxWorkers defaulted to ${defaults.maxWorkers}, not min(32, cpus + 4) = ${expected}`,
+        );
         ctx.at("submit(whoAmI) on a default executor");
         const mine = defaults.submit<[number, string]>(whoAmI);
         awaitingPool(ctx, "whoAmI() on a default executor");
         const [, name] = await mine;
-        rule(/^ThreadPoolExecutor-\d+_\d+$/.test(name), `a default worker was named "${name}", not ThreadPoolExecutor-N_M`);
+        rule(
+          /^ThreadPoolExecutor-\d+_\d+$/.test(name),
+          `a default worker was named "${name}", not ThreadPoolExecutor-N_M`,
+        );
       } finally {
         await defaults.shutdown();
       }
@@ -482,17 +623,33 @@ export const initializerAndNames = scenario<Shared>({
 
 async function checkJobFailed(error: unknown, message: string, how: string): Promise<void> {
   rule(error instanceof Error, `${how}: the exception arrived as ${nameOf(error)}, not as an Error`);
-  rule(error.name === "JobFailed", `${how}: the exception's name was "${error.name}", not "JobFailed": a structured clone calls every custom error "Error"; send the name along and set it again`);
-  rule(error.message === message, `${how}: the exception's message was ${JSON.stringify(error.message)}, not ${JSON.stringify(message)}`);
-  rule(/failingStep/.test(error.stack ?? "") && /tasks\.ts:\d+/.test(error.stack ?? ""), `${how}: the stack is not the worker's (failingStep in tasks.ts):\n${error.stack}`);
+  rule(
+    error.name === "JobFailed",
+    `${how}: the exception's name was "${error.name}", not "JobFailed": a structured clone calls every custom error "Error"; send the name along and set it again`,
+  );
+  rule(
+    error.message === message,
+    `${how}: the exception's message was ${JSON.stringify(error.message)}, not ${JSON.stringify(message)}`,
+  );
+  rule(
+    /failingStep/.test(error.stack ?? "") && /tasks\.ts:\d+/.test(error.stack ?? ""),
+    `${how}: the stack is not the worker's (failingStep in tasks.ts):\n${error.stack}`,
+  );
   const fields = error as Error & { code?: unknown; details?: { attempt?: unknown; tags?: unknown } };
-  rule(fields.code === 42 && fields.details?.attempt === 3 && JSON.stringify(fields.details?.tags) === `["retry","io"]`, `${how}: the error's own fields were lost (code ${String(fields.code)}, details ${JSON.stringify(fields.details)}): send its own properties along`);
+  rule(
+    fields.code === 42 && fields.details?.attempt === 3 && JSON.stringify(fields.details?.tags) === `["retry","io"]`,
+    `${how}: the error's own fields were lost (code ${String(fields.code)}, details ${JSON.stringify(fields.details)}): send its own properties along`,
+  );
   const cause = error.cause;
-  rule(cause instanceof Error && cause.name === "NetworkDown" && cause.message === "link lost", `${how}: the error's cause arrived as ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}, not NetworkDown: link lost (a cause is an exception too: send it the same way)`);
+  rule(
+    cause instanceof Error && cause.name === "NetworkDown" && cause.message === "link lost",
+    `${how}: the error's cause arrived as ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}, not NetworkDown: link lost (a cause is an exception too: send it the same way)`,
+  );
 }
 
 export const exceptionsKeepIdentity = scenario<Shared>({
-  proves: "an exception comes back with its class name, message, the worker's stack, its cause and its own fields; result() rejects with it",
+  proves:
+    "an exception comes back with its class name, message, the worker's stack, its cause and its own fields; result() rejects with it",
   state,
   reset,
   repetitions: 3,
@@ -508,7 +665,10 @@ export const exceptionsKeepIdentity = scenario<Shared>({
           const future = executor.submit(task, message);
           const error = await future.exception();
           await checkJobFailed(error, message, how);
-          rule((await rejection(future.result())) === error, `${how}: result() did not reject with the same object exception() gave`);
+          rule(
+            (await rejection(future.result())) === error,
+            `${how}: result() did not reject with the same object exception() gave`,
+          );
         }
       });
     },
@@ -516,7 +676,8 @@ export const exceptionsKeepIdentity = scenario<Shared>({
 });
 
 export const otherThrows = scenario<Shared>({
-  proves: "a thrown string or object comes back as it was thrown; an engine TypeError stays a TypeError; a throwing task does not kill its worker",
+  proves:
+    "a thrown string or object comes back as it was thrown; an engine TypeError stays a TypeError; a throwing task does not kill its worker",
   state,
   reset,
   repetitions: 3,
@@ -526,23 +687,33 @@ export const otherThrows = scenario<Shared>({
         ctx.at("throw a string");
         const [before] = await executor.submit<[number, string]>(whoAmI);
         const text = await executor.submit(throwValue, "just a string").exception();
-        rule(text === "just a string", `a task that threw the string "just a string" gave exception() ${nameOf(text)}: a thrown value that is not an Error comes back as it was`);
+        rule(
+          text === "just a string",
+          `a task that threw the string "just a string" gave exception() ${nameOf(text)}: a thrown value that is not an Error comes back as it was`,
+        );
         ctx.at("throw an object");
         const thrown = { code: 7, reason: "nope" };
         const object = await executor.submit(throwValue, thrown).exception();
-        rule(JSON.stringify(object) === JSON.stringify(thrown) && !(object instanceof Error), `a task that threw ${JSON.stringify(thrown)} gave exception() ${nameOf(object)}`);
+        rule(
+          JSON.stringify(object) === JSON.stringify(thrown) && !(object instanceof Error),
+          `a task that threw ${JSON.stringify(thrown)} gave exception() ${nameOf(object)}`,
+        );
         ctx.at("a TypeError");
         const type = await executor.submit(typeErrorNow).exception();
         rule(type instanceof Error && type.name === "TypeError", `a task's TypeError came back as ${nameOf(type)}`);
         const [after] = await executor.submit<[number, string]>(whoAmI);
-        rule(after === before, `after its tasks threw, the only worker had changed (thread ${before}, then ${after}): catch a task's exception in the worker and go on with the next task`);
+        rule(
+          after === before,
+          `after its tasks threw, the only worker had changed (thread ${before}, then ${after}): catch a task's exception in the worker and go on with the next task`,
+        );
       });
     },
   ],
 });
 
 export const failuresGiveWorkersBack = scenario<Shared>({
-  proves: "whatever a task throws (null, undefined, a number, a RangeError, a JobFailed, a rejection) fails its future with it, and every failing task gives its worker back: twelve failures on two workers, then two tasks run at once",
+  proves:
+    "whatever a task throws (null, undefined, a number, a RangeError, a JobFailed, a rejection) fails its future with it, and every failing task gives its worker back: twelve failures on two workers, then two tasks run at once",
   state,
   reset,
   repetitions: 2,
@@ -554,24 +725,44 @@ export const failuresGiveWorkersBack = scenario<Shared>({
         ctx.at("submit() 12 failing tasks to 2 workers");
         const thrown = values.map((value) => executor.submit(throwValue, value));
         const ranges = [0, 1, 2].map((i) => executor.submit(throwRange, `range ${i}`));
-        const failed = [executor.submit(failNow, "now"), executor.submit(failLater, "later"), executor.submit(typeErrorNow)];
+        const failed = [
+          executor.submit(failNow, "now"),
+          executor.submit(failLater, "later"),
+          executor.submit(typeErrorNow),
+        ];
         awaitingPool(ctx, "12 failing tasks");
         for (const [i, future] of thrown.entries()) {
           const error = await rejection(future.result());
-          rule(Object.is(error, values[i]), `a task that threw ${JSON.stringify(values[i]) ?? "undefined"} made result() ${typeof error === "string" && error.startsWith("resolved") ? error : `reject with ${nameOf(error)}`}: it must reject with the very value thrown`);
-          rule(future.done() && !future.cancelled(), `the future of a task that threw was done() ${future.done()}, cancelled() ${future.cancelled()}`);
+          rule(
+            Object.is(error, values[i]),
+            `a task that threw ${JSON.stringify(values[i]) ?? "undefined"} made result() ${typeof error === "string" && error.startsWith("resolved") ? error : `reject with ${nameOf(error)}`}: it must reject with the very value thrown`,
+          );
+          rule(
+            future.done() && !future.cancelled(),
+            `the future of a task that threw was done() ${future.done()}, cancelled() ${future.cancelled()}`,
+          );
         }
         for (const [i, future] of ranges.entries()) {
           const error = await rejection(future);
-          rule(error instanceof Error && error.name === "RangeError" && error.message === `range ${i}`, `a task that threw RangeError("range ${i}") made its future reject with ${nameOf(error)}: the exception comes back with its name and message`);
+          rule(
+            error instanceof Error && error.name === "RangeError" && error.message === `range ${i}`,
+            `a task that threw RangeError("range ${i}") made its future reject with ${nameOf(error)}: the exception comes back with its name and message`,
+          );
         }
         for (const [i, future] of failed.entries()) {
           const error = await future.exception();
-          rule(error instanceof Error && error.name === ["JobFailed", "JobFailed", "TypeError"][i], `the future of a task that failed gave exception() ${nameOf(error)}`);
+          rule(
+            error instanceof Error && error.name === ["JobFailed", "JobFailed", "TypeError"][i],
+            `the future of a task that failed gave exception() ${nameOf(error)}`,
+          );
         }
         ctx.at("submit() 2 held tasks after 12 failures");
         const two = [0, 1].map((slot) => executor.submit<number>(held, board, slot));
-        await eventually(ctx, "both held tasks run at once after 12 failures: does a failing task give its worker back?", () => arrived(board, 0) === 1 && arrived(board, 1) === 1);
+        await eventually(
+          ctx,
+          "both held tasks run at once after 12 failures: does a failing task give its worker back?",
+          () => arrived(board, 0) === 1 && arrived(board, 1) === 1,
+        );
         open(board, 0);
         open(board, 1);
         awaitingPool(ctx, "the two held tasks, let go");
@@ -599,26 +790,43 @@ export const mapInOrder = scenario<Shared>({
       const { board } = shared;
       await withPool(ctx, shared, { maxWorkers: 2 }, async (executor) => {
         ctx.at("map(inc, 0..499)");
-        const values = await collect(executor.map<number>(inc, Array.from({ length: 500 }, (_, i) => i)));
-        rule(values.length === 500 && values.every((v, i) => v === i + 1), `map(inc, 0..499) yielded ${values.length} values, not 1..500 in order`);
+        const values = await collect(
+          executor.map<number>(
+            inc,
+            Array.from({ length: 500 }, (_, i) => i),
+          ),
+        );
+        rule(
+          values.length === 500 && values.every((v, i) => v === i + 1),
+          `map(inc, 0..499) yielded ${values.length} values, not 1..500 in order`,
+        );
 
         // Task 0 is held; tasks 1 and 2 run on the other worker and finish. A probe on that worker
         // finishes after them, so by then both results are in; map's first value must still wait.
         ctx.at("map(held, [0, 1, 2])");
         open(board, 1);
         open(board, 2);
-        const iterator = executor.map<number>(heldJob, [0, 1, 2].map((slot) => ({ board, slot })));
+        const iterator = executor.map<number>(
+          heldJob,
+          [0, 1, 2].map((slot) => ({ board, slot })),
+        );
         const firstStep = iterator.next();
         const first = track(firstStep);
         await eventually(ctx, "tasks 1 and 2 have finished", () => finished(board, 1) && finished(board, 2));
         await executor.submit(inc, 0);
         await turns();
-        rule(!first.settled, `map()'s first value was ${JSON.stringify(first.value ?? first.error)} while the first task was still held: map yields in input order, not as tasks finish`);
+        rule(
+          !first.settled,
+          `map()'s first value was ${JSON.stringify(first.value ?? first.error)} while the first task was still held: map yields in input order, not as tasks finish`,
+        );
         open(board, 0);
         const rest: number[] = [];
         for (let result = await iterator.next(); !result.done; result = await iterator.next()) rest.push(result.value);
         const firstValue = (await firstStep).value;
-        rule(firstValue === 0 && rest.join(",") === "10,20", `map(held, [0, 1, 2]) yielded ${firstValue}, ${rest.join(", ")}, not 0, 10, 20`);
+        rule(
+          firstValue === 0 && rest.join(",") === "10,20",
+          `map(held, [0, 1, 2]) yielded ${firstValue}, ${rest.join(", ")}, not 0, 10, 20`,
+        );
       });
     },
   ],
@@ -641,8 +849,14 @@ export const mapRethrows = scenario<Shared>({
           if (stillStub(thrown)) throw thrown;
           error = thrown;
         }
-        rule(values.join(",") === "2,3", `map(incOrFail, [1, 2, -3, 4]) yielded [${values.join(", ")}] before it stopped, not [2, 3]`);
-        rule(nameOf(error) === "JobFailed" && (error as Error).message === "cannot take -3", `map() ended with ${nameOf(error)}, not the third task's JobFailed`);
+        rule(
+          values.join(",") === "2,3",
+          `map(incOrFail, [1, 2, -3, 4]) yielded [${values.join(", ")}] before it stopped, not [2, 3]`,
+        );
+        rule(
+          nameOf(error) === "JobFailed" && (error as Error).message === "cannot take -3",
+          `map() ended with ${nameOf(error)}, not the third task's JobFailed`,
+        );
       });
     },
   ],
@@ -662,8 +876,14 @@ export const mapTimeout = scenario<Shared>({
         let started = performance.now();
         let error = await rejection(executor.map(heldJob, [{ board, slot: 0 }], { timeout }).next());
         let waited = performance.now() - started;
-        rule(nameOf(error) === "TimeoutError", `map(held, [0], { timeout: ${timeout} }) with the task held gave ${nameOf(error)}, not a TimeoutError`);
-        rule(waited >= timeout - 1, `map()'s TimeoutError came ${waited.toFixed(1)} ms after the call, before the timeout of ${timeout} ms`);
+        rule(
+          nameOf(error) === "TimeoutError",
+          `map(held, [0], { timeout: ${timeout} }) with the task held gave ${nameOf(error)}, not a TimeoutError`,
+        );
+        rule(
+          waited >= timeout - 1,
+          `map()'s TimeoutError came ${waited.toFixed(1)} ms after the call, before the timeout of ${timeout} ms`,
+        );
 
         // The timeout counts from the call: iterate only once it has passed. The held task is let go
         // 15 ms after next(); a timeout counted from next() would still be waiting then.
@@ -676,7 +896,10 @@ export const mapTimeout = scenario<Shared>({
         error = await rejection(next);
         waited = performance.now() - started;
         clearTimeout(letGo);
-        rule(nameOf(error) === "TimeoutError", `map(..., { timeout: ${timeout} }) iterated ${timeout + 10} ms after the call gave ${nameOf(error)}, not a TimeoutError at once: the timeout counts from the call to map(), not from each step`);
+        rule(
+          nameOf(error) === "TimeoutError",
+          `map(..., { timeout: ${timeout} }) iterated ${timeout + 10} ms after the call gave ${nameOf(error)}, not a TimeoutError at once: the timeout counts from the call to map(), not from each step`,
+        );
         open(board, 0);
         open(board, 1);
       });
@@ -685,7 +908,8 @@ export const mapTimeout = scenario<Shared>({
 });
 
 export const asCompletedOrder = scenario<Shared>({
-  proves: "asCompleted() yields the done futures first, then each as it completes; each once; TimeoutError not before the timeout",
+  proves:
+    "asCompleted() yields the done futures first, then each as it completes; each once; TimeoutError not before the timeout",
   state,
   reset,
   repetitions: 3,
@@ -704,12 +928,18 @@ export const asCompletedOrder = scenario<Shared>({
         for (const slot of order) {
           const next = track(iterator.next());
           await turns();
-          rule(!next.settled, `asCompleted() yielded ${next.value ? "a future" : "the end"} while every remaining task was still held`);
+          rule(
+            !next.settled,
+            `asCompleted() yielded ${next.value ? "a future" : "the end"} while every remaining task was still held`,
+          );
           ctx.at(`asCompleted() after gate ${slot} opened`);
           open(board, slot);
           await eventually(ctx, `asCompleted() yields task ${slot}'s future`, () => next.settled);
           const yielded = (next.value as IteratorResult<Future<number>> | undefined)?.value;
-          rule(yielded === futures[slot], `after task ${slot} finished, asCompleted() yielded ${yielded ? `task ${futures.indexOf(yielded)}'s future` : String(next.error ?? "the end")}: it yields in completion order`);
+          rule(
+            yielded === futures[slot],
+            `after task ${slot} finished, asCompleted() yielded ${yielded ? `task ${futures.indexOf(yielded)}'s future` : String(next.error ?? "the end")}: it yields in completion order`,
+          );
         }
         const end = await iterator.next();
         rule(end.done === true, `asCompleted() yielded more than each future once (a future listed twice counts once)`);
@@ -720,7 +950,10 @@ export const asCompletedOrder = scenario<Shared>({
         const started = performance.now();
         const error = await rejection(asCompleted([pending], timeout).next());
         const waited = performance.now() - started;
-        rule(nameOf(error) === "TimeoutError" && waited >= timeout - 1, `asCompleted([a held task], ${timeout}) gave ${nameOf(error)} after ${waited.toFixed(1)} ms, not a TimeoutError after ${timeout} ms`);
+        rule(
+          nameOf(error) === "TimeoutError" && waited >= timeout - 1,
+          `asCompleted([a held task], ${timeout}) gave ${nameOf(error)} after ${waited.toFixed(1)} ms, not a TimeoutError after ${timeout} ms`,
+        );
         open(board, 3);
       });
     },
@@ -728,7 +961,8 @@ export const asCompletedOrder = scenario<Shared>({
 });
 
 export const waitModes = scenario<Shared>({
-  proves: "wait() returns { done, notDone } at FIRST_COMPLETED, FIRST_EXCEPTION and ALL_COMPLETED, or when its timeout passes",
+  proves:
+    "wait() returns { done, notDone } at FIRST_COMPLETED, FIRST_EXCEPTION and ALL_COMPLETED, or when its timeout passes",
   state,
   reset,
   repetitions: 3,
@@ -736,13 +970,19 @@ export const waitModes = scenario<Shared>({
     async (shared, ctx) => {
       const { board } = shared;
       await withPool(ctx, shared, { maxWorkers: 3 }, async (executor) => {
-        const [a, b] = [0, 1].map((slot) => executor.submit<number>(held, board, slot)) as [Future<number>, Future<number>];
+        const [a, b] = [0, 1].map((slot) => executor.submit<number>(held, board, slot)) as [
+          Future<number>,
+          Future<number>,
+        ];
         const timeout = 10 + Math.floor(ctx.random() * 10);
         ctx.at(`wait(ALL_COMPLETED, timeout ${timeout})`);
         const started = performance.now();
         let result: { done: Set<Future<any>>; notDone: Set<Future<any>> } = await wait([a, b], { timeout });
         const waited = performance.now() - started;
-        rule(waited >= timeout - 1 && result.done.size === 0 && result.notDone.size === 2, `wait() with both tasks held and a timeout of ${timeout} ms returned after ${waited.toFixed(1)} ms with done ${result.done.size}, notDone ${result.notDone.size}`);
+        rule(
+          waited >= timeout - 1 && result.done.size === 0 && result.notDone.size === 2,
+          `wait() with both tasks held and a timeout of ${timeout} ms returned after ${waited.toFixed(1)} ms with done ${result.done.size}, notDone ${result.notDone.size}`,
+        );
 
         ctx.at("wait(FIRST_COMPLETED)");
         const first = track(wait([a, b], { returnWhen: FIRST_COMPLETED }));
@@ -750,18 +990,27 @@ export const waitModes = scenario<Shared>({
         rule(!first.settled, `wait(FIRST_COMPLETED) returned while both tasks were held`);
         open(board, 1);
         result = await wait([a, b], { returnWhen: FIRST_COMPLETED });
-        rule(result.done.has(b) && result.notDone.has(a) && result.done.size === 1, `wait(FIRST_COMPLETED) after task 1 finished gave done ${result.done.size}, notDone ${result.notDone.size}: not { done: [task 1], notDone: [task 0] }`);
+        rule(
+          result.done.has(b) && result.notDone.has(a) && result.done.size === 1,
+          `wait(FIRST_COMPLETED) after task 1 finished gave done ${result.done.size}, notDone ${result.notDone.size}: not { done: [task 1], notDone: [task 0] }`,
+        );
         await eventually(ctx, "the first wait(FIRST_COMPLETED) returns", () => first.settled);
 
         ctx.at("wait(FIRST_EXCEPTION)");
         const failing = executor.submit(failNow, "first exception");
         result = await wait([a, failing], { returnWhen: FIRST_EXCEPTION });
-        rule(result.done.has(failing) && result.notDone.has(a), `wait(FIRST_EXCEPTION) with a task held and one failed did not return { done: [the failed], notDone: [the held] }`);
+        rule(
+          result.done.has(failing) && result.notDone.has(a),
+          `wait(FIRST_EXCEPTION) with a task held and one failed did not return { done: [the failed], notDone: [the held] }`,
+        );
         const fine = executor.submit<number>(inc, 1);
         await fine;
         const none = track(wait([a, fine], { returnWhen: FIRST_EXCEPTION }));
         await turns();
-        rule(!none.settled, `wait(FIRST_EXCEPTION) returned with no exception and a task still held: with no exception it waits for all`);
+        rule(
+          !none.settled,
+          `wait(FIRST_EXCEPTION) returned with no exception and a task still held: with no exception it waits for all`,
+        );
 
         ctx.at("wait(ALL_COMPLETED)");
         const all = track(wait([a, b, failing], { returnWhen: ALL_COMPLETED }));
@@ -769,7 +1018,10 @@ export const waitModes = scenario<Shared>({
         rule(!all.settled, `wait(ALL_COMPLETED) returned with a task still held`);
         open(board, 0);
         result = await wait([a, b, failing]);
-        rule(result.done.size === 3 && result.notDone.size === 0, `wait() (ALL_COMPLETED) gave done ${result.done.size}, notDone ${result.notDone.size}`);
+        rule(
+          result.done.size === 3 && result.notDone.size === 0,
+          `wait() (ALL_COMPLETED) gave done ${result.done.size}, notDone ${result.notDone.size}`,
+        );
         await eventually(ctx, "the other waits return", () => all.settled && none.settled);
       });
     },
@@ -777,7 +1029,8 @@ export const waitModes = scenario<Shared>({
 });
 
 export const waitAndAsCompletedEdges = scenario<Shared>({
-  proves: "wait() and asCompleted() of no futures end at once; a timeout of 0 gives what is done now; a cancelled future counts as completed but not as an exception; asCompleted(fs, 0) yields the done ones, then TimeoutError",
+  proves:
+    "wait() and asCompleted() of no futures end at once; a timeout of 0 gives what is done now; a cancelled future counts as completed but not as an exception; asCompleted(fs, 0) yields the done ones, then TimeoutError",
   state,
   reset,
   repetitions: 3,
@@ -790,11 +1043,15 @@ export const waitAndAsCompletedEdges = scenario<Shared>({
       const cancelled = new Future<number>();
       cancelled.cancel();
       const pending = new Future<number>();
-      const list = (futures: Set<Future<number>>) => `[${[...futures].map((f) => (f === finished ? "finished" : f === failed ? "failed" : f === cancelled ? "cancelled" : "pending")).join(", ")}]`;
+      const list = (futures: Set<Future<number>>) =>
+        `[${[...futures].map((f) => (f === finished ? "finished" : f === failed ? "failed" : f === cancelled ? "cancelled" : "pending")).join(", ")}]`;
 
       ctx.at("wait([])");
       let result = await wait([] as Future<number>[]);
-      rule(result.done.size === 0 && result.notDone.size === 0, `wait([]) gave done ${list(result.done)}, notDone ${list(result.notDone)}`);
+      rule(
+        result.done.size === 0 && result.notDone.size === 0,
+        `wait([]) gave done ${list(result.done)}, notDone ${list(result.notDone)}`,
+      );
       ctx.at("wait(four futures, { timeout: 0 })");
       result = await wait([finished, failed, cancelled, pending], { timeout: 0 });
       rule(
@@ -803,13 +1060,22 @@ export const waitAndAsCompletedEdges = scenario<Shared>({
       );
       ctx.at("wait([cancelled, pending], FIRST_COMPLETED)");
       result = await wait([cancelled, pending], { returnWhen: FIRST_COMPLETED });
-      rule(result.done.has(cancelled) && result.notDone.has(pending), `wait([cancelled, pending], FIRST_COMPLETED) gave done ${list(result.done)}, notDone ${list(result.notDone)}: a cancelled future has completed`);
+      rule(
+        result.done.has(cancelled) && result.notDone.has(pending),
+        `wait([cancelled, pending], FIRST_COMPLETED) gave done ${list(result.done)}, notDone ${list(result.notDone)}: a cancelled future has completed`,
+      );
       ctx.at("wait([failed, pending], FIRST_EXCEPTION)");
       result = await wait([failed, pending], { returnWhen: FIRST_EXCEPTION });
-      rule(result.done.has(failed) && result.notDone.has(pending), `wait([failed, pending], FIRST_EXCEPTION) gave done ${list(result.done)}, notDone ${list(result.notDone)}`);
+      rule(
+        result.done.has(failed) && result.notDone.has(pending),
+        `wait([failed, pending], FIRST_EXCEPTION) gave done ${list(result.done)}, notDone ${list(result.notDone)}`,
+      );
       const noException = track(wait([cancelled, finished, pending], { returnWhen: FIRST_EXCEPTION }));
       await turns();
-      rule(!noException.settled, `wait([cancelled, finished, pending], FIRST_EXCEPTION) returned while a future was pending: a cancelled future raised no exception, so it waits for all`);
+      rule(
+        !noException.settled,
+        `wait([cancelled, finished, pending], FIRST_EXCEPTION) returned while a future was pending: a cancelled future raised no exception, so it waits for all`,
+      );
 
       ctx.at("asCompleted([])");
       rule((await asCompleted([] as Future<number>[]).next()).done === true, `asCompleted([]) yielded something`);
@@ -817,13 +1083,19 @@ export const waitAndAsCompletedEdges = scenario<Shared>({
       const yielded: Future<number>[] = [];
       const all = asCompleted([finished, cancelled, finished, failed], 0);
       for (let next = await all.next(); !next.done; next = await all.next()) yielded.push(next.value);
-      rule(yielded.length === 3 && [finished, cancelled, failed].every((f) => yielded.includes(f)), `asCompleted([finished, cancelled, finished, failed], 0) yielded ${yielded.length} futures, not those 3, each once, without a TimeoutError`);
+      rule(
+        yielded.length === 3 && [finished, cancelled, failed].every((f) => yielded.includes(f)),
+        `asCompleted([finished, cancelled, finished, failed], 0) yielded ${yielded.length} futures, not those 3, each once, without a TimeoutError`,
+      );
       ctx.at("asCompleted([finished, pending], 0)");
       const iterator = asCompleted([pending, finished], 0);
       const first = await iterator.next();
       rule(first.value === finished, `asCompleted([pending, finished], 0) did not first yield the finished future`);
       const error = await rejection(iterator.next());
-      rule(nameOf(error) === "TimeoutError", `asCompleted([pending, finished], 0), once the finished future was yielded, gave ${nameOf(error)}, not a TimeoutError`);
+      rule(
+        nameOf(error) === "TimeoutError",
+        `asCompleted([pending, finished], 0), once the finished future was yielded, gave ${nameOf(error)}, not a TimeoutError`,
+      );
       pending.setResult(2);
       await eventually(ctx, "wait(FIRST_EXCEPTION) returns once the last future is done", () => noException.settled);
     },
@@ -845,19 +1117,33 @@ export const cancelInPool = scenario<Shared>({
         ctx.at("submit()");
         const running = Array.from({ length: workers }, (_, slot) => executor.submit<number>(held, board, slot));
         const waiting = [10, 11, 12].map((slot) => executor.submit<number>(mark, board, slot));
-        await eventually(ctx, "the first tasks are running", () => running.every((_, slot) => arrived(board, slot) === 1));
+        await eventually(ctx, "the first tasks are running", () =>
+          running.every((_, slot) => arrived(board, slot) === 1),
+        );
         for (const future of running) {
           ctx.at("cancel() of a running task");
           rule(!future.cancel(), `cancel() of a running task (held at its gate) returned true`);
-          rule(future.running() && !future.cancelled(), `a running task's future said running() ${future.running()}, cancelled() ${future.cancelled()}`);
+          rule(
+            future.running() && !future.cancelled(),
+            `a running task's future said running() ${future.running()}, cancelled() ${future.cancelled()}`,
+          );
         }
         ctx.at("cancel() of a waiting task");
         rule(waiting[1]!.cancel(), `cancel() of a task still waiting for a worker returned false`);
-        rule(waiting[1]!.cancelled() && waiting[1]!.done(), `a cancelled future said cancelled() ${waiting[1]!.cancelled()}, done() ${waiting[1]!.done()}`);
-        rule(nameOf(await rejection(waiting[1]!.result())) === "CancelledError", `result() of a cancelled task did not reject with CancelledError`);
+        rule(
+          waiting[1]!.cancelled() && waiting[1]!.done(),
+          `a cancelled future said cancelled() ${waiting[1]!.cancelled()}, done() ${waiting[1]!.done()}`,
+        );
+        rule(
+          nameOf(await rejection(waiting[1]!.result())) === "CancelledError",
+          `result() of a cancelled task did not reject with CancelledError`,
+        );
         running.forEach((_, slot) => open(board, slot));
         awaitingPool(ctx, "the tasks around the cancelled one");
-        rule((await waiting[2]!) === 12 && (await waiting[0]!) === 10, `the tasks around the cancelled one gave wrong results`);
+        rule(
+          (await waiting[2]!) === 12 && (await waiting[0]!) === 10,
+          `the tasks around the cancelled one gave wrong results`,
+        );
         for (const future of running) await future;
         rule(arrived(board, 11) === 0, `the cancelled task ran anyway`);
         rule(!waiting[0]!.cancel() && !running[0]!.cancel(), `cancel() of a finished task returned true`);
@@ -867,7 +1153,8 @@ export const cancelInPool = scenario<Shared>({
 });
 
 export const shutdownWaits = scenario<Shared>({
-  proves: "shutdown() waits for the running and waiting tasks, then for the workers to exit; submit() afterwards throws",
+  proves:
+    "shutdown() waits for the running and waiting tasks, then for the workers to exit; submit() afterwards throws",
   state,
   reset,
   repetitions: 3,
@@ -882,11 +1169,23 @@ export const shutdownWaits = scenario<Shared>({
         const letGo = setTimeout(() => [0, 1].forEach((slot) => open(board, slot)), 30);
         await executor.shutdown();
         clearTimeout(letGo);
-        rule(finished(board, 0) && finished(board, 1), `shutdown() resolved while tasks were still running (held at their gates): with wait (the default) it waits for them`);
-        rule([...futures, ...after].every((f) => f.done()), `shutdown() resolved before every submitted task's future was done`);
+        rule(
+          finished(board, 0) && finished(board, 1),
+          `shutdown() resolved while tasks were still running (held at their gates): with wait (the default) it waits for them`,
+        );
+        rule(
+          [...futures, ...after].every((f) => f.done()),
+          `shutdown() resolved before every submitted task's future was done`,
+        );
         rule((await after[0]!) === 2 && (await after[1]!) === 3, `the tasks waiting at shutdown() gave wrong results`);
-        rule(liveTaskWorkers() === 0, `${liveTaskWorkers()} worker threads were still alive after shutdown() resolved: wait for each worker's "exit"`);
-        rule(throws(() => executor.submit(inc, 1)), `submit() after shutdown() did not throw`);
+        rule(
+          liveTaskWorkers() === 0,
+          `${liveTaskWorkers()} worker threads were still alive after shutdown() resolved: wait for each worker's "exit"`,
+        );
+        rule(
+          throws(() => executor.submit(inc, 1)),
+          `submit() after shutdown() did not throw`,
+        );
       });
     },
   ],
@@ -906,11 +1205,20 @@ export const shutdownNoWait = scenario<Shared>({
         await eventually(ctx, "the task is running", () => arrived(board, 0) === 1);
         ctx.at("shutdown({ wait: false })");
         await executor.shutdown({ wait: false });
-        rule(!first.done() && !later.done(), `after shutdown({ wait: false }) returned with a task held, a future was already done`);
-        rule(throws(() => executor.submit(inc, 1)), `submit() after shutdown({ wait: false }) did not throw`);
+        rule(
+          !first.done() && !later.done(),
+          `after shutdown({ wait: false }) returned with a task held, a future was already done`,
+        );
+        rule(
+          throws(() => executor.submit(inc, 1)),
+          `submit() after shutdown({ wait: false }) did not throw`,
+        );
         open(board, 0);
         ctx.at("the tasks after shutdown({ wait: false })");
-        rule((await first) === 0 && (await later) === 5, `the tasks submitted before shutdown({ wait: false }) did not finish with their results`);
+        rule(
+          (await first) === 0 && (await later) === 5,
+          `the tasks submitted before shutdown({ wait: false }) did not finish with their results`,
+        );
         await eventually(ctx, "the workers exit after the last task", () => liveTaskWorkers() === 0);
       });
     },
@@ -931,13 +1239,19 @@ export const shutdownCancelFutures = scenario<Shared>({
         await eventually(ctx, "the first task is running", () => arrived(board, 0) === 1);
         ctx.at("shutdown({ cancelFutures: true })");
         const closing = track(executor.shutdown({ cancelFutures: true }));
-        rule(waiting.every((f) => f.cancelled()), `after shutdown({ cancelFutures: true }), the waiting tasks' futures were not cancelled (${waiting.map((f) => f.cancelled()).join(", ")})`);
+        rule(
+          waiting.every((f) => f.cancelled()),
+          `after shutdown({ cancelFutures: true }), the waiting tasks' futures were not cancelled (${waiting.map((f) => f.cancelled()).join(", ")})`,
+        );
         rule(!running.cancelled(), `shutdown({ cancelFutures: true }) cancelled the running task`);
         open(board, 0);
         rule((await running) === 0, `the running task did not finish with its result`);
         await eventually(ctx, "shutdown() resolves", () => closing.settled);
         rule(!closing.error, `shutdown() rejected: ${String(closing.error)}`);
-        rule([10, 11, 12].every((slot) => arrived(board, slot) === 0), `a task cancelled by shutdown({ cancelFutures: true }) ran anyway`);
+        rule(
+          [10, 11, 12].every((slot) => arrived(board, slot) === 0),
+          `a task cancelled by shutdown({ cancelFutures: true }) ran anyway`,
+        );
         rule(liveTaskWorkers() === 0, `worker threads were alive after shutdown() resolved`);
       });
     },
@@ -945,7 +1259,8 @@ export const shutdownCancelFutures = scenario<Shared>({
 });
 
 export const asyncDispose = scenario<Shared>({
-  proves: "`await using executor = ...` shuts the pool down at the end of the block: [Symbol.asyncDispose]() is shutdown()",
+  proves:
+    "`await using executor = ...` shuts the pool down at the end of the block: [Symbol.asyncDispose]() is shutdown()",
   state,
   reset,
   repetitions: 2,
@@ -955,66 +1270,104 @@ export const asyncDispose = scenario<Shared>({
       const futures = [1, 2, 3].map((n) => executor.submit<number>(incLater, n));
       ctx.at("[Symbol.asyncDispose]()");
       await executor[Symbol.asyncDispose]();
-      rule(futures.every((f) => f.done()), `[Symbol.asyncDispose]() resolved before the tasks were done`);
+      rule(
+        futures.every((f) => f.done()),
+        `[Symbol.asyncDispose]() resolved before the tasks were done`,
+      );
       rule(liveTaskWorkers() === 0, `worker threads were alive after [Symbol.asyncDispose]() resolved`);
-      rule(throws(() => executor.submit(inc, 1)), `submit() after [Symbol.asyncDispose]() did not throw`);
+      rule(
+        throws(() => executor.submit(inc, 1)),
+        `submit() after [Symbol.asyncDispose]() did not throw`,
+      );
       void shared;
     },
   ],
 });
 
 export const workerDies = scenario<Shared>({
-  proves: "a worker that dies (process.exit, its resourceLimits) fails its task's future with an error naming the cause; the pool goes on",
+  proves:
+    "a worker that dies (process.exit, its resourceLimits) fails its task's future with an error naming the cause; the pool goes on",
   state,
   reset,
   repetitions: 2,
   actors: [
     async (shared, ctx) => {
-      await withPool(ctx, shared, { maxWorkers: 2, resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } }, async (executor) => {
-        const code = 3 + ctx.repetition;
-        ctx.at(`a task that calls process.exit(${code})`);
-        const before = executor.submit<number>(inc, 1);
-        const dying = executor.submit(exitNow, code);
-        const error = await dying.exception();
-        rule(error instanceof Error && new RegExp(`exit`, "i").test(error.message) && new RegExp(`\\b${code}\\b`).test(error.message), `the future of a task whose worker called process.exit(${code}) gave ${error instanceof Error ? JSON.stringify(`${error.name}: ${error.message}`) : nameOf(error)}: fail it with an error that says the worker exited, and its exit code`);
-        rule((await before) === 2, `a task submitted before the crash gave the wrong result`);
-        ctx.at("tasks after the crash");
-        const values = await Promise.all(Array.from({ length: 20 }, (_, i) => executor.submit<number>(inc, i)));
-        rule(values.every((v, i) => v === i + 1), `tasks submitted after a worker died did not all run: start another worker`);
+      await withPool(
+        ctx,
+        shared,
+        { maxWorkers: 2, resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } },
+        async (executor) => {
+          const code = 3 + ctx.repetition;
+          ctx.at(`a task that calls process.exit(${code})`);
+          const before = executor.submit<number>(inc, 1);
+          const dying = executor.submit(exitNow, code);
+          const error = await dying.exception();
+          rule(
+            error instanceof Error &&
+              new RegExp(`exit`, "i").test(error.message) &&
+              new RegExp(`\\b${code}\\b`).test(error.message),
+            `the future of a task whose worker called process.exit(${code}) gave ${error instanceof Error ? JSON.stringify(`${error.name}: ${error.message}`) : nameOf(error)}: fail it with an error that says the worker exited, and its exit code`,
+          );
+          rule((await before) === 2, `a task submitted before the crash gave the wrong result`);
+          ctx.at("tasks after the crash");
+          const values = await Promise.all(Array.from({ length: 20 }, (_, i) => executor.submit<number>(inc, i)));
+          rule(
+            values.every((v, i) => v === i + 1),
+            `tasks submitted after a worker died did not all run: start another worker`,
+          );
 
-        ctx.at("a task that exhausts its worker's memory");
-        const greedy = executor.submit(exhaustMemory);
-        const oom = await greedy.exception();
-        rule(oom instanceof Error && /memory/i.test(oom.message), `the future of a task whose worker ran out of memory gave ${oom instanceof Error ? JSON.stringify(`${oom.name}: ${oom.message}`) : nameOf(oom)}: listen to the worker's "error" event and say why it died`);
-        rule((await executor.submit<number>(inc, 9)) === 10, `the pool did not go on after a worker ran out of memory`);
-      });
+          ctx.at("a task that exhausts its worker's memory");
+          const greedy = executor.submit(exhaustMemory);
+          const oom = await greedy.exception();
+          rule(
+            oom instanceof Error && /memory/i.test(oom.message),
+            `the future of a task whose worker ran out of memory gave ${oom instanceof Error ? JSON.stringify(`${oom.name}: ${oom.message}`) : nameOf(oom)}: listen to the worker's "error" event and say why it died`,
+          );
+          rule(
+            (await executor.submit<number>(inc, 9)) === 10,
+            `the pool did not go on after a worker ran out of memory`,
+          );
+        },
+      );
     },
   ],
 });
 
 export const brokenPool = scenario<Shared>({
-  proves: "an initializer that throws breaks the pool: the pending futures fail with BrokenThreadPool, and submit() throws it",
+  proves:
+    "an initializer that throws breaks the pool: the pending futures fail with BrokenThreadPool, and submit() throws it",
   state,
   reset,
   repetitions: 2,
   actors: [
     async (shared, ctx) => {
-      await withPool(ctx, shared, { maxWorkers: 2, initializer: failSetup, initArgs: ["no database"] }, async (executor) => {
-        ctx.at("submit() to a pool whose initializer fails");
-        const futures = Array.from({ length: 6 }, (_, i) => executor.submit<number>(inc, i));
-        for (const future of futures) {
-          const error = await future.exception();
-          rule(nameOf(error) === "BrokenThreadPool", `a task submitted to a pool whose initializer throws ended with ${nameOf(error)}, not BrokenThreadPool`);
-        }
-        let thrown: unknown;
-        try {
-          executor.submit(inc, 1);
-        } catch (error) {
-          if (stillStub(error)) throw error;
-          thrown = error;
-        }
-        rule(nameOf(thrown) === "BrokenThreadPool", `submit() to a broken pool gave ${thrown === undefined ? "a future" : nameOf(thrown)}, not a BrokenThreadPool error`);
-      });
+      await withPool(
+        ctx,
+        shared,
+        { maxWorkers: 2, initializer: failSetup, initArgs: ["no database"] },
+        async (executor) => {
+          ctx.at("submit() to a pool whose initializer fails");
+          const futures = Array.from({ length: 6 }, (_, i) => executor.submit<number>(inc, i));
+          for (const future of futures) {
+            const error = await future.exception();
+            rule(
+              nameOf(error) === "BrokenThreadPool",
+              `a task submitted to a pool whose initializer throws ended with ${nameOf(error)}, not BrokenThreadPool`,
+            );
+          }
+          let thrown: unknown;
+          try {
+            executor.submit(inc, 1);
+          } catch (error) {
+            if (stillStub(error)) throw error;
+            thrown = error;
+          }
+          rule(
+            nameOf(thrown) === "BrokenThreadPool",
+            `submit() to a broken pool gave ${thrown === undefined ? "a future" : nameOf(thrown)}, not a BrokenThreadPool error`,
+          );
+        },
+      );
     },
   ],
 });

@@ -72,7 +72,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   /** `await future` is `await future.result()`: a Future is awaitable. */
-  then<A = T, B = never>(onResult?: ((value: T) => A | PromiseLike<A>) | null, onError?: ((error: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+  then<A = T, B = never>(
+    onResult?: ((value: T) => A | PromiseLike<A>) | null,
+    onError?: ((error: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
     // TODO: one line.
     throw new NotImplementedError("13-executor", "Future.then()");
   }
@@ -115,7 +118,10 @@ export interface WaitOptions {
 }
 
 /** Waits for the futures (Python's concurrent.futures.wait): resolves with which are done and which not. */
-export function wait<F extends Future<any>>(futures: Iterable<F>, options: WaitOptions = {}): Promise<{ done: Set<F>; notDone: Set<F> }> {
+export function wait<F extends Future<any>>(
+  futures: Iterable<F>,
+  options: WaitOptions = {},
+): Promise<{ done: Set<F>; notDone: Set<F> }> {
   // TODO (stage 4): FIRST_COMPLETED, FIRST_EXCEPTION (a future that raised, not one cancelled;
   // with none, it waits for all), ALL_COMPLETED (the default).
   throw new NotImplementedError("13-executor", "wait()");

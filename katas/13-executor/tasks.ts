@@ -30,7 +30,12 @@ export function whoAmI(): [number, string] {
 
 function rows(board: Int32Array): { arrived: Int32Array; gate: Int32Array; done: Int32Array; inside: Int32Array } {
   const n = board.length / 4;
-  return { arrived: board.subarray(0, n), gate: board.subarray(n, 2 * n), done: board.subarray(2 * n, 3 * n), inside: board.subarray(3 * n) };
+  return {
+    arrived: board.subarray(0, n),
+    gate: board.subarray(n, 2 * n),
+    done: board.subarray(2 * n, 3 * n),
+    inside: board.subarray(3 * n),
+  };
 }
 
 /** Says it started, then sleeps until the test opens gate[slot]; returns slot * 10. */

@@ -45,7 +45,7 @@ export function slotWord(slot: number, field: keyof typeof Slot): number {
 export function crunch(board: Int32Array, slot: number, n: number): number {
   Atomics.add(board, Board.entered, 1);
   const inside = Atomics.add(board, Board.inside, 1) + 1;
-  for (let most = Atomics.load(board, Board.most); inside > most; ) {
+  for (let most = Atomics.load(board, Board.most); inside > most;) {
     const seen = Atomics.compareExchange(board, Board.most, most, inside);
     if (seen === most) break;
     most = seen;

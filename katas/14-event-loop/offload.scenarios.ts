@@ -12,7 +12,17 @@ import { rule, scenario, type ActorContext, type SharedMemory } from "#threadkat
 import { createRequire } from "node:module";
 import { isDeepStrictEqual } from "node:util";
 import { threadId, type Worker } from "node:worker_threads";
-import { Board, boardWords, primesBelow, returnedValues, slots, slotWord, thrownCases, thrownValues, type ReturnedKind } from "./jobs.ts";
+import {
+  Board,
+  boardWords,
+  primesBelow,
+  returnedValues,
+  slots,
+  slotWord,
+  thrownCases,
+  thrownValues,
+  type ReturnedKind,
+} from "./jobs.ts";
 
 const jobs = new URL("./jobs.ts", import.meta.url);
 const crunch = [jobs, "crunch"] as const;
@@ -36,7 +46,8 @@ function reset({ board }: Shared): void {
   board.fill(0);
 }
 
-const read = (board: Int32Array, slot: number, field: Parameters<typeof slotWord>[1]) => Atomics.load(board, slotWord(slot, field));
+const read = (board: Int32Array, slot: number, field: Parameters<typeof slotWord>[1]) =>
+  Atomics.load(board, slotWord(slot, field));
 
 function release(board: Int32Array, slot: number): void {
   Atomics.store(board, slotWord(slot, "release"), 1);
@@ -132,7 +143,12 @@ class Service {
  * Runs `body` with a new service of `maxWorkers`; then every worker it started must end (once its job
  * is done). The service is closed whatever happened: every job released, the heartbeat off.
  */
-async function withService(ctx: ActorContext, board: Int32Array, maxWorkers: number, body: (service: Service) => Promise<void>): Promise<void> {
+async function withService(
+  ctx: ActorContext,
+  board: Int32Array,
+  maxWorkers: number,
+  body: (service: Service) => Promise<void>,
+): Promise<void> {
   const service = new Service(board, maxWorkers);
   try {
     await body(service);
@@ -163,7 +179,8 @@ function held(board: Int32Array): number {
 
 /** Whether some job ran on the service's own thread (ranOffTheLoop then says so). */
 function ranHere(board: Int32Array): boolean {
-  for (let slot = 0; slot < slots; slot++) if (read(board, slot, "started") && read(board, slot, "thread") === threadId) return true;
+  for (let slot = 0; slot < slots; slot++)
+    if (read(board, slot, "started") && read(board, slot, "thread") === threadId) return true;
   return false;
 }
 
@@ -171,7 +188,13 @@ function ranHere(board: Int32Array): boolean {
  * Awaits until `expected` jobs are held in flight and every worker started so far has begun its
  * job (so no other job is on its way); breaks the rule as soon as more than `bound` are in flight.
  */
-async function settle(ctx: ActorContext, service: Service, expected: number, bound: number, submitted: number): Promise<void> {
+async function settle(
+  ctx: ActorContext,
+  service: Service,
+  expected: number,
+  bound: number,
+  submitted: number,
+): Promise<void> {
   const { board } = service;
   const check = () => {
     const most = Atomics.load(board, Board.most);
@@ -202,13 +225,21 @@ export const loopStaysResponsive = scenario<Shared>({
     async ({ board }, ctx) => {
       await withService(ctx, board, 2, async (service) => {
         const n = 20_000 + ctx.repetition;
-        ctx.at("run([jobs, \"crunch\"]) (it must return a Promise at once)");
+        ctx.at('run([jobs, "crunch"]) (it must return a Promise at once)');
         const result = service.submit(0, n);
-        await until(ctx, () => (service.checkRejections(), read(board, 0, "started") === 1), "the job has begun (did run() start it?)");
+        await until(
+          ctx,
+          () => (service.checkRejections(), read(board, 0, "started") === 1),
+          "the job has begun (did run() start it?)",
+        );
         ranOffTheLoop(board, 0);
 
         const from = read(board, 0, "beatsAtStart");
-        await until(ctx, () => service.beats >= from + beatsInFlight, `the heartbeat beats ${beatsInFlight} times while the job is in flight`);
+        await until(
+          ctx,
+          () => service.beats >= from + beatsInFlight,
+          `the heartbeat beats ${beatsInFlight} times while the job is in flight`,
+        );
         ctx.at("ping() while the job is in flight");
         rule((await service.ping()) === "pong", "ping() was not answered");
         rule(read(board, 0, "finished") === 0, "the job finished before the test released it?");
@@ -248,7 +279,10 @@ export const jobsRunInParallel = scenario<Shared>({
         for (const [slot, result] of results.entries()) {
           const { value, error } = await result;
           rule(error === undefined, `run() rejected with ${String(error)}, but the job returned normally`);
-          rule(value === primesBelow(10_000 + slot), `job ${slot}: run() resolved with ${String(value)}, not ${primesBelow(10_000 + slot)}`);
+          rule(
+            value === primesBelow(10_000 + slot),
+            `job ${slot}: run() resolved with ${String(value)}, not ${primesBelow(10_000 + slot)}`,
+          );
         }
       });
     },
@@ -256,7 +290,8 @@ export const jobsRunInParallel = scenario<Shared>({
 });
 
 export const boundedConcurrency = scenario<Shared>({
-  proves: "with a bound of 2, at most 2 jobs are in flight at once, however many are submitted, and every job completes with its own result",
+  proves:
+    "with a bound of 2, at most 2 jobs are in flight at once, however many are submitted, and every job completes with its own result",
   state,
   reset,
   repetitions: 2,
@@ -268,7 +303,7 @@ export const boundedConcurrency = scenario<Shared>({
         const n = (slot: number) => 5_000 + 1_000 * slot;
         ctx.at(`run() ${count} times`);
         const results = Array.from({ length: count }, (_, slot) => service.submit(slot, n(slot)));
-        for (let released = 0; released < count; ) {
+        for (let released = 0; released < count;) {
           await settle(ctx, service, Math.min(bound, count - released), bound, count);
           for (let slot = 0; slot < count; slot++) ranOffTheLoop(board, slot);
           for (let slot = 0; slot < count; slot++) {
@@ -282,9 +317,15 @@ export const boundedConcurrency = scenario<Shared>({
         for (const [slot, result] of results.entries()) {
           const { value, error } = await result;
           rule(error === undefined, `job ${slot}: run() rejected with ${String(error)}, but the job returned normally`);
-          rule(value === primesBelow(n(slot)), `job ${slot}: run() resolved with ${String(value)}, not its own result ${primesBelow(n(slot))}: did each caller get its own job's result?`);
+          rule(
+            value === primesBelow(n(slot)),
+            `job ${slot}: run() resolved with ${String(value)}, not its own result ${primesBelow(n(slot))}: did each caller get its own job's result?`,
+          );
         }
-        rule(Atomics.load(board, Board.entered) === count, `${Atomics.load(board, Board.entered)} jobs ran, not ${count}`);
+        rule(
+          Atomics.load(board, Board.entered) === count,
+          `${Atomics.load(board, Board.entered)} jobs ran, not ${count}`,
+        );
       });
     },
   ],
@@ -329,7 +370,14 @@ async function settleAll(ctx: ActorContext, service: Service, promises: Promise<
   return seen;
 }
 
-const show = (value: unknown) => (value instanceof Error ? `${value.name}: ${value.message}` : typeof value === "string" ? JSON.stringify(value) : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value));
+const show = (value: unknown) =>
+  value instanceof Error
+    ? `${value.name}: ${value.message}`
+    : typeof value === "string"
+      ? JSON.stringify(value)
+      : typeof value === "object" && value !== null
+        ? JSON.stringify(value)
+        : String(value);
 
 /** The turns of failed jobs came back: two jobs can be in flight at once again (bound 2), each with its result. */
 async function turnsGivenBack(ctx: ActorContext, service: Service, after: string): Promise<void> {
@@ -348,7 +396,10 @@ async function turnsGivenBack(ctx: ActorContext, service: Service, after: string
   }
   for (const [slot, result] of results.entries()) {
     const { value, error } = await result;
-    rule(error === undefined && value === primesBelow(2_000 + slot), `after ${after}, job ${slot} gave ${error === undefined ? String(value) : `the error ${show(error)}`}, not ${primesBelow(2_000 + slot)}`);
+    rule(
+      error === undefined && value === primesBelow(2_000 + slot),
+      `after ${after}, job ${slot} gave ${error === undefined ? String(value) : `the error ${show(error)}`}, not ${primesBelow(2_000 + slot)}`,
+    );
   }
 }
 
@@ -364,15 +415,30 @@ function failureScenario(job: "failNow" | "failLater", how: string) {
           const message = `job ${ctx.repetition} failed`;
           ctx.at(`run([jobs, "${job}"])`);
           const [settled] = (await settleAll(ctx, service, [service.offloader.run([jobs, job], message)])) as [Settled];
-          rule(settled.settled, `the job ${how} "${message}", its worker has ended, and run()'s promise is still pending: the error never reached the caller`);
+          rule(
+            settled.settled,
+            `the job ${how} "${message}", its worker has ended, and run()'s promise is still pending: the error never reached the caller`,
+          );
           const { value, rejected } = settled;
-          rule(rejected, `run() resolved (with ${JSON.stringify(value)}), but the job ${how} JobFailed("${message}"): the error must reject the caller's promise`);
-          rule(value instanceof Error && value.message === message, `run() rejected with ${String(value)}, not the Error with the message "${message}"`);
-          rule(value.name === "JobFailed", `run() rejected with an error named "${value.name}", not "JobFailed" (a structured clone makes every custom error a plain Error: send the name along)`);
+          rule(
+            rejected,
+            `run() resolved (with ${JSON.stringify(value)}), but the job ${how} JobFailed("${message}"): the error must reject the caller's promise`,
+          );
+          rule(
+            value instanceof Error && value.message === message,
+            `run() rejected with ${String(value)}, not the Error with the message "${message}"`,
+          );
+          rule(
+            value.name === "JobFailed",
+            `run() rejected with an error named "${value.name}", not "JobFailed" (a structured clone makes every custom error a plain Error: send the name along)`,
+          );
 
           ctx.at(`run([jobs, "primesBelow"])`);
           const count = await service.offloader.run([jobs, "primesBelow"], 1_000 + ctx.repetition);
-          rule(count === primesBelow(1_000 + ctx.repetition), `after a failed job, run() resolved with ${String(count)}, not ${primesBelow(1_000 + ctx.repetition)}`);
+          rule(
+            count === primesBelow(1_000 + ctx.repetition),
+            `after a failed job, run() resolved with ${String(count)}, not ${primesBelow(1_000 + ctx.repetition)}`,
+          );
         });
       },
     ],
@@ -383,7 +449,8 @@ export const errorReachesCaller = failureScenario("failNow", "throws");
 export const rejectionReachesCaller = failureScenario("failLater", "rejects");
 
 export const everyThrownValueReachesCaller = scenario<Shared>({
-  proves: "whatever a job throws or rejects with (an Error of any class, a string, a number, null, undefined, an object) rejects the caller's promise with it, and every failed job gives its turn back",
+  proves:
+    "whatever a job throws or rejects with (an Error of any class, a string, a number, null, undefined, an object) rejects the caller's promise with it, and every failed job gives its turn back",
   state,
   reset,
   // Three failing jobs per repetition, more than the bound: a job starts a worker of its own, and the
@@ -402,8 +469,14 @@ export const everyThrownValueReachesCaller = scenario<Shared>({
         for (const [index, [kind, later]] of cases.entries()) {
           const how = `${later ? "rejected with" : "threw"} ${show(thrownValues[kind]())}`;
           const { settled, rejected, value } = outcomes[index]!;
-          rule(settled, `a job ${how}, its worker has ended, and run()'s promise is still pending: the error never reached the caller`);
-          rule(rejected, `a job ${how}, but run() resolved with ${show(value)}: whatever a job throws must reject the caller's promise`);
+          rule(
+            settled,
+            `a job ${how}, its worker has ended, and run()'s promise is still pending: the error never reached the caller`,
+          );
+          rule(
+            rejected,
+            `a job ${how}, but run() resolved with ${show(value)}: whatever a job throws must reject the caller's promise`,
+          );
           const thrown = thrownValues[kind]();
           if (thrown instanceof Error) {
             rule(
@@ -411,7 +484,10 @@ export const everyThrownValueReachesCaller = scenario<Shared>({
               `a job ${how}, and run() rejected with ${show(value)}: the error must arrive with its name and message`,
             );
           } else {
-            rule(isDeepStrictEqual(value, thrown), `a job ${how}, and run() rejected with ${show(value)}: a value that is no Error must arrive as it was thrown`);
+            rule(
+              isDeepStrictEqual(value, thrown),
+              `a job ${how}, and run() rejected with ${show(value)}: a value that is no Error must arrive as it was thrown`,
+            );
           }
         }
         await turnsGivenBack(ctx, service, `${cases.length} failed jobs (bound 2)`);
@@ -421,7 +497,7 @@ export const everyThrownValueReachesCaller = scenario<Shared>({
 });
 
 export const everyReturnedValueReachesCaller = scenario<Shared>({
-  proves: "whatever a job returns (undefined, null, 0, \"\", false, an object) resolves the caller's promise with it",
+  proves: 'whatever a job returns (undefined, null, 0, "", false, an object) resolves the caller\'s promise with it',
   state,
   reset,
   repetitions: 2,
@@ -430,13 +506,23 @@ export const everyReturnedValueReachesCaller = scenario<Shared>({
       await withService(ctx, board, 2, async (service) => {
         const kinds = (Object.keys(returnedValues) as ReturnedKind[]).filter((_, i) => i % 2 === ctx.repetition % 2);
         ctx.at(`run([jobs, "returnValue"]) ${kinds.length} times`);
-        const outcomes = await settleAll(ctx, service, kinds.map((kind) => service.offloader.run([jobs, "returnValue"], kind)));
+        const outcomes = await settleAll(
+          ctx,
+          service,
+          kinds.map((kind) => service.offloader.run([jobs, "returnValue"], kind)),
+        );
         for (const [index, kind] of kinds.entries()) {
           const returned = returnedValues[kind]();
           const { settled, rejected, value } = outcomes[index]!;
           rule(settled, `a job returned ${show(returned)}, its worker has ended, and run()'s promise is still pending`);
-          rule(!rejected, `a job returned ${show(returned)}, but run() rejected with ${show(value)}: only what a job throws rejects`);
-          rule(isDeepStrictEqual(value, returned), `a job returned ${show(returned)}, but run() resolved with ${show(value)}`);
+          rule(
+            !rejected,
+            `a job returned ${show(returned)}, but run() rejected with ${show(value)}: only what a job throws rejects`,
+          );
+          rule(
+            isDeepStrictEqual(value, returned),
+            `a job returned ${show(returned)}, but run() resolved with ${show(value)}`,
+          );
         }
       });
     },
@@ -444,7 +530,8 @@ export const everyReturnedValueReachesCaller = scenario<Shared>({
 });
 
 export const lostWorkersRejectAndGiveTheirTurnBack = scenario<Shared>({
-  proves: "a job whose error escapes it (thrown from a timer) rejects with that error; a job whose worker ends without a result (process.exit) rejects; both give their turn back",
+  proves:
+    "a job whose error escapes it (thrown from a timer) rejects with that error; a job whose worker ends without a result (process.exit) rejects; both give their turn back",
   state,
   reset,
   repetitions: 2,
@@ -455,8 +542,16 @@ export const lostWorkersRejectAndGiveTheirTurnBack = scenario<Shared>({
         // Three jobs that lose their worker, more than the bound, in each repetition.
         const cases: Array<["throwUncaught", string] | ["exitNow", number]> =
           ctx.repetition % 2 === 0
-            ? [["throwUncaught", message], ["exitNow", 3], ["throwUncaught", message]]
-            : [["exitNow", 0], ["throwUncaught", message], ["exitNow", 3]];
+            ? [
+                ["throwUncaught", message],
+                ["exitNow", 3],
+                ["throwUncaught", message],
+              ]
+            : [
+                ["exitNow", 0],
+                ["throwUncaught", message],
+                ["exitNow", 3],
+              ];
         ctx.at(`run([jobs, "throwUncaught"]) and run([jobs, "exitNow"]), 3 in all`);
         const outcomes = await settleAll(
           ctx,
@@ -466,12 +561,25 @@ export const lostWorkersRejectAndGiveTheirTurnBack = scenario<Shared>({
         for (const [index, outcome] of outcomes.entries()) {
           const [job, argument] = cases[index]!;
           const uncaught = job === "throwUncaught";
-          const what = uncaught ? `a job threw JobFailed("${message}") from a timer (it escaped the job: the Worker's "error" event)` : `a job ended its worker with process.exit(${argument}), with no result`;
-          rule(outcome.settled, `${what}; the worker has ended, and run()'s promise is still pending: settle it when the worker ends ("exit"), whatever came before`);
+          const what = uncaught
+            ? `a job threw JobFailed("${message}") from a timer (it escaped the job: the Worker's "error" event)`
+            : `a job ended its worker with process.exit(${argument}), with no result`;
+          rule(
+            outcome.settled,
+            `${what}; the worker has ended, and run()'s promise is still pending: settle it when the worker ends ("exit"), whatever came before`,
+          );
           rule(outcome.rejected, `${what}, but run() resolved with ${show(outcome.value)}`);
           rule(outcome.value instanceof Error, `${what}, and run() rejected with ${show(outcome.value)}, not an Error`);
-          if (uncaught) rule(outcome.value.message === message, `${what}, and run() rejected with ${show(outcome.value)}, not that error`);
-          else rule(outcome.value.message.includes(String(argument)), `${what}, and run() rejected with ${show(outcome.value)}: name the cause, the worker's exit code ${argument}`);
+          if (uncaught)
+            rule(
+              outcome.value.message === message,
+              `${what}, and run() rejected with ${show(outcome.value)}, not that error`,
+            );
+          else
+            rule(
+              outcome.value.message.includes(String(argument)),
+              `${what}, and run() rejected with ${show(outcome.value)}: name the cause, the worker's exit code ${argument}`,
+            );
         }
         await turnsGivenBack(ctx, service, "three jobs whose workers ended without a result");
       });
@@ -480,7 +588,8 @@ export const lostWorkersRejectAndGiveTheirTurnBack = scenario<Shared>({
 });
 
 export const waitingJobsStartInOrder = scenario<Shared>({
-  proves: "with maxWorkers 1, one job at a time, and the jobs waiting for a turn start in the order they were submitted; maxWorkers must be a whole number of at least 1",
+  proves:
+    "with maxWorkers 1, one job at a time, and the jobs waiting for a turn start in the order they were submitted; maxWorkers must be a whole number of at least 1",
   state,
   reset,
   repetitions: 1,
@@ -493,7 +602,10 @@ export const waitingJobsStartInOrder = scenario<Shared>({
         } catch (thrown) {
           error = thrown;
         }
-        rule(error instanceof RangeError && error.message.includes("maxWorkers"), `new Offloader(${bad}) gave ${error === undefined ? "an Offloader" : show(error)}, not a RangeError about maxWorkers`);
+        rule(
+          error instanceof RangeError && error.message.includes("maxWorkers"),
+          `new Offloader(${bad}) gave ${error === undefined ? "an Offloader" : show(error)}, not a RangeError about maxWorkers`,
+        );
       }
       const count = 4;
       await withService(ctx, board, 1, async (service) => {
@@ -502,7 +614,9 @@ export const waitingJobsStartInOrder = scenario<Shared>({
         for (let next = 0; next < count; next++) {
           await settle(ctx, service, 1, 1, count);
           ranOffTheLoop(board, next);
-          const started = Array.from({ length: count }, (_, slot) => slot).filter((slot) => read(board, slot, "started") && !read(board, slot, "release"));
+          const started = Array.from({ length: count }, (_, slot) => slot).filter(
+            (slot) => read(board, slot, "started") && !read(board, slot, "release"),
+          );
           rule(
             started.length === 1 && started[0] === next,
             `job ${started[0]} began its turn while job ${next}, submitted before it, still waited: jobs waiting for a turn start first come, first served`,
@@ -512,7 +626,10 @@ export const waitingJobsStartInOrder = scenario<Shared>({
         ctx.at("await every result");
         for (const [slot, result] of results.entries()) {
           const { value, error } = await result;
-          rule(error === undefined && value === primesBelow(3_000 + slot), `job ${slot}: run() gave ${error === undefined ? String(value) : show(error)}, not its own result ${primesBelow(3_000 + slot)}`);
+          rule(
+            error === undefined && value === primesBelow(3_000 + slot),
+            `job ${slot}: run() gave ${error === undefined ? String(value) : show(error)}, not its own result ${primesBelow(3_000 + slot)}`,
+          );
         }
       });
     },

@@ -16,7 +16,8 @@ export class Offloader {
   // TODO: what does an Offloader need to remember? (how many jobs run now? who waits for a turn?)
 
   constructor(readonly maxWorkers: number) {
-    if (!Number.isInteger(maxWorkers) || maxWorkers < 1) throw new RangeError(`maxWorkers must be a whole number of at least 1, not ${maxWorkers}`);
+    if (!Number.isInteger(maxWorkers) || maxWorkers < 1)
+      throw new RangeError(`maxWorkers must be a whole number of at least 1, not ${maxWorkers}`);
   }
 
   /**

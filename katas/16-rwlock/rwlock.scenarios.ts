@@ -123,21 +123,38 @@ function withoutSleeping<T>(ctx: ActorContext, what: string, call: () => T): T {
  * `call(timeout)` on a lock it cannot get must return false, and not before `timeout` ms: the
  * other side of the bound is the harness's deadline.
  */
-function givesUp(ctx: ActorContext, what: string, timeout: number, where: string, call: (timeout: number) => boolean): void {
+function givesUp(
+  ctx: ActorContext,
+  what: string,
+  timeout: number,
+  where: string,
+  call: (timeout: number) => boolean,
+): void {
   ctx.at(`${what}(${timeout}) ${where}`);
   const started = performance.now();
   const got = call(timeout);
   const waited = performance.now() - started;
   rule(got === false, `${what}(${timeout}) returned true ${where}`);
-  rule(waited >= timeout, `${what}(${timeout}) gave up after ${waited.toFixed(2)} ms ${where}: it must wait the whole timeout`);
+  rule(
+    waited >= timeout,
+    `${what}(${timeout}) gave up after ${waited.toFixed(2)} ms ${where}: it must wait the whole timeout`,
+  );
 }
 
 /** At the end of a repetition the lock is free: a writer gets in at once. Runs on actor 0's thread. */
 function judgeFree(shared: Shared, key = "free at the end") {
   const { lock } = shared;
-  if (!lock.tryAcquireWrite()) return forbidden("still held", "every reader and writer has left, yet tryAcquireWrite() returned false: a count was left raised");
+  if (!lock.tryAcquireWrite())
+    return forbidden(
+      "still held",
+      "every reader and writer has left, yet tryAcquireWrite() returned false: a count was left raised",
+    );
   lock.releaseWrite();
-  if (!lock.tryAcquireRead()) return forbidden("readers shut out", "every reader and writer has left, yet tryAcquireRead() returned false: a count was left raised");
+  if (!lock.tryAcquireRead())
+    return forbidden(
+      "readers shut out",
+      "every reader and writer has left, yet tryAcquireRead() returned false: a count was left raised",
+    );
   lock.releaseRead();
   return acceptable(key);
 }
@@ -148,7 +165,11 @@ function judgeWrites(shared: Shared) {
   let writes = 0;
   for (let actor = 0; actor < ACTORS; actor++) writes += Atomics.load(entries, 2 * actor);
   const got = Atomics.load(data, 0);
-  if (got !== writes) return forbidden(`lost ${writes - got}`, `lost writes: ${writes} writes were done, the data says ${got}: two writers were inside at once`);
+  if (got !== writes)
+    return forbidden(
+      `lost ${writes - got}`,
+      `lost writes: ${writes} writes were done, the data says ${got}: two writers were inside at once`,
+    );
   return judgeFree(shared);
 }
 
@@ -169,13 +190,19 @@ export const readersShare = scenario<Shared>({
     const others = [0, 1, 2].filter((actor) => actor !== ctx.actor);
     // One after the other, so that each comes in while the others are inside and none is busy in
     // the lock: a design with a lock of its own inside may then not sleep either.
-    ctx.until(() => Atomics.load(flags, InsideNow) === ctx.actor, `the ${ctx.actor} reader(s) before this one are inside`);
+    ctx.until(
+      () => Atomics.load(flags, InsideNow) === ctx.actor,
+      `the ${ctx.actor} reader(s) before this one are inside`,
+    );
     if (ctx.actor === 0) {
       ctx.at("acquireRead() while only readers are inside");
       rule(lock.acquireRead() === true, "acquireRead() without a timeout must return true once it is in");
     } else if (ctx.actor === 1) {
       ctx.at("tryAcquireRead() while only readers are inside");
-      rule(withoutSleeping(ctx, "tryAcquireRead()", () => lock.tryAcquireRead()), "tryAcquireRead() returned false while only readers were inside: readers share the lock");
+      rule(
+        withoutSleeping(ctx, "tryAcquireRead()", () => lock.tryAcquireRead()),
+        "tryAcquireRead() returned false while only readers were inside: readers share the lock",
+      );
     } else {
       ctx.at("acquireRead(60000) while only readers are inside");
       rule(lock.acquireRead(60_000) === true, "acquireRead(60000) returned false while only readers were inside");
@@ -183,14 +210,24 @@ export const readersShare = scenario<Shared>({
     beginRead(shared);
     Atomics.add(flags, InsideNow, 1);
     // Wait for the other two to be inside too; if one of them sleeps in the lock instead, say so.
-    ctx.until(() => Atomics.load(flags, InsideNow) === 3 || others.some((peer) => ctx.asleep(peer)), "all 3 readers inside together");
-    rule(Atomics.load(flags, InsideNow) === 3, "a reader went to sleep in acquireRead() while only readers were inside: readers share the lock, none waits for another");
+    ctx.until(
+      () => Atomics.load(flags, InsideNow) === 3 || others.some((peer) => ctx.asleep(peer)),
+      "all 3 readers inside together",
+    );
+    rule(
+      Atomics.load(flags, InsideNow) === 3,
+      "a reader went to sleep in acquireRead() while only readers were inside: readers share the lock, none waits for another",
+    );
     endRead(shared);
     ctx.at("releaseRead()");
     lock.releaseRead();
   }),
   arbiter: (shared) => {
-    if (shared.readers.most !== 3) return forbidden(`${shared.readers.most} together`, `3 readers should have been inside together; at most ${shared.readers.most} were`);
+    if (shared.readers.most !== 3)
+      return forbidden(
+        `${shared.readers.most} together`,
+        `3 readers should have been inside together; at most ${shared.readers.most} were`,
+      );
     return judgeFree(shared, "3 readers together");
   },
   repetitions: 40,
@@ -249,7 +286,10 @@ export const writerIsAlone = scenario<Shared>({
       const { lock } = shared;
       until(shared, ctx, Held, "actor 0 holds the write lock");
       ctx.at("tryAcquireRead() while a writer is inside");
-      rule(!withoutSleeping(ctx, "tryAcquireRead()", () => lock.tryAcquireRead()), "tryAcquireRead() returned true while a writer was inside: a writer must be alone");
+      rule(
+        !withoutSleeping(ctx, "tryAcquireRead()", () => lock.tryAcquireRead()),
+        "tryAcquireRead() returned true while a writer was inside: a writer must be alone",
+      );
       raise(shared, Tried);
       ctx.at("acquireRead() while a writer is inside");
       rule(lock.acquireRead() === true, "acquireRead() without a timeout must return true once it is in");
@@ -265,7 +305,10 @@ export const writerIsAlone = scenario<Shared>({
       until(shared, ctx, Tried, "actor 1 tried to read");
       ctx.untilAsleep(1);
       ctx.at("tryAcquireWrite() while another writer is inside");
-      rule(!withoutSleeping(ctx, "tryAcquireWrite()", () => lock.tryAcquireWrite()), "tryAcquireWrite() returned true while another writer was inside: a writer must be alone");
+      rule(
+        !withoutSleeping(ctx, "tryAcquireWrite()", () => lock.tryAcquireWrite()),
+        "tryAcquireWrite() returned true while another writer was inside: a writer must be alone",
+      );
       ctx.at("acquireWrite() while another writer is inside");
       rule(lock.acquireWrite() === true, "acquireWrite() without a timeout must return true once it is in");
       raise(shared, WriterIn);
@@ -306,7 +349,10 @@ export const readersKeepWriterOut = scenario<Shared>({
       beginRead(shared);
       until(shared, ctx, ReaderIn, "the other reader has left");
       ctx.untilAsleep(2);
-      rule(flag(shared, WriterIn) === 0, "acquireWrite() returned while a reader was still inside: only the last reader out lets a writer in");
+      rule(
+        flag(shared, WriterIn) === 0,
+        "acquireWrite() returned while a reader was still inside: only the last reader out lets a writer in",
+      );
       endRead(shared);
       ctx.at("releaseRead() by the last reader");
       lock.releaseRead();
@@ -316,7 +362,10 @@ export const readersKeepWriterOut = scenario<Shared>({
       until(shared, ctx, Held, "actor 0 is inside as a reader");
       ctx.until(() => Atomics.load(shared.present, READERS) === 2, "both readers inside");
       ctx.at("tryAcquireWrite() while readers are inside");
-      rule(!withoutSleeping(ctx, "tryAcquireWrite()", () => lock.tryAcquireWrite()), "tryAcquireWrite() returned true while readers were inside: a writer must be alone");
+      rule(
+        !withoutSleeping(ctx, "tryAcquireWrite()", () => lock.tryAcquireWrite()),
+        "tryAcquireWrite() returned true while readers were inside: a writer must be alone",
+      );
       ctx.at("acquireWrite() while readers are inside (the last one out must wake it)");
       rule(lock.acquireWrite() === true, "acquireWrite() without a timeout must return true once it is in");
       raise(shared, WriterIn);
@@ -371,14 +420,20 @@ export const storm = scenario<Shared>({
       const how = ctx.random();
       if (writing) {
         ctx.at("acquireWrite(), tryAcquireWrite() or acquireWrite(timeout) in the storm");
-        const inside = how < 0.4 ? lock.acquireWrite() : how < 0.7 ? lock.tryAcquireWrite() : lock.acquireWrite(how < 0.85 ? 0 : 0.05);
+        const inside =
+          how < 0.4
+            ? lock.acquireWrite()
+            : how < 0.7
+              ? lock.tryAcquireWrite()
+              : lock.acquireWrite(how < 0.85 ? 0 : 0.05);
         if (!inside) return;
         write(shared, ctx);
         ctx.at("releaseWrite() in the storm");
         lock.releaseWrite();
       } else {
         ctx.at("acquireRead(), tryAcquireRead() or acquireRead(timeout) in the storm");
-        const inside = how < 0.4 ? lock.acquireRead() : how < 0.7 ? lock.tryAcquireRead() : lock.acquireRead(how < 0.85 ? 0 : 0.05);
+        const inside =
+          how < 0.4 ? lock.acquireRead() : how < 0.7 ? lock.tryAcquireRead() : lock.acquireRead(how < 0.85 ? 0 : 0.05);
         if (!inside) return;
         read(shared, ctx);
         ctx.at("releaseRead() in the storm");
@@ -415,8 +470,12 @@ export const everyoneGetsIn = scenario<Shared>({
     }
   }),
   arbiter: (shared) => {
-    const done = Array.from({ length: 5 }, (_, actor) => Atomics.load(shared.entries, 2 * actor) + Atomics.load(shared.entries, 2 * actor + 1));
-    if (done.some((n) => n !== rounds)) return forbidden(done.join("/"), `every actor should get in ${rounds} times; they got in ${done.join(", ")}`);
+    const done = Array.from(
+      { length: 5 },
+      (_, actor) => Atomics.load(shared.entries, 2 * actor) + Atomics.load(shared.entries, 2 * actor + 1),
+    );
+    if (done.some((n) => n !== rounds))
+      return forbidden(done.join("/"), `every actor should get in ${rounds} times; they got in ${done.join(", ")}`);
     return judgeWrites(shared);
   },
   repetitions: 20,
@@ -451,7 +510,10 @@ export const waitingWriterGoesFirst = scenario<Shared>({
       ctx.at("acquireWrite() while a reader is inside");
       lock.acquireWrite();
       raise(shared, WriterIn);
-      rule(flag(shared, SecondReaderIn) === 0, "a reader that came after a waiting writer got in before it: the writer must go first");
+      rule(
+        flag(shared, SecondReaderIn) === 0,
+        "a reader that came after a waiting writer got in before it: the writer must go first",
+      );
       // The later reader stays out for as long as the writer is inside.
       ctx.untilAsleep(2);
       rule(flag(shared, SecondReaderIn) === 0, "a reader got in while a writer was inside");
@@ -465,12 +527,18 @@ export const waitingWriterGoesFirst = scenario<Shared>({
       ctx.untilAsleep(1);
       ctx.at("tryAcquireRead() while a reader is inside and a writer waits");
       const got = withoutSleeping(ctx, "tryAcquireRead()", () => lock.tryAcquireRead());
-      rule(!got, "tryAcquireRead() returned true while a writer was waiting: once a writer waits, new readers must wait behind it, or a stream of readers starves it");
+      rule(
+        !got,
+        "tryAcquireRead() returned true while a writer was waiting: once a writer waits, new readers must wait behind it, or a stream of readers starves it",
+      );
       raise(shared, ReaderIn);
       ctx.at("acquireRead() while a reader is inside and a writer waits");
       lock.acquireRead();
       raise(shared, SecondReaderIn);
-      rule(flag(shared, WriterDone) === 1, "acquireRead() returned before the writer waiting ahead of it had its turn: once a writer waits, new readers must wait behind it, or a stream of readers starves it");
+      rule(
+        flag(shared, WriterDone) === 1,
+        "acquireRead() returned before the writer waiting ahead of it had its turn: once a writer waits, new readers must wait behind it, or a stream of readers starves it",
+      );
       ctx.at("releaseRead()");
       lock.releaseRead();
     },
@@ -505,7 +573,10 @@ export const readerStreamDoesNotStarveWriter = scenario<Shared>({
         raise(shared, ReaderIn);
         if (writerWaiting && flag(shared, WriterIn) === 0) {
           const overtakes = Atomics.add(shared.flags, Overtook, 1) + 1;
-          rule(overtakes <= overtakesAllowed, `a stream of readers kept a waiting writer out: ${overtakes} readers that came after the writer began to wait got in before it`);
+          rule(
+            overtakes <= overtakesAllowed,
+            `a stream of readers kept a waiting writer out: ${overtakes} readers that came after the writer began to wait got in before it`,
+          );
         }
         ctx.pause(20);
         ctx.at("releaseRead() in a stream of readers");
@@ -557,7 +628,10 @@ export const writerGivesUp = scenario<Shared>({
       until(shared, ctx, Held, "actor 0 is inside as a reader");
       givesUp(ctx, "acquireWrite", writerTimeout, "while a reader is inside", (timeout) => lock.acquireWrite(timeout));
       ctx.at(`releaseWrite() after acquireWrite(${writerTimeout}) timed out`);
-      rule(throws(() => lock.releaseWrite()), "releaseWrite() after acquireWrite(timeout) timed out must throw: a writer that gave up holds nothing");
+      rule(
+        throws(() => lock.releaseWrite()),
+        "releaseWrite() after acquireWrite(timeout) timed out must throw: a writer that gave up holds nothing",
+      );
       raise(shared, WriterDone);
     },
     (shared, ctx) => {
@@ -572,7 +646,10 @@ export const writerGivesUp = scenario<Shared>({
       // The try comes while no other thread is inside a call of the lock (actor 0 waits for the
       // flag below to release): a design with an internal lock never has to wait for it here.
       ctx.at("tryAcquireRead() by a reader after the writer gave up");
-      rule(withoutSleeping(ctx, "tryAcquireRead()", () => lock.tryAcquireRead()), "tryAcquireRead() returned false after a waiting writer gave up, with only readers inside: the writer's timeout left it counted as waiting");
+      rule(
+        withoutSleeping(ctx, "tryAcquireRead()", () => lock.tryAcquireRead()),
+        "tryAcquireRead() returned false after a waiting writer gave up, with only readers inside: the writer's timeout left it counted as waiting",
+      );
       lock.releaseRead();
       raise(shared, SecondReaderIn);
       ctx.at("releaseRead()");
@@ -600,7 +677,9 @@ export const writerGivesUpBehindWriter = scenario<Shared>({
     (shared, ctx) => {
       const { lock } = shared;
       until(shared, ctx, Held, "actor 0 holds the write lock");
-      givesUp(ctx, "acquireWrite", shortTimeout, "while another writer is inside", (timeout) => lock.acquireWrite(timeout));
+      givesUp(ctx, "acquireWrite", shortTimeout, "while another writer is inside", (timeout) =>
+        lock.acquireWrite(timeout),
+      );
       raise(shared, WriterDone);
     },
   ],
@@ -648,7 +727,10 @@ export const readerGivesUp = scenario<Shared>({
       givesUp(ctx, "acquireRead", shortTimeout, where, (timeout) => lock.acquireRead(timeout));
       if (!behindWaiting) {
         ctx.at(`releaseRead() after acquireRead(${shortTimeout}) timed out`);
-        rule(throws(() => lock.releaseRead()), "releaseRead() after acquireRead(timeout) timed out, with no reader inside, must throw: a reader that gave up holds nothing");
+        rule(
+          throws(() => lock.releaseRead()),
+          "releaseRead() after acquireRead(timeout) timed out, with no reader inside, must throw: a reader that gave up holds nothing",
+        );
       }
       raise(shared, ReaderIn);
     },
@@ -678,7 +760,10 @@ export const timeoutsSucceedInTime = scenario<Shared>({
       ctx.at("acquireRead(60000) while a writer is inside");
       const reading = beforeTimeout(60_000, () => lock.acquireRead(60_000));
       rule(reading.value === true, "acquireRead(60000) must return true when the writer leaves in time");
-      rule(reading.early, "acquireRead(60000) returned only when its 60 s ran out: the writer's release never woke it (a lost wakeup)");
+      rule(
+        reading.early,
+        "acquireRead(60000) returned only when its 60 s ran out: the writer's release never woke it (a lost wakeup)",
+      );
       read(shared, ctx);
       ctx.at("releaseRead()");
       lock.releaseRead();
@@ -689,7 +774,10 @@ export const timeoutsSucceedInTime = scenario<Shared>({
       ctx.at("acquireWrite(60000) while a writer is inside");
       const writing = beforeTimeout(60_000, () => lock.acquireWrite(60_000));
       rule(writing.value === true, "acquireWrite(60000) must return true when the writer leaves in time");
-      rule(writing.early, "acquireWrite(60000) returned only when its 60 s ran out: the writer's release never woke it (a lost wakeup)");
+      rule(
+        writing.early,
+        "acquireWrite(60000) returned only when its 60 s ran out: the writer's release never woke it (a lost wakeup)",
+      );
       write(shared, ctx);
       ctx.at("releaseWrite()");
       lock.releaseWrite();
@@ -707,13 +795,19 @@ export const zeroTimeout = scenario<Shared>({
     (shared, ctx) => {
       const { lock } = shared;
       ctx.at("acquireRead(0) of a free lock");
-      rule(withoutSleeping(ctx, "acquireRead(0)", () => lock.acquireRead(0)) === true, "acquireRead(0) of a free lock must return true");
+      rule(
+        withoutSleeping(ctx, "acquireRead(0)", () => lock.acquireRead(0)) === true,
+        "acquireRead(0) of a free lock must return true",
+      );
       raise(shared, Held);
       until(shared, ctx, WriterDone, "actor 1 tried to write");
       ctx.at("releaseRead()");
       lock.releaseRead();
       ctx.at("acquireWrite(0) of a free lock");
-      rule(withoutSleeping(ctx, "acquireWrite(0)", () => lock.acquireWrite(0)) === true, "acquireWrite(0) of a free lock must return true");
+      rule(
+        withoutSleeping(ctx, "acquireWrite(0)", () => lock.acquireWrite(0)) === true,
+        "acquireWrite(0) of a free lock must return true",
+      );
       raise(shared, WriterIn);
       until(shared, ctx, ReaderIn, "actor 1 tried to read");
       ctx.at("releaseWrite()");
@@ -723,14 +817,23 @@ export const zeroTimeout = scenario<Shared>({
       const { lock } = shared;
       until(shared, ctx, Held, "actor 0 is inside as a reader");
       ctx.at("acquireWrite(0) while a reader is inside");
-      rule(withoutSleeping(ctx, "acquireWrite(0)", () => lock.acquireWrite(0)) === false, "acquireWrite(0) returned true while a reader was inside");
+      rule(
+        withoutSleeping(ctx, "acquireWrite(0)", () => lock.acquireWrite(0)) === false,
+        "acquireWrite(0) returned true while a reader was inside",
+      );
       ctx.at("tryAcquireRead() after acquireWrite(0) failed");
-      rule(lock.tryAcquireRead(), "tryAcquireRead() returned false after acquireWrite(0) had given up, with only a reader inside: the writer was left counted as waiting");
+      rule(
+        lock.tryAcquireRead(),
+        "tryAcquireRead() returned false after acquireWrite(0) had given up, with only a reader inside: the writer was left counted as waiting",
+      );
       lock.releaseRead();
       raise(shared, WriterDone);
       until(shared, ctx, WriterIn, "actor 0 holds the write lock");
       ctx.at("acquireRead(0) while a writer is inside");
-      rule(withoutSleeping(ctx, "acquireRead(0)", () => lock.acquireRead(0)) === false, "acquireRead(0) returned true while a writer was inside");
+      rule(
+        withoutSleeping(ctx, "acquireRead(0)", () => lock.acquireRead(0)) === false,
+        "acquireRead(0) returned true while a writer was inside",
+      );
       raise(shared, ReaderIn);
     },
   ],
@@ -754,7 +857,11 @@ export const tryRace = scenario<Shared>({
     for (let race = 0; race < races; race++) {
       const asReader = ctx.actor === 1 && race % 2 === 1;
       ctx.meet();
-      ctx.at(asReader ? "tryAcquireRead() against a tryAcquireWrite() at the same instant" : "tryAcquireWrite() in two threads at the same instant");
+      ctx.at(
+        asReader
+          ? "tryAcquireRead() against a tryAcquireWrite() at the same instant"
+          : "tryAcquireWrite() in two threads at the same instant",
+      );
       const got = asReader ? lock.tryAcquireRead() : lock.tryAcquireWrite();
       if (got) Atomics.add(flags, Winners, 1);
       ctx.meet();
@@ -768,8 +875,13 @@ export const tryRace = scenario<Shared>({
   }),
   arbiter: (shared) => {
     const [both, neither] = [flag(shared, Both), flag(shared, Neither)];
-    if (both > 0) return forbidden("both got in", `a writer and another thread got in at once: both tries returned true (${both} of ${races} races)`);
-    if (neither > 0) return forbidden("neither got in", `on a free lock, both tries returned false (${neither} of ${races} races)`);
+    if (both > 0)
+      return forbidden(
+        "both got in",
+        `a writer and another thread got in at once: both tries returned true (${both} of ${races} races)`,
+      );
+    if (neither > 0)
+      return forbidden("neither got in", `on a free lock, both tries returned false (${neither} of ${races} races)`);
     return judgeFree(shared, "one got in every time");
   },
   repetitions: 20,
@@ -785,30 +897,57 @@ export const releaseRules = scenario<Shared>({
   actors: [
     ({ lock }, ctx) => {
       ctx.at("releaseRead() of a new RWLock");
-      rule(throws(() => lock.releaseRead()), "releaseRead() of an RWLock nobody holds must throw");
+      rule(
+        throws(() => lock.releaseRead()),
+        "releaseRead() of an RWLock nobody holds must throw",
+      );
       ctx.at("releaseWrite() of a new RWLock");
-      rule(throws(() => lock.releaseWrite()), "releaseWrite() of an RWLock nobody holds must throw");
+      rule(
+        throws(() => lock.releaseWrite()),
+        "releaseWrite() of an RWLock nobody holds must throw",
+      );
       ctx.at("tryAcquireWrite() after refused releases");
-      rule(lock.tryAcquireWrite(), "tryAcquireWrite() of a free RWLock returned false after refused releases: a refused release must change nothing");
+      rule(
+        lock.tryAcquireWrite(),
+        "tryAcquireWrite() of a free RWLock returned false after refused releases: a refused release must change nothing",
+      );
       ctx.at("releaseRead() while this thread writes");
-      rule(throws(() => lock.releaseRead()), "releaseRead() while only a writer is inside must throw: no reader is inside");
+      rule(
+        throws(() => lock.releaseRead()),
+        "releaseRead() while only a writer is inside must throw: no reader is inside",
+      );
       ctx.at("tryAcquireRead() while this thread writes");
-      rule(!lock.tryAcquireRead(), "tryAcquireRead() returned true while a writer was inside, after a refused releaseRead(): a refused release must change nothing");
+      rule(
+        !lock.tryAcquireRead(),
+        "tryAcquireRead() returned true while a writer was inside, after a refused releaseRead(): a refused release must change nothing",
+      );
       ctx.at("releaseWrite()");
       lock.releaseWrite();
       ctx.at("second releaseWrite()");
-      rule(throws(() => lock.releaseWrite()), "a second releaseWrite() after one acquire must throw: nobody holds the write lock any more");
+      rule(
+        throws(() => lock.releaseWrite()),
+        "a second releaseWrite() after one acquire must throw: nobody holds the write lock any more",
+      );
       ctx.at("acquireRead() twice");
       rule(lock.acquireRead() && lock.acquireRead(), "acquireRead() of a free RWLock must return true");
       ctx.at("releaseWrite() while readers are inside");
-      rule(throws(() => lock.releaseWrite()), "releaseWrite() while only readers are inside must throw: no writer is inside");
+      rule(
+        throws(() => lock.releaseWrite()),
+        "releaseWrite() while only readers are inside must throw: no writer is inside",
+      );
       ctx.at("releaseRead() twice");
       lock.releaseRead();
       lock.releaseRead();
       ctx.at("third releaseRead() after two acquireRead()");
-      rule(throws(() => lock.releaseRead()), "a third releaseRead() after two acquireRead() must throw: no reader is inside any more");
+      rule(
+        throws(() => lock.releaseRead()),
+        "a third releaseRead() after two acquireRead() must throw: no reader is inside any more",
+      );
       ctx.at("tryAcquireWrite() after a refused releaseRead()");
-      rule(lock.tryAcquireWrite(), "tryAcquireWrite() returned false after every reader left and a releaseRead() was refused: a refused release must change nothing");
+      rule(
+        lock.tryAcquireWrite(),
+        "tryAcquireWrite() returned false after every reader left and a releaseRead() was refused: a refused release must change nothing",
+      );
       lock.releaseWrite();
     },
   ],
@@ -827,17 +966,29 @@ export const onlyTheWriterReleases = scenario<Shared>({
       raise(shared, Held);
       until(shared, ctx, ReaderIn, "actor 1 tried to release");
       ctx.at("releaseWrite() by the writer, after another thread's was refused");
-      rule(!throws(() => lock.releaseWrite()), "the writer's releaseWrite() threw after another thread's releaseWrite() had been refused: a refused release must change nothing");
+      rule(
+        !throws(() => lock.releaseWrite()),
+        "the writer's releaseWrite() threw after another thread's releaseWrite() had been refused: a refused release must change nothing",
+      );
     },
     (shared, ctx) => {
       const { lock } = shared;
       until(shared, ctx, Held, "actor 0 holds the write lock");
       ctx.at("releaseWrite() by a thread that does not hold the write lock");
-      rule(throws(() => lock.releaseWrite()), "releaseWrite() by a thread that does not hold the write lock must throw");
+      rule(
+        throws(() => lock.releaseWrite()),
+        "releaseWrite() by a thread that does not hold the write lock must throw",
+      );
       ctx.at("tryAcquireRead() after a refused releaseWrite()");
-      rule(!lock.tryAcquireRead(), "tryAcquireRead() returned true after another thread's refused releaseWrite(): the writer must still be inside");
+      rule(
+        !lock.tryAcquireRead(),
+        "tryAcquireRead() returned true after another thread's refused releaseWrite(): the writer must still be inside",
+      );
       ctx.at("tryAcquireWrite() after a refused releaseWrite()");
-      rule(!lock.tryAcquireWrite(), "tryAcquireWrite() returned true after another thread's refused releaseWrite(): the writer must still be inside");
+      rule(
+        !lock.tryAcquireWrite(),
+        "tryAcquireWrite() returned true after another thread's refused releaseWrite(): the writer must still be inside",
+      );
       raise(shared, ReaderIn);
     },
   ],

@@ -22,7 +22,10 @@ if (!process.argv[2] || existsSync(folder)) {
 
 function learner(name: string): string {
   const tree = path.join(folder, name);
-  cpSync(path.join(repositoryRoot, "solutions"), tree, { recursive: true, filter: (source) => !/[/\\](wrong|right)$/.test(source) });
+  cpSync(path.join(repositoryRoot, "solutions"), tree, {
+    recursive: true,
+    filter: (source) => !/[/\\](wrong|right)$/.test(source),
+  });
   return tree;
 }
 
@@ -40,7 +43,11 @@ learner("alice");
 learner("bob");
 
 const carol = learner("carol");
-for (const [slug, bug] of [["02-lock", "check-then-set"], ["08-queue", "if-not-while"], ["13-executor", "worker-per-task"]] as const) {
+for (const [slug, bug] of [
+  ["02-lock", "check-then-set"],
+  ["08-queue", "if-not-while"],
+  ["13-executor", "worker-per-task"],
+] as const) {
   const answer = knownWrongAnswers(catalogue.find((kata) => kata.slug === slug)!).find((wrong) => wrong.name === bug)!;
   cpSync(path.resolve(repositoryRoot, answer.file), path.join(carol, slug, answer.replaces));
 }

@@ -41,10 +41,18 @@ class Events implements Reporter {
     this.ended.add(slug);
     // The learner's verdict, as `npm test` gives it: solved, or failing with the first failure's line.
     const record = resultsOfRun(learnerCourse, [summarise(module)], new Map([[slug, ""]]), "")[slug];
-    emit({ type: "kata", slug, result: record?.result ?? "failing", ...(record?.firstFailure ? { firstFailure: record.firstFailure } : {}) });
+    emit({
+      type: "kata",
+      slug,
+      result: record?.result ?? "failing",
+      ...(record?.firstFailure ? { firstFailure: record.firstFailure } : {}),
+    });
   }
 
-  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ name?: string; message?: string; cause?: unknown }>): void {
+  onTestRunEnd(
+    modules: ReadonlyArray<TestModule>,
+    unhandled: ReadonlyArray<{ name?: string; message?: string; cause?: unknown }>,
+  ): void {
     // When vitest's worker process dies inside a suite, the run still ends here, but that suite's
     // end (and sometimes its start) never came.
     const unfinished = modules.map((module) => slugOf(module.moduleId)).filter((slug) => !this.ended.has(slug));
@@ -60,7 +68,15 @@ const vitest = await createVitest(
       "default",
       ["json", { outputFile: request.json }],
       // classname "alice.02-lock": a JUnit viewer groups by learner, then by kata.
-      ["junit", { outputFile: request.junit, suiteName: request.learner, classnameTemplate: ({ filepath }: { filepath: string }) => `${request.learner}.${slugOf(path.resolve(learnerCourse.root, filepath))}` }],
+      [
+        "junit",
+        {
+          outputFile: request.junit,
+          suiteName: request.learner,
+          classnameTemplate: ({ filepath }: { filepath: string }) =>
+            `${request.learner}.${slugOf(path.resolve(learnerCourse.root, filepath))}`,
+        },
+      ],
       new Events(),
     ],
   },

@@ -48,7 +48,12 @@ export function describeDeath(run: Pick<IsolatedRun, "code" | "signal">): string
  * What one attempt's events say: the katas it finished, the one it was inside when it stopped (if
  * it stopped early), and whether the run reached its end.
  */
-export function readAttempt(events: GradeEvent[]): { cells: Map<string, Cell>; inside?: string; ended: boolean; errors: string[] } {
+export function readAttempt(events: GradeEvent[]): {
+  cells: Map<string, Cell>;
+  inside?: string;
+  ended: boolean;
+  errors: string[];
+} {
   const cells = new Map<string, Cell>();
   let inside: string | undefined;
   let ended = false;
@@ -56,7 +61,10 @@ export function readAttempt(events: GradeEvent[]): { cells: Map<string, Cell>; i
   for (const event of events) {
     if (event.type === "start") inside = event.slug;
     else if (event.type === "kata") {
-      cells.set(event.slug, { result: event.result, ...(event.firstFailure ? { firstFailure: event.firstFailure } : {}) });
+      cells.set(event.slug, {
+        result: event.result,
+        ...(event.firstFailure ? { firstFailure: event.firstFailure } : {}),
+      });
       if (inside === event.slug) inside = undefined;
     } else {
       ended = true;
@@ -88,7 +96,13 @@ export async function gradeLearner(options: LearnerOptions): Promise<LearnerResu
       };
       const run = await runIsolated(process.execPath, [tsx, program, JSON.stringify(request)], {
         cwd: repositoryRoot,
-        env: { ...options.env, THREADKATA_SOURCE: options.tree, THREADKATA_SUMMARY: "off", NO_COLOR: "1", FORCE_COLOR: "0" },
+        env: {
+          ...options.env,
+          THREADKATA_SOURCE: options.tree,
+          THREADKATA_SUMMARY: "off",
+          NO_COLOR: "1",
+          FORCE_COLOR: "0",
+        },
         output: log,
         timeLimitMs: Math.max(0, deadline - performance.now()),
         onPoll: () => {
@@ -100,11 +114,16 @@ export async function gradeLearner(options: LearnerOptions): Promise<LearnerResu
       const { cells, ended, errors } = attempt;
       // A run that ended with errors and katas it never got to died in the first of them (the
       // katas run in catalogue order), even if vitest never said that one had begun.
-      const inside = attempt.inside ?? (ended && errors.length > 0 ? pending.find((slug) => !cells.has(slug)) : undefined);
+      const inside =
+        attempt.inside ?? (ended && errors.length > 0 ? pending.find((slug) => !cells.has(slug)) : undefined);
       for (const [slug, cell] of cells) katas[slug] = cell;
       pending.splice(0, pending.length, ...pending.filter((slug) => !cells.has(slug)));
       if (existsSync(request.junit)) {
-        runs.push({ json: path.relative(options.reportDir, request.json), junit: path.relative(options.reportDir, request.junit), katas: [...cells.keys()] });
+        runs.push({
+          json: path.relative(options.reportDir, request.json),
+          junit: path.relative(options.reportDir, request.junit),
+          katas: [...cells.keys()],
+        });
       }
       if (run.timedOut) {
         ending = "timed out";
@@ -123,19 +142,27 @@ export async function gradeLearner(options: LearnerOptions): Promise<LearnerResu
         // A kata began and never ended: its test process died in it (vitest's worker, or vitest).
         ending = "crashed";
         const how = ended ? `vitest: ${errors[0] ?? "its worker process exited"}` : describeDeath(run);
-        katas[inside] = { result: "failing", firstFailure: `TestProcessDied: the test process died while this kata ran (${how}); see ${logFile}` };
+        katas[inside] = {
+          result: "failing",
+          firstFailure: `TestProcessDied: the test process died while this kata ran (${how}); see ${logFile}`,
+        };
         pending.splice(pending.indexOf(inside), 1);
         continue;
       }
       if (ended) {
         // vitest ran to its end without a suite for these: nothing to grade them by.
-        for (const slug of pending) katas[slug] = { result: "failing", firstFailure: "NotRun: vitest found no suite for this kata" };
+        for (const slug of pending)
+          katas[slug] = { result: "failing", firstFailure: "NotRun: vitest found no suite for this kata" };
         break;
       }
       if (cells.size === 0) {
         // It died before any kata began: nothing to blame, and nothing to gain by trying again.
         ending = "crashed";
-        for (const slug of pending) katas[slug] = { result: "failing", firstFailure: `TestProcessDied: the test process ended (${describeDeath(run)}) before this kata ran; see ${logFile}` };
+        for (const slug of pending)
+          katas[slug] = {
+            result: "failing",
+            firstFailure: `TestProcessDied: the test process ended (${describeDeath(run)}) before this kata ran; see ${logFile}`,
+          };
         break;
       }
       // It died between two katas: the next process takes up from there.
@@ -149,7 +176,9 @@ export async function gradeLearner(options: LearnerOptions): Promise<LearnerResu
     tree: options.tree,
     seconds: (performance.now() - started) / 1000,
     ending,
-    katas: Object.fromEntries(options.katas.map((slug) => [slug, katas[slug] ?? { result: "failing", firstFailure: "NotRun" }])),
+    katas: Object.fromEntries(
+      options.katas.map((slug) => [slug, katas[slug] ?? { result: "failing", firstFailure: "NotRun" }]),
+    ),
     log: logFile,
     runs,
   };

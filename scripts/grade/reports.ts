@@ -30,21 +30,29 @@ export function renderTable(result: ClassResult, paint: Palette): string {
     ` ${"learner".padEnd(nameWidth)}  ${result.katas.map(kataNumber).join(" ")}  solved     time`,
   ];
   for (const learner of result.learners) {
-    const marks = result.katas.map((slug) => (learner.katas[slug]?.result === "solved" ? paint.green("✓ ") : paint.red("✗ "))).join(" ");
+    const marks = result.katas
+      .map((slug) => (learner.katas[slug]?.result === "solved" ? paint.green("✓ ") : paint.red("✗ ")))
+      .join(" ");
     const solved = `${solvedCount(learner)}/${result.katas.length}`.padStart(6);
-    lines.push(` ${learner.name.padEnd(nameWidth)}  ${marks} ${solved} ${formatSeconds(learner.seconds).padStart(8)}${endingNote(learner)}`);
+    lines.push(
+      ` ${learner.name.padEnd(nameWidth)}  ${marks} ${solved} ${formatSeconds(learner.seconds).padStart(8)}${endingNote(learner)}`,
+    );
   }
   const failures = result.learners.flatMap((learner) =>
     result.katas.flatMap((slug) => {
       const cell = learner.katas[slug];
-      return cell && cell.result !== "solved" ? [{ learner: learner.name, slug, line: cell.firstFailure ?? "failing" }] : [];
+      return cell && cell.result !== "solved"
+        ? [{ learner: learner.name, slug, line: cell.firstFailure ?? "failing" }]
+        : [];
     }),
   );
   if (failures.length > 0) {
     const slugWidth = Math.max(...failures.map((failure) => failure.slug.length));
     lines.push("", ` ${paint.bold("failing")}`);
     for (const failure of failures) {
-      lines.push(`   ${failure.learner.padEnd(nameWidth)}  ${failure.slug.padEnd(slugWidth)}  ${paint.red(failure.line)}`);
+      lines.push(
+        `   ${failure.learner.padEnd(nameWidth)}  ${failure.slug.padEnd(slugWidth)}  ${paint.red(failure.line)}`,
+      );
     }
   }
   return lines.join("\n");
@@ -80,16 +88,19 @@ export function renderJson(result: ClassResult): string {
 
 /** Text for an XML attribute or element: escaped, and without the characters XML 1.0 forbids (ANSI escapes among them). */
 export function xmlText(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "")
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;");
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "")
+      .replaceAll("&", "&amp;")
+      .replaceAll("<", "&lt;")
+      .replaceAll(">", "&gt;")
+      .replaceAll('"', "&quot;")
+  );
 }
 
-const number = (tag: string, attribute: string) => Number(new RegExp(`\\s${attribute}="([\\d.]+)"`).exec(tag)?.[1] ?? 0);
+const number = (tag: string, attribute: string) =>
+  Number(new RegExp(`\\s${attribute}="([\\d.]+)"`).exec(tag)?.[1] ?? 0);
 
 /**
  * The <testsuite> elements of a JUnit file vitest wrote for the katas given (each suite is one
@@ -106,7 +117,8 @@ export function testsuitesOf(xml: string, learner: string, katas: string[]): str
 function kataSuite(learner: string, slug: string, cell: Cell): string {
   const name = `${xmlText(learner)}/katas/${slug}`;
   const testcase = `<testcase classname="${xmlText(learner)}.${slug}" name="${slug}" time="0"`;
-  if (cell.result === "solved") return `<testsuite name="${name}" tests="1" failures="0" errors="0" skipped="0" time="0">\n    ${testcase}/>\n</testsuite>`;
+  if (cell.result === "solved")
+    return `<testsuite name="${name}" tests="1" failures="0" errors="0" skipped="0" time="0">\n    ${testcase}/>\n</testsuite>`;
   const line = cell.firstFailure ?? "failing";
   const type = /^(\w+):/.exec(line)?.[1] ?? "Error";
   return [
@@ -122,7 +134,8 @@ function kataSuite(learner: string, slug: string, cell: Cell): string {
 export function renderJunit(result: ClassResult, reportDir: string): string {
   const suites: string[] = [];
   for (const learner of result.learners) {
-    for (const run of learner.runs) suites.push(...testsuitesOf(readFileSync(path.join(reportDir, run.junit), "utf8"), learner.name, run.katas));
+    for (const run of learner.runs)
+      suites.push(...testsuitesOf(readFileSync(path.join(reportDir, run.junit), "utf8"), learner.name, run.katas));
     const covered = new Set(learner.runs.flatMap((run) => run.katas));
     for (const slug of result.katas) {
       const cell = learner.katas[slug];

@@ -34,7 +34,11 @@ export async function kataCommand(args: string[], env: KataEnvironment): Promise
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { yes: { type: "boolean", short: "y" }, help: { type: "boolean", short: "h" }, poll: { type: "boolean" } },
+      options: {
+        yes: { type: "boolean", short: "y" },
+        help: { type: "boolean", short: "h" },
+        poll: { type: "boolean" },
+      },
     });
   } catch (error) {
     // node's message goes on to explain "--" for positionals; the first sentence is what matters here.
@@ -47,7 +51,11 @@ export async function kataCommand(args: string[], env: KataEnvironment): Promise
   if (!isVerb(verb)) {
     const guess = closest(verb, Object.keys(verbs))[0];
     const kata = findKata(env.course.catalogue, verb);
-    const suggestion = guess ? ` Did you mean ${guess}?` : "kata" in kata ? ` To run ${kata.kata.slug}: npm run kata -- run ${verb}` : "";
+    const suggestion = guess
+      ? ` Did you mean ${guess}?`
+      : "kata" in kata
+        ? ` To run ${kata.kata.slug}: npm run kata -- run ${verb}`
+        : "";
     env.write(`There is no verb "${verb}".${suggestion}\n${usageLine}`);
     return USAGE;
   }
@@ -63,7 +71,8 @@ export async function kataCommand(args: string[], env: KataEnvironment): Promise
   /** The kata the learner named, or, where the verb allows it, the current one. */
   const kataArgument = (optional: boolean): Kata | string => {
     if (typed === undefined) {
-      if (!optional) return `Which kata? ${verbs[verb].usage}, for example: npm run kata -- ${verb} ${shortName(env.course.catalogue[0]!)}`;
+      if (!optional)
+        return `Which kata? ${verbs[verb].usage}, for example: npm run kata -- ${verb} ${shortName(env.course.catalogue[0]!)}`;
       return nextKata(env.course, kataStates(env.course, readProgress(env.course))) ?? env.course.catalogue.at(-1)!;
     }
     const found = findKata(env.course.catalogue, typed);

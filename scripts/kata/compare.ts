@@ -15,7 +15,11 @@ const ansi = /\x1b\[[0-9;]*m/g;
 /** git diff --no-index, without the two header lines that only say which blobs were compared. */
 function gitDiff(env: KataEnvironment, yours: string, reference: string): string | null {
   const colour = env.paint.enabled ? "always" : "never";
-  const run = spawnSync(env.git!, ["diff", "--no-index", "--no-ext-diff", `--color=${colour}`, "--", yours, reference], { cwd: env.course.root, encoding: "utf8" });
+  const run = spawnSync(
+    env.git!,
+    ["diff", "--no-index", "--no-ext-diff", `--color=${colour}`, "--", yours, reference],
+    { cwd: env.course.root, encoding: "utf8" },
+  );
   // 0: the same, 1: different; anything else (or no status) is git failing.
   if (run.status !== 0 && run.status !== 1) return null;
   return run.stdout
@@ -37,7 +41,9 @@ export async function compare(env: KataEnvironment, kata: Kata, yes: boolean): P
   const solved = readProgress(env.course)[kata.slug]?.result === "solved";
   if (!solved && !yes) {
     if (!env.interactive) {
-      env.write(`${kata.slug} is not solved yet, and the reference gives the answer away.\nTo see it anyway: npm run kata -- compare ${shortName(kata)} --yes\n`);
+      env.write(
+        `${kata.slug} is not solved yet, and the reference gives the answer away.\nTo see it anyway: npm run kata -- compare ${shortName(kata)} --yes\n`,
+      );
       return 1;
     }
     if (!(await env.ask(`${kata.slug} is not solved yet. No peeking? Show the reference anyway? [y/N] `))) {

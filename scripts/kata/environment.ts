@@ -57,8 +57,10 @@ export function terminalEnvironment(course: Course): KataEnvironment {
         prompt.close();
       }
     },
-    runVitest: (args, env) => attached(process.execPath, [path.join(modules, "vitest", "vitest.mjs"), ...args], course.root, env),
-    runScript: (file) => attached(process.execPath, [path.join(modules, "tsx", "dist", "cli.mjs"), file], course.root, {}),
+    runVitest: (args, env) =>
+      attached(process.execPath, [path.join(modules, "vitest", "vitest.mjs"), ...args], course.root, env),
+    runScript: (file) =>
+      attached(process.execPath, [path.join(modules, "tsx", "dist", "cli.mjs"), file], course.root, {}),
     git: findGit(),
   };
 }

@@ -23,13 +23,20 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** The candidates within a few typos of `typed`, closest first. */
-export function closest(typed: string, candidates: string[], names: (candidate: string) => string[] = (c) => [c]): string[] {
+export function closest(
+  typed: string,
+  candidates: string[],
+  names: (candidate: string) => string[] = (c) => [c],
+): string[] {
   const scored = candidates.map((candidate) => ({
     candidate,
     distance: Math.min(...names(candidate).map((name) => editDistance(typed, name))),
   }));
   const limit = Math.max(2, Math.floor(typed.length / 3));
-  return scored.filter((s) => s.distance <= limit).sort((a, b) => a.distance - b.distance).map((s) => s.candidate);
+  return scored
+    .filter((s) => s.distance <= limit)
+    .sort((a, b) => a.distance - b.distance)
+    .map((s) => s.candidate);
 }
 
 export function findKata(catalogue: Kata[], typed: string): Lookup {
@@ -37,14 +44,23 @@ export function findKata(catalogue: Kata[], typed: string): Lookup {
   if (/^\d+$/.test(query)) {
     const kata = catalogue.find((k) => Number(k.slug.split("-")[0]) === Number(query));
     if (kata) return { kata };
-    return { problem: `There is no kata number ${typed}. The katas run from ${catalogue[0]?.slug} to ${catalogue.at(-1)?.slug}.` };
+    return {
+      problem: `There is no kata number ${typed}. The katas run from ${catalogue[0]?.slug} to ${catalogue.at(-1)?.slug}.`,
+    };
   }
   const exact = catalogue.find((k) => k.slug === query || nameOf(k.slug) === query);
   if (exact) return { kata: exact };
   const starting = catalogue.filter((k) => k.slug.startsWith(query) || nameOf(k.slug).startsWith(query));
   if (starting.length === 1) return { kata: starting[0]! };
-  if (starting.length > 1) return { problem: `"${typed}" could be ${starting.map((k) => k.slug).join(", ")}: type more of it, or its number.` };
-  const near = closest(query, catalogue.map((k) => k.slug), (slug) => [slug, nameOf(slug)]);
+  if (starting.length > 1)
+    return {
+      problem: `"${typed}" could be ${starting.map((k) => k.slug).join(", ")}: type more of it, or its number.`,
+    };
+  const near = closest(
+    query,
+    catalogue.map((k) => k.slug),
+    (slug) => [slug, nameOf(slug)],
+  );
   const suggestion = near.length > 0 ? ` Did you mean ${near.slice(0, 3).join(" or ")}?` : "";
   return { problem: `No kata is called "${typed}".${suggestion} (npm run kata -- list shows them all.)` };
 }

@@ -42,6 +42,8 @@ export function showHint(env: KataEnvironment, kata: Kata): number {
   writeJson(hintsFile(env), { ...shown, [kata.slug]: seen + 1 });
   const left = total - seen - 1;
   const more = left === 0 ? "That was the last hint." : `${left} more: npm run kata -- hint ${shortName(kata)}`;
-  env.write(`${paint.bold(`Hint ${seen + 1} of ${total}`)} for ${kata.slug}\n${wrap(kata.hints[seen]!)}\n\n${paint.dim(more)}\n`);
+  env.write(
+    `${paint.bold(`Hint ${seen + 1} of ${total}`)} for ${kata.slug}\n${wrap(kata.hints[seen]!)}\n\n${paint.dim(more)}\n`,
+  );
   return 0;
 }

@@ -19,7 +19,8 @@ function steps(a: string[], b: string[]): Step[] {
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) result.push({ op: " ", line: a[i]!, a: i++, b: j++ });
     // Removals before additions, as diff -u prints a changed line.
-    else if (i < a.length && (j === b.length || common[i + 1]![j]! >= common[i]![j + 1]!)) result.push({ op: "-", line: a[i]!, a: i++, b: j });
+    else if (i < a.length && (j === b.length || common[i + 1]![j]! >= common[i]![j + 1]!))
+      result.push({ op: "-", line: a[i]!, a: i++, b: j });
     else result.push({ op: "+", line: b[j]!, a: i, b: j++ });
   }
   return result;
@@ -32,7 +33,14 @@ function lines(text: string): string[] {
 }
 
 /** The diff from `before` to `after`; empty when they are the same. */
-export function unifiedDiff(before: string, after: string, beforeName: string, afterName: string, paint: Palette, context = 3): string {
+export function unifiedDiff(
+  before: string,
+  after: string,
+  beforeName: string,
+  afterName: string,
+  paint: Palette,
+  context = 3,
+): string {
   const all = steps(lines(before), lines(after));
   const changed = all.flatMap((step, index) => (step.op === " " ? [] : [index]));
   if (changed.length === 0) return "";

@@ -20,7 +20,9 @@ export async function reset(env: KataEnvironment, kata: Kata, yes: boolean): Pro
   for (const name of kata.files) {
     const file = `katas/${kata.slug}/${name}`;
     if (git(["ls-files", "--error-unmatch", "--", file]).status !== 0) {
-      env.write(`${file} is not tracked by git, so there is no original to restore it from.\n(reset works in a git clone of threadkata.)\n`);
+      env.write(
+        `${file} is not tracked by git, so there is no original to restore it from.\n(reset works in a git clone of threadkata.)\n`,
+      );
       return 1;
     }
     const original = git(["show", `HEAD:./${file}`]);
@@ -29,17 +31,22 @@ export async function reset(env: KataEnvironment, kata: Kata, yes: boolean): Pro
       return 1;
     }
     const absolute = path.join(course.root, file);
-    if (!existsSync(absolute) || !readFileSync(absolute).equals(original.stdout)) changed.push({ file, original: original.stdout });
+    if (!existsSync(absolute) || !readFileSync(absolute).equals(original.stdout))
+      changed.push({ file, original: original.stdout });
   }
   if (changed.length === 0) {
     const files = kata.files.map((name) => `katas/${kata.slug}/${name}`).join(" ");
-    env.write(`${kata.slug} has no changes since your last commit: nothing to reset.\n${paint.dim(`Older versions, the stub among them: git log -p -- ${files}`)}\n`);
+    env.write(
+      `${kata.slug} has no changes since your last commit: nothing to reset.\n${paint.dim(`Older versions, the stub among them: git log -p -- ${files}`)}\n`,
+    );
     return 1;
   }
   const list = changed.map((c) => c.file).join(", ");
   if (!yes) {
     if (!env.interactive) {
-      env.write(`reset would throw away your changes to ${list}.\nTo do it anyway: npm run kata -- reset ${shortName(kata)} --yes\n`);
+      env.write(
+        `reset would throw away your changes to ${list}.\nTo do it anyway: npm run kata -- reset ${shortName(kata)} --yes\n`,
+      );
       return 1;
     }
     if (!(await env.ask(`Throw away your changes to ${list}? [y/N] `))) {

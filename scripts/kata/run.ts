@@ -17,7 +17,9 @@ export async function runKata(env: KataEnvironment, kata: Kata, again: string): 
   const progress = readProgress(course);
   const record = progress[kata.slug];
   if (!record || Date.parse(record.at) < started) {
-    env.write(`\n${paint.red("The tests did not run to the end")} (see above), so there is no result for ${kata.slug}.\n`);
+    env.write(
+      `\n${paint.red("The tests did not run to the end")} (see above), so there is no result for ${kata.slug}.\n`,
+    );
     return code === 0 ? 1 : code;
   }
   const states = kataStates(course, progress);
@@ -45,7 +47,9 @@ export async function runKata(env: KataEnvironment, kata: Kata, again: string): 
     `  edit      ${files}`,
     `  re-run    ${again}     or on every save: npm run kata -- watch ${shortName(kata)}`,
     `  stuck?    npm run kata -- hint ${shortName(kata)}   ${paint.dim(`(${hintsSeen(env, kata)} of ${kata.hints.length} hints seen)`)}`,
-    ...(unsolved.length > 0 ? [paint.yellow(`  ${kata.slug} builds on ${unsolved.join(", ")}, which you have not solved yet.`)] : []),
+    ...(unsolved.length > 0
+      ? [paint.yellow(`  ${kata.slug} builds on ${unsolved.join(", ")}, which you have not solved yet.`)]
+      : []),
   ];
   env.write(`${lines.join("\n")}\n`);
   return 0;
@@ -55,7 +59,9 @@ export async function runNext(env: KataEnvironment): Promise<number> {
   const states = kataStates(env.course, readProgress(env.course));
   const kata = nextKata(env.course, states);
   if (!kata) {
-    env.write(`${env.paint.green("✓")} ${headline(env.course, states, env.paint)}. Well done!\n  To push your answers harder: THREADKATA_STRESS=heavy npm test\n`);
+    env.write(
+      `${env.paint.green("✓")} ${headline(env.course, states, env.paint)}. Well done!\n  To push your answers harder: THREADKATA_STRESS=heavy npm test\n`,
+    );
     return 0;
   }
   return runKata(env, kata, "npm run kata");
@@ -68,10 +74,15 @@ export async function watchKata(env: KataEnvironment, kata: Kata, poll: boolean)
       `${paint.bold("▶")} watching ${kata.slug} · ${kata.title}: save ${kata.files.map((file) => `katas/${kata.slug}/${file}`).join(" or ")} and its tests run again. q stops.`,
       poll
         ? paint.dim("  (--poll: checking the files for changes every 0.1 s)")
-        : paint.dim(`  Saving does not start a run? npm run kata -- watch ${shortName(kata)} --poll, or npm run kata -- run ${shortName(kata)} after each save.`),
+        : paint.dim(
+            `  Saving does not start a run? npm run kata -- watch ${shortName(kata)} --poll, or npm run kata -- run ${shortName(kata)} after each save.`,
+          ),
       "",
     ].join("\n"),
   );
   // THREADKATA_WATCH keeps saves in other katas from starting their suites (harness/course/watch-trigger.ts).
-  return env.runVitest(["--watch", `katas/${kata.slug}/`], { THREADKATA_WATCH: kata.slug, ...(poll ? { CHOKIDAR_USEPOLLING: "1" } : {}) });
+  return env.runVitest(["--watch", `katas/${kata.slug}/`], {
+    THREADKATA_WATCH: kata.slug,
+    ...(poll ? { CHOKIDAR_USEPOLLING: "1" } : {}),
+  });
 }

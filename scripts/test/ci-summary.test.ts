@@ -7,8 +7,24 @@ import { markdownSummary } from "../ci-summary.ts";
 
 const catalogue: Kata[] = [
   { slug: "01-alpha", title: "First | one", kind: "fix", files: ["alpha.ts"], python: [], requires: [], hints: ["h"] },
-  { slug: "02-beta", title: "Second", kind: "build", files: ["beta.ts"], python: [], requires: ["01-alpha"], hints: ["h"] },
-  { slug: "03-gamma", title: "Third", kind: "build", files: ["gamma.ts"], python: [], requires: ["02-beta"], hints: ["h"] },
+  {
+    slug: "02-beta",
+    title: "Second",
+    kind: "build",
+    files: ["beta.ts"],
+    python: [],
+    requires: ["01-alpha"],
+    hints: ["h"],
+  },
+  {
+    slug: "03-gamma",
+    title: "Third",
+    kind: "build",
+    files: ["gamma.ts"],
+    python: [],
+    requires: ["02-beta"],
+    hints: ["h"],
+  },
 ];
 const course: Course = { root: "/nowhere", catalogue, stateDir: "/nowhere/.threadkata" };
 const github = { GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "ann/threadkata", GITHUB_SHA: "abc123" };

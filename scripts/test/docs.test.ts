@@ -11,7 +11,13 @@ import { repositoryRoot } from "../../harness/engine/under-test.ts";
 import { fillCounts, staleDocs, testsBlock } from "../docs.ts";
 
 const readme = (solved: string, benchmarks: string) =>
-  ["```", `✗ 01-racy-counter is not solved yet.  ${solved} katas solved`, "```", "", `| \`npm run kata -- bench 02\` | run the kata's benchmark, where it has one (${benchmarks} have one; \`npm run bench\` runs them all) |`].join("\n");
+  [
+    "```",
+    `✗ 01-racy-counter is not solved yet.  ${solved} katas solved`,
+    "```",
+    "",
+    `| \`npm run kata -- bench 02\` | run the kata's benchmark, where it has one (${benchmarks} have one; \`npm run bench\` runs them all) |`,
+  ].join("\n");
 
 test("a stale kata count in an example run is rewritten", () => {
   const stale = readme("0 of 8", "02 and 05");
@@ -29,10 +35,19 @@ test("a README that matches the code is left as it is", () => {
 });
 
 describe("the list of a kata's tests", () => {
-  const block = ["", "- **one**: the first, described.", "- **two**: the second,", "  on two lines.", "- **gone**: a test since removed.", ""].join("\n");
+  const block = [
+    "",
+    "- **one**: the first, described.",
+    "- **two**: the second,",
+    "  on two lines.",
+    "- **gone**: a test since removed.",
+    "",
+  ].join("\n");
 
   test("follows the tests' titles and order, keeping what the author wrote after each title", () => {
-    expect(testsBlock(block, ["two", "one", "three"])).toBe(["- **two**: the second,\n  on two lines.", "- **one**: the first, described.", "- **three**"].join("\n"));
+    expect(testsBlock(block, ["two", "one", "three"])).toBe(
+      ["- **two**: the second,\n  on two lines.", "- **one**: the first, described.", "- **three**"].join("\n"),
+    );
   });
 
   test("a list that matches the tests is written back as it is", () => {
@@ -47,7 +62,8 @@ describe("the self-check's docs row (staleDocs)", () => {
   cpSync(path.join(repositoryRoot, "README.md"), path.join(copy, "README.md"));
   mkdirSync(path.join(copy, "bench"));
   for (const name of readdirSync(path.join(repositoryRoot, "bench"))) writeFileSync(path.join(copy, "bench", name), "");
-  for (const name of ["README.md", "lock.test.ts"]) cpSync(path.join(repositoryRoot, "katas", "02-lock", name), path.join(copy, "katas", "02-lock", name));
+  for (const name of ["README.md", "lock.test.ts"])
+    cpSync(path.join(repositoryRoot, "katas", "02-lock", name), path.join(copy, "katas", "02-lock", name));
   const edit = (file: string, from: string, to: string) => {
     const text = readFileSync(path.join(copy, file), "utf8");
     expect(text).toContain(from);

@@ -48,7 +48,9 @@ function parentOf(pidFile: string, then: string): string {
 describe.skipIf(!existsSync("/proc/self/environ"))("an isolated run leaves nothing running", () => {
   test("a child that never ends is killed at its time limit, and so is the process it started in a group of its own", async () => {
     const pidFile = path.join(scratch(), "pid");
-    const run = await runIsolated(process.execPath, ["-e", parentOf(pidFile, "setInterval(() => {}, 1000);")], { timeLimitMs: 5_000 });
+    const run = await runIsolated(process.execPath, ["-e", parentOf(pidFile, "setInterval(() => {}, 1000);")], {
+      timeLimitMs: 5_000,
+    });
     expect(run.timedOut).toBe(true);
     expect(run.signal).toBe("SIGKILL");
     expect(alive(Number(readFileSync(pidFile, "utf8")))).toBe(false);
@@ -56,7 +58,9 @@ describe.skipIf(!existsSync("/proc/self/environ"))("an isolated run leaves nothi
 
   test("a child that ends by itself is not timed out; what it left running is killed and counted", async () => {
     const pidFile = path.join(scratch(), "pid");
-    const run = await runIsolated(process.execPath, ["-e", parentOf(pidFile, "process.exit(3);")], { timeLimitMs: 30_000 });
+    const run = await runIsolated(process.execPath, ["-e", parentOf(pidFile, "process.exit(3);")], {
+      timeLimitMs: 30_000,
+    });
     expect(run).toMatchObject({ timedOut: false, code: 3, leftovers: 1 });
     expect(alive(Number(readFileSync(pidFile, "utf8")))).toBe(false);
   });
@@ -69,16 +73,29 @@ describe("a test process's events", () => {
       { type: "kata", slug: "01-racy-counter", result: "solved" },
       { type: "start", slug: "02-lock" },
     ]);
-    expect(attempt).toEqual({ cells: new Map([["01-racy-counter", { result: "solved" }]]), inside: "02-lock", ended: false, errors: [] });
+    expect(attempt).toEqual({
+      cells: new Map([["01-racy-counter", { result: "solved" }]]),
+      inside: "02-lock",
+      ended: false,
+      errors: [],
+    });
   });
 
   test("when vitest's worker process dies in a suite the run still ends, naming the suite that never finished", () => {
     const attempt = readAttempt([
       { type: "start", slug: "05-event" },
       { type: "kata", slug: "05-event", result: "solved" },
-      { type: "end", unfinished: ["06-condition"], errors: ["Error: [vitest-pool]: Worker forks emitted error. (Worker exited unexpectedly)"] },
+      {
+        type: "end",
+        unfinished: ["06-condition"],
+        errors: ["Error: [vitest-pool]: Worker forks emitted error. (Worker exited unexpectedly)"],
+      },
     ]);
-    expect(attempt).toMatchObject({ inside: "06-condition", ended: true, errors: ["Error: [vitest-pool]: Worker forks emitted error. (Worker exited unexpectedly)"] });
+    expect(attempt).toMatchObject({
+      inside: "06-condition",
+      ended: true,
+      errors: ["Error: [vitest-pool]: Worker forks emitted error. (Worker exited unexpectedly)"],
+    });
   });
 
   test("a run that reached its end says so, with each kata's verdict", () => {
@@ -87,7 +104,12 @@ describe("a test process's events", () => {
       { type: "kata", slug: "02-lock", result: "failing", firstFailure: "RuleBroken: two inside" },
       { type: "end", unfinished: [], errors: [] },
     ]);
-    expect(attempt).toEqual({ cells: new Map([["02-lock", { result: "failing", firstFailure: "RuleBroken: two inside" }]]), inside: undefined, ended: true, errors: [] });
+    expect(attempt).toEqual({
+      cells: new Map([["02-lock", { result: "failing", firstFailure: "RuleBroken: two inside" }]]),
+      inside: undefined,
+      ended: true,
+      errors: [],
+    });
   });
 });
 
@@ -126,20 +148,41 @@ describe("the reports", () => {
       ending: "crashed",
       katas: {
         "01-racy-counter": { result: "failing", firstFailure: 'ForbiddenOutcome: lost "updates", 3 of 4' },
-        "02-lock": { result: "failing", firstFailure: "TestProcessDied: the test process ended (killed by SIGKILL) while this kata ran <here>" },
+        "02-lock": {
+          result: "failing",
+          firstFailure: "TestProcessDied: the test process ended (killed by SIGKILL) while this kata ran <here>",
+        },
       },
       log: "learners/ann.log",
       // The report of a process that died in 02-lock lists 02-lock as if it had passed: only 01 is its.
       runs: [{ json: "learners/ann.vitest.json", junit: "learners/ann.junit.xml", katas: ["01-racy-counter"] }],
     };
-    const ben: LearnerResult = { ...ann, name: "ben", ending: "finished", katas: { "01-racy-counter": { result: "solved" }, "02-lock": { result: "solved" } }, runs: [] };
-    return { folder: "/class", startedAt: "", seconds: 20, timeLimitSeconds: 600, stress: "default", katas: ["01-racy-counter", "02-lock"], learners: [ann, ben] };
+    const ben: LearnerResult = {
+      ...ann,
+      name: "ben",
+      ending: "finished",
+      katas: { "01-racy-counter": { result: "solved" }, "02-lock": { result: "solved" } },
+      runs: [],
+    };
+    return {
+      folder: "/class",
+      startedAt: "",
+      seconds: 20,
+      timeLimitSeconds: 600,
+      stress: "default",
+      katas: ["01-racy-counter", "02-lock"],
+      learners: [ann, ben],
+    };
   }
 
   test("JUnit: vitest's suites of the katas each run finished, renamed by learner; a verdict of its own for every other kata", () => {
     const reportDir = scratch();
     const xml = renderJunit(classOf(reportDir), reportDir);
-    const suites = [...xml.matchAll(/<testsuite name="([^"]+)" tests="(\d+)" failures="(\d+)"/g)].map((m) => [m[1], Number(m[2]), Number(m[3])]);
+    const suites = [...xml.matchAll(/<testsuite name="([^"]+)" tests="(\d+)" failures="(\d+)"/g)].map((m) => [
+      m[1],
+      Number(m[2]),
+      Number(m[3]),
+    ]);
     expect(suites).toEqual([
       ["ann/katas/01-racy-counter/counter.test.ts", 2, 1],
       ["ann/katas/02-lock", 1, 1],
@@ -147,14 +190,18 @@ describe("the reports", () => {
       ["ben/katas/02-lock", 1, 0],
     ]);
     expect(xml).toContain(`<testsuites name="threadkata grades" tests="5" failures="2" errors="0" time="1.500">`);
-    expect(xml).toContain(`type="TestProcessDied">TestProcessDied: the test process ended (killed by SIGKILL) while this kata ran &lt;here&gt;</failure>`);
+    expect(xml).toContain(
+      `type="TestProcessDied">TestProcessDied: the test process ended (killed by SIGKILL) while this kata ran &lt;here&gt;</failure>`,
+    );
     expect(xml).not.toContain("never ran");
   });
 
   test("CSV: a row per learner, a column per kata, quoted where a cell needs it", () => {
     const lines = renderCsv(classOf(scratch())).split("\r\n");
     expect(lines[0]).toBe("learner,solved,katas,seconds,ending,01-racy-counter,02-lock");
-    expect(lines[1]).toBe(`ann,0,2,12,crashed,"failing: ForbiddenOutcome: lost ""updates"", 3 of 4",failing: TestProcessDied: the test process ended (killed by SIGKILL) while this kata ran <here>`);
+    expect(lines[1]).toBe(
+      `ann,0,2,12,crashed,"failing: ForbiddenOutcome: lost ""updates"", 3 of 4",failing: TestProcessDied: the test process ended (killed by SIGKILL) while this kata ran <here>`,
+    );
     expect(lines[2]).toBe("ben,2,2,12,finished,solved,solved");
   });
 
@@ -168,7 +215,15 @@ describe("the reports", () => {
 
 describe("the command line", () => {
   const grade = (...args: string[]) =>
-    spawnSync(process.execPath, [path.join(repositoryRoot, "node_modules", "tsx", "dist", "cli.mjs"), path.join(repositoryRoot, "scripts", "grade.ts"), ...args], { encoding: "utf8", cwd: repositoryRoot });
+    spawnSync(
+      process.execPath,
+      [
+        path.join(repositoryRoot, "node_modules", "tsx", "dist", "cli.mjs"),
+        path.join(repositoryRoot, "scripts", "grade.ts"),
+        ...args,
+      ],
+      { encoding: "utf8", cwd: repositoryRoot },
+    );
 
   test("--help says how to use it, and exits 0", () => {
     const run = grade("--help");
@@ -176,7 +231,13 @@ describe("the command line", () => {
     expect(run.stdout).toMatch(/^usage: npm run grade -- <folder>/);
   });
 
-  test.each([[[]], [["/no/such/folder"]], [[".", "--time-limit", "soon"]], [[".", "--kata", "99"]], [[".", "--frobnicate"]]])("a usage error (%j) says what was wrong, and exits 2", (args) => {
+  test.each([
+    [[]],
+    [["/no/such/folder"]],
+    [[".", "--time-limit", "soon"]],
+    [[".", "--kata", "99"]],
+    [[".", "--frobnicate"]],
+  ])("a usage error (%j) says what was wrong, and exits 2", (args) => {
     const run = grade(...args);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/usage: npm run grade/);

@@ -9,16 +9,48 @@ import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import type { Kata } from "../../katas/catalogue.ts";
 import { palette } from "../../harness/report/colour.ts";
-import { fingerprint, kataStates, readProgress, recordResults, resultsOfRun, type Course, type Result } from "../../harness/course/progress.ts";
+import {
+  fingerprint,
+  kataStates,
+  readProgress,
+  recordResults,
+  resultsOfRun,
+  type Course,
+  type Result,
+} from "../../harness/course/progress.ts";
 import { kataCommand } from "../kata/command.ts";
 import type { KataEnvironment } from "../kata/environment.ts";
 import { findKata } from "../kata/find-kata.ts";
 import { unifiedDiff } from "../kata/line-diff.ts";
 
 const catalogue: Kata[] = [
-  { slug: "01-alpha", title: "First", kind: "fix", files: ["alpha.ts"], python: [], requires: [], hints: ["Look closer.", "Closer still."] },
-  { slug: "02-beta", title: "Second", kind: "build", files: ["beta.ts"], python: [], requires: ["01-alpha"], hints: ["One.", "Two.", "Three."] },
-  { slug: "03-gamma", title: "Third", kind: "build", files: ["gamma.ts"], python: [], requires: ["02-beta"], hints: ["Only one."] },
+  {
+    slug: "01-alpha",
+    title: "First",
+    kind: "fix",
+    files: ["alpha.ts"],
+    python: [],
+    requires: [],
+    hints: ["Look closer.", "Closer still."],
+  },
+  {
+    slug: "02-beta",
+    title: "Second",
+    kind: "build",
+    files: ["beta.ts"],
+    python: [],
+    requires: ["01-alpha"],
+    hints: ["One.", "Two.", "Three."],
+  },
+  {
+    slug: "03-gamma",
+    title: "Third",
+    kind: "build",
+    files: ["gamma.ts"],
+    python: [],
+    requires: ["02-beta"],
+    hints: ["Only one."],
+  },
 ];
 
 const stub = (name: string) => `export function ${name}(): number {\n  // TODO\n  return 0;\n}\n`;
@@ -40,7 +72,9 @@ interface Fixture {
   git(...args: string[]): ReturnType<typeof spawnSync>;
 }
 
-function fixture(options: { colour?: boolean; interactive?: boolean; answer?: boolean; git?: boolean; outcome?: Result } = {}): Fixture {
+function fixture(
+  options: { colour?: boolean; interactive?: boolean; answer?: boolean; git?: boolean; outcome?: Result } = {},
+): Fixture {
   const root = mkdtempSync(path.join(os.tmpdir(), "kata-command-"));
   roots.push(root);
   const write = (relative: string, text: string) => {
@@ -72,14 +106,24 @@ function fixture(options: { colour?: boolean; interactive?: boolean; answer?: bo
       const slug = args.at(-1)!.split("/")[1]!;
       const result = options.outcome ?? "failing";
       recordResults(course, {
-        [slug]: { result, fingerprint: fingerprint(course, slug), at: new Date(Date.now() + 1).toISOString(), ...(result === "failing" ? { firstFailure: "ForbiddenOutcome: lost updates" } : {}) },
+        [slug]: {
+          result,
+          fingerprint: fingerprint(course, slug),
+          at: new Date(Date.now() + 1).toISOString(),
+          ...(result === "failing" ? { firstFailure: "ForbiddenOutcome: lost updates" } : {}),
+        },
       });
       return result === "solved" ? 0 : 1;
     },
     runScript: async () => 0,
     git: options.git === false ? null : "git",
   };
-  const git = (...args: string[]) => spawnSync("git", ["-c", "user.name=kata", "-c", "user.email=kata@example.org", "-c", "commit.gpgsign=false", ...args], { cwd: root, encoding: "utf8" });
+  const git = (...args: string[]) =>
+    spawnSync(
+      "git",
+      ["-c", "user.name=kata", "-c", "user.email=kata@example.org", "-c", "commit.gpgsign=false", ...args],
+      { cwd: root, encoding: "utf8" },
+    );
   return {
     course,
     env,
@@ -91,7 +135,9 @@ function fixture(options: { colour?: boolean; interactive?: boolean; answer?: bo
   };
 }
 
-const record = (course: Course, slug: string, result: Result) => ({ [slug]: { result, fingerprint: fingerprint(course, slug), at: new Date().toISOString() } });
+const record = (course: Course, slug: string, result: Result) => ({
+  [slug]: { result, fingerprint: fingerprint(course, slug), at: new Date().toISOString() },
+});
 
 describe("states", () => {
   test("solved, failing, waiting for a prerequisite, not run yet", () => {
@@ -135,7 +181,13 @@ describe("states", () => {
 });
 
 describe("results of a test run", () => {
-  const module = (course: Course, slug: string, name: string, tests: string[], state = tests.every((t) => t === "passed") ? "passed" : "failed") => ({
+  const module = (
+    course: Course,
+    slug: string,
+    name: string,
+    tests: string[],
+    state = tests.every((t) => t === "passed") ? "passed" : "failed",
+  ) => ({
     file: path.join(course.root, "katas", slug, `${name}.test.ts`),
     state,
     tests: tests.map((t) => ({ state: t, ...(t === "failed" ? { error: "RuleBroken: no" } : {}) })),
@@ -163,7 +215,12 @@ describe("results of a test run", () => {
   test("one failing test makes the kata failing, with its first failure; a run of one kata updates only that kata", () => {
     const { course } = fixture();
     recordResults(course, record(course, "01-alpha", "solved"));
-    const results = resultsOfRun(course, [module(course, "02-beta", "beta", ["passed", "failed"])], new Map(), "2026-01-01T00:00:00.000Z");
+    const results = resultsOfRun(
+      course,
+      [module(course, "02-beta", "beta", ["passed", "failed"])],
+      new Map(),
+      "2026-01-01T00:00:00.000Z",
+    );
     expect(results["02-beta"]).toMatchObject({ result: "failing", firstFailure: "RuleBroken: no" });
     const progress = recordResults(course, results);
     expect(progress["01-alpha"]?.result).toBe("solved");
@@ -192,7 +249,10 @@ describe("next and run", () => {
   test("watch follows one kata; --poll turns on polling", async () => {
     const { env, runs } = fixture();
     await kataCommand(["watch", "2", "--poll"], env);
-    expect(runs[0]).toEqual({ args: ["--watch", "katas/02-beta/"], env: { THREADKATA_WATCH: "02-beta", CHOKIDAR_USEPOLLING: "1" } });
+    expect(runs[0]).toEqual({
+      args: ["--watch", "katas/02-beta/"],
+      env: { THREADKATA_WATCH: "02-beta", CHOKIDAR_USEPOLLING: "1" },
+    });
   });
 });
 

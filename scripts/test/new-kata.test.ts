@@ -8,16 +8,33 @@ import { describe, expect, test } from "vitest";
 import { repositoryRoot } from "../../harness/engine/under-test.ts";
 import { contractRows } from "../contract.ts";
 import { entryFileProblems, entryTitle } from "../kata-entry.ts";
-import { entryName, nextNumber, scaffold, slugProblem, titleProblem, withEntry, withoutEntry, type Taken } from "../new-kata.ts";
+import {
+  entryName,
+  nextNumber,
+  scaffold,
+  slugProblem,
+  titleProblem,
+  withEntry,
+  withoutEntry,
+  type Taken,
+} from "../new-kata.ts";
 
 const course: Taken = {
   listed: ["01-alpha", "02-beta", "03-gamma"],
-  folders: ["katas/01-alpha", "katas/02-beta", "katas/03-gamma", "solutions/01-alpha", "solutions/02-beta", "solutions/03-gamma"],
+  folders: [
+    "katas/01-alpha",
+    "katas/02-beta",
+    "katas/03-gamma",
+    "solutions/01-alpha",
+    "solutions/02-beta",
+    "solutions/03-gamma",
+  ],
 };
 
 describe("the kata's name", () => {
   test("the next number and lower-case words joined by dashes are taken", () => {
-    for (const slug of ["04-delta", "04-bounded-buffer", "04-2pc", "04-a1-b2-c3"]) expect(slugProblem(slug, course), slug).toBeUndefined();
+    for (const slug of ["04-delta", "04-bounded-buffer", "04-2pc", "04-a1-b2-c3"])
+      expect(slugProblem(slug, course), slug).toBeUndefined();
   });
 
   test.each([
@@ -35,20 +52,28 @@ describe("the kata's name", () => {
     "delta",
     "",
   ])("a malformed name is refused: %j", (slug) => {
-    expect(slugProblem(slug, course)).toBe(`"${slug}" is not a kata name: two digits, a dash, then lower-case words joined by dashes (17-bounded-buffer)`);
+    expect(slugProblem(slug, course)).toBe(
+      `"${slug}" is not a kata name: two digits, a dash, then lower-case words joined by dashes (17-bounded-buffer)`,
+    );
   });
 
   test("a kata whose stub would be kata.ts is refused: that is its entry in the course", () => {
-    expect(slugProblem("04-kata", course)).toBe("04-kata: katas/04-kata/kata.ts is the kata's entry in the course, so its stub cannot be called kata.ts; choose another name");
+    expect(slugProblem("04-kata", course)).toBe(
+      "04-kata: katas/04-kata/kata.ts is the kata's entry in the course, so its stub cannot be called kata.ts; choose another name",
+    );
     expect(slugProblem("04-kata-lock", course)).toBeUndefined();
   });
 
   test("a number past the next free one is refused, naming the next", () => {
-    expect(slugProblem("05-delta", course)).toBe("05-delta: the next free number is 04 (katas are numbered in order, without gaps)");
+    expect(slugProblem("05-delta", course)).toBe(
+      "05-delta: the next free number is 04 (katas are numbered in order, without gaps)",
+    );
   });
 
   test("a number already taken is refused, naming the kata that has it", () => {
-    expect(slugProblem("02-delta", course)).toBe("02-delta: the next free number is 04 (02 is taken by 02-beta in katas/catalogue.ts)");
+    expect(slugProblem("02-delta", course)).toBe(
+      "02-delta: the next free number is 04 (02 is taken by 02-beta in katas/catalogue.ts)",
+    );
   });
 
   test("a kata already in the catalogue is refused", () => {
@@ -56,8 +81,12 @@ describe("the kata's name", () => {
   });
 
   test("a folder that exists is refused, in katas/ or in solutions/", () => {
-    expect(slugProblem("04-delta", { ...course, folders: [...course.folders, "katas/04-delta"] })).toBe("katas/04-delta already exists");
-    expect(slugProblem("04-delta", { ...course, folders: [...course.folders, "solutions/04-delta"] })).toBe("solutions/04-delta already exists");
+    expect(slugProblem("04-delta", { ...course, folders: [...course.folders, "katas/04-delta"] })).toBe(
+      "katas/04-delta already exists",
+    );
+    expect(slugProblem("04-delta", { ...course, folders: [...course.folders, "solutions/04-delta"] })).toBe(
+      "solutions/04-delta already exists",
+    );
   });
 
   test("a folder left without a catalogue entry takes its number too", () => {
@@ -69,9 +98,13 @@ describe("the kata's name", () => {
 
   test("an empty course starts at 01; a full one takes no more", () => {
     expect(slugProblem("01-first", { listed: [], folders: [] })).toBeUndefined();
-    expect(slugProblem("02-first", { listed: [], folders: [] })).toBe("02-first: the next free number is 01 (katas are numbered in order, without gaps)");
+    expect(slugProblem("02-first", { listed: [], folders: [] })).toBe(
+      "02-first: the next free number is 01 (katas are numbered in order, without gaps)",
+    );
     expect(slugProblem("99-last", { listed: ["98-x"], folders: [] })).toBeUndefined();
-    expect(slugProblem("00-more", { listed: ["99-last"], folders: [] })).toBe("the course has room for 99 katas, and 99 is taken");
+    expect(slugProblem("00-more", { listed: ["99-last"], folders: [] })).toBe(
+      "the course has room for 99 katas, and 99 is taken",
+    );
   });
 });
 
@@ -105,7 +138,9 @@ describe("the catalogue's order", () => {
   test("gains the import of kata.ts and one line at the end, taken back byte for byte", () => {
     const added = withEntry(catalogue, "03-gamma-ray");
     expect(added).toBe(
-      catalogue.replace('beta/kata.ts";\n', 'beta/kata.ts";\nimport gammaRay from "./03-gamma-ray/kata.ts";\n').replace("  beta,\n", "  beta,\n  gammaRay,\n"),
+      catalogue
+        .replace('beta/kata.ts";\n', 'beta/kata.ts";\nimport gammaRay from "./03-gamma-ray/kata.ts";\n')
+        .replace("  beta,\n", "  beta,\n  gammaRay,\n"),
     );
     expect(withoutEntry(added, "03-gamma-ray")).toEqual({ source: catalogue });
   });
@@ -119,12 +154,18 @@ describe("the catalogue's order", () => {
   });
 
   test("only the last kata is taken back, and only one that is there", () => {
-    expect(withoutEntry(catalogue, "01-alpha")).toEqual({ problem: "01-alpha is not the last kata (beta comes after it): --remove undoes only the kata new-kata added last" });
-    expect(withoutEntry(catalogue, "03-gamma")).toEqual({ problem: "03-gamma is not in katas/catalogue.ts (it imports no ./03-gamma/kata.ts by default)" });
+    expect(withoutEntry(catalogue, "01-alpha")).toEqual({
+      problem: "01-alpha is not the last kata (beta comes after it): --remove undoes only the kata new-kata added last",
+    });
+    expect(withoutEntry(catalogue, "03-gamma")).toEqual({
+      problem: "03-gamma is not in katas/catalogue.ts (it imports no ./03-gamma/kata.ts by default)",
+    });
   });
 
   test("a catalogue whose last kata has no trailing comma is refused, not half edited", () => {
-    expect(() => withEntry(catalogue.replace("  beta,\n];", "  beta\n];"), "03-gamma")).toThrow(/must end with a comma/);
+    expect(() => withEntry(catalogue.replace("  beta,\n];", "  beta\n];"), "03-gamma")).toThrow(
+      /must end with a comma/,
+    );
   });
 });
 
@@ -144,7 +185,12 @@ describe("the placeholder", () => {
       "solutions/17-bounded-buffer/right/bounded-buffer.spin-lock.ts",
       "solutions/17-bounded-buffer/wrong/bounded-buffer.load-then-store.ts",
     ]);
-    expect(made.kata).toMatchObject({ slug: "17-bounded-buffer", kind: "build", files: ["bounded-buffer.ts"], requires: [] });
+    expect(made.kata).toMatchObject({
+      slug: "17-bounded-buffer",
+      kind: "build",
+      files: ["bounded-buffer.ts"],
+      requires: [],
+    });
     expect(made.kata.hints.length).toBeGreaterThan(0);
   });
 
@@ -158,9 +204,17 @@ describe("the placeholder", () => {
   test("kata.ts passes the layout check; a missing, misnamed or heavy one does not, saying why", () => {
     const entry = file("katas/17-bounded-buffer/kata.ts");
     expect(entryFileProblems("17-bounded-buffer", entry)).toEqual([]);
-    expect(entryFileProblems("17-bounded-buffer", undefined)).toEqual([expect.stringMatching(/^katas\/17-bounded-buffer\/kata\.ts is missing: every kata folder holds its entry in the course there/)]);
-    expect(entryFileProblems("18-other", entry)).toEqual(['katas/18-other/kata.ts says slug "17-bounded-buffer": it must be its folder\'s name, "18-other"']);
-    expect(entryFileProblems("17-bounded-buffer", `import { scenario } from "#threadkata/scenario.ts";\n${entry}`)).toEqual([
+    expect(entryFileProblems("17-bounded-buffer", undefined)).toEqual([
+      expect.stringMatching(
+        /^katas\/17-bounded-buffer\/kata\.ts is missing: every kata folder holds its entry in the course there/,
+      ),
+    ]);
+    expect(entryFileProblems("18-other", entry)).toEqual([
+      'katas/18-other/kata.ts says slug "17-bounded-buffer": it must be its folder\'s name, "18-other"',
+    ]);
+    expect(
+      entryFileProblems("17-bounded-buffer", `import { scenario } from "#threadkata/scenario.ts";\n${entry}`),
+    ).toEqual([
       'katas/17-bounded-buffer/kata.ts imports "#threadkata/scenario.ts": a kata\'s entry imports types only (import type)',
     ]);
   });
@@ -189,7 +243,8 @@ describe("the placeholder", () => {
 
 describe("the command line", () => {
   const tsx = path.join(repositoryRoot, "node_modules", "tsx", "dist", "cli.mjs");
-  const newKata = (...args: string[]) => spawnSync(process.execPath, [tsx, "scripts/new-kata.ts", ...args], { cwd: repositoryRoot, encoding: "utf8" });
+  const newKata = (...args: string[]) =>
+    spawnSync(process.execPath, [tsx, "scripts/new-kata.ts", ...args], { cwd: repositoryRoot, encoding: "utf8" });
 
   test("a malformed name: one line and the usage line, exit code 2, nothing written", () => {
     const ran = newKata("17_bounded", "Build a bounded buffer");

@@ -15,7 +15,8 @@ export class Semaphore {
   readonly initial: number;
 
   constructor(value = 1, memory?: Int32Array) {
-    if (!Number.isInteger(value) || value < 0) throw new RangeError(`semaphore initial value must be >= 0, got ${value}`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new RangeError(`semaphore initial value must be >= 0, got ${value}`);
     this.initial = value;
     this.memory = memory ?? new Int32Array(new SharedArrayBuffer(Semaphore.WORDS * Int32Array.BYTES_PER_ELEMENT));
   }

@@ -13,7 +13,7 @@ export class Event {
   }
 
   set(): void {
-    for (let seen = Atomics.load(this.memory, 0); (seen & 1) === 0; ) {
+    for (let seen = Atomics.load(this.memory, 0); (seen & 1) === 0;) {
       const found = Atomics.compareExchange(this.memory, 0, seen, seen + 1);
       // Stryker disable next-line ConditionalExpression,EqualityOperator: returning after a failed compare-exchange is a set() ordered just after the one that came first (even if a clear() followed it); with "!==" a set() that succeeded looks once more, fails, and so notifies and returns all the same (never returning, "false", is caught by the wake-up tests; Stryker disables a mutator for the whole line)
       if (found === seen) {
@@ -26,7 +26,7 @@ export class Event {
   }
 
   clear(): void {
-    for (let seen = Atomics.load(this.memory, 0); (seen & 1) === 1; ) {
+    for (let seen = Atomics.load(this.memory, 0); (seen & 1) === 1;) {
       const found = Atomics.compareExchange(this.memory, 0, seen, seen + 1);
       // Stryker disable next-line ConditionalExpression,EqualityOperator: returning or looking once more ends the same way: a failed compare-exchange means another clear() came first (or a clear() and a set(), and ours may be ordered between them), and after our own the loop's next look finds the event clear
       if (found === seen) return;

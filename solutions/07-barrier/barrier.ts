@@ -72,7 +72,7 @@ export class Barrier {
         throw error;
       }
       // Release: the next generation with nobody in it, unless the barrier broke meanwhile.
-      for (let now = Atomics.load(memory, 0); ; ) {
+      for (let now = Atomics.load(memory, 0); ;) {
         if ((now & BROKEN) !== 0) {
           this.leave();
           throw new BrokenBarrierError();
@@ -136,7 +136,7 @@ export class Barrier {
   }
 
   private update(change: (now: number) => number): void {
-    for (let now = Atomics.load(this.memory, 0); ; ) {
+    for (let now = Atomics.load(this.memory, 0); ;) {
       const seen = Atomics.compareExchange(this.memory, 0, now, change(now));
       if (seen === now) break;
       now = seen;

@@ -39,10 +39,12 @@ export class BoundedQueue {
   readonly allTasksDone: SequenceCondition;
 
   constructor(capacity: number, memory?: Int32Array) {
-    // Stryker disable next-line StringLiteral: the message is for people; the promise is that it throws a RangeError
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`a BoundedQueue holds at least 1 item, not ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      // Stryker disable next-line StringLiteral: the message is for people; the promise is that it throws a RangeError
+      throw new RangeError(`a BoundedQueue holds at least 1 item, not ${capacity}`);
     this.capacity = capacity;
-    this.memory = memory ?? new Int32Array(new SharedArrayBuffer(BoundedQueue.words(capacity) * Int32Array.BYTES_PER_ELEMENT));
+    this.memory =
+      memory ?? new Int32Array(new SharedArrayBuffer(BoundedQueue.words(capacity) * Int32Array.BYTES_PER_ELEMENT));
     // Stryker disable next-line ArithmeticOperator: LOCK is 0, so subarray(0, -WORDS) still begins with the lock's words, the only ones the lock reads
     this.mutex = new TicketLock(this.memory.subarray(LOCK, LOCK + TicketLock.WORDS));
     this.notEmpty = new SequenceCondition(this.mutex, this.memory.subarray(NOT_EMPTY, NOT_EMPTY + 1));

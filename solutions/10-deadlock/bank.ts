@@ -30,7 +30,8 @@ export class Bank {
     this.balances = this.memory.subarray(0, accounts);
     this.locks = Array.from(
       { length: accounts },
-      (_, i) => new TicketLock(this.memory.subarray(accounts + i * TicketLock.WORDS, accounts + (i + 1) * TicketLock.WORDS)),
+      (_, i) =>
+        new TicketLock(this.memory.subarray(accounts + i * TicketLock.WORDS, accounts + (i + 1) * TicketLock.WORDS)),
     );
   }
 

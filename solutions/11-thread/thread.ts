@@ -81,7 +81,11 @@ export class Thread {
       return;
     }
     const data: ThreadData = { name: this.name, daemon: this.daemon, args: this.args };
-    const worker: Worker = startWorker(this.target, { bootstrap: [import.meta.url, "bootstrap"], workerData: data, name: this.name });
+    const worker: Worker = startWorker(this.target, {
+      bootstrap: [import.meta.url, "bootstrap"],
+      workerData: data,
+      name: this.name,
+    });
     this.ident = worker.threadId;
     running.add(this);
     this.finished = new Promise((resolve) => {

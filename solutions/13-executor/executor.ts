@@ -53,7 +53,14 @@ let pools = 0;
 
 /** What crosses the thread boundary for an exception: everything a structured clone would drop. */
 type Transported =
-  | { error: true; name: string; message: string; stack: string | undefined; cause?: Transported; props: Record<string, unknown> }
+  | {
+      error: true;
+      name: string;
+      message: string;
+      stack: string | undefined;
+      cause?: Transported;
+      props: Record<string, unknown>;
+    }
   | { error: false; value: unknown };
 
 interface WorkerSetup {
@@ -125,7 +132,8 @@ export class ThreadPoolExecutor {
     const futures = [...items].map((item) => this.submit<R>(task, item));
     return (async function* () {
       try {
-        for (const future of futures) yield await future.result(deadline === undefined ? undefined : deadline - performance.now());
+        for (const future of futures)
+          yield await future.result(deadline === undefined ? undefined : deadline - performance.now());
       } finally {
         for (const future of futures) future.cancel();
       }
@@ -147,7 +155,9 @@ export class ThreadPoolExecutor {
   /** Gives queued work to idle workers, starting workers (up to maxWorkers) while none is idle. */
   private dispatch(): void {
     while (!this.queue.empty()) {
-      const idle = this.workers.find((w) => w.running === undefined) ?? (this.workers.length < this.maxWorkers ? this.startWorker() : undefined);
+      const idle =
+        this.workers.find((w) => w.running === undefined) ??
+        (this.workers.length < this.maxWorkers ? this.startWorker() : undefined);
       if (!idle) return; // every worker is busy: the next one to finish takes the next item
       const item = this.queue.shift()!;
       if (!item.future.setRunningOrNotifyCancel()) continue; // cancelled while it waited
@@ -159,8 +169,15 @@ export class ThreadPoolExecutor {
 
   private startWorker(): PoolWorker {
     const name = `${this.prefix}_${this.started++}`;
-    const setup: WorkerSetup = { initializer: this.options.initializer && taskKey(this.options.initializer), initArgs: this.options.initArgs ?? [] };
-    const worker = startTaskWorker([import.meta.url, "workerMain"], { workerData: setup, name, resourceLimits: this.options.resourceLimits });
+    const setup: WorkerSetup = {
+      initializer: this.options.initializer && taskKey(this.options.initializer),
+      initArgs: this.options.initArgs ?? [],
+    };
+    const worker = startTaskWorker([import.meta.url, "workerMain"], {
+      workerData: setup,
+      name,
+      resourceLimits: this.options.resourceLimits,
+    });
     const w: PoolWorker = { worker, name, running: undefined, error: undefined };
     this.workers.push(w);
     // Listeners first, then unref(): on Node 20, adding a "message" listener refs the worker again.
@@ -196,7 +213,9 @@ export class ThreadPoolExecutor {
     const item = w.running;
     if (item && !item.future.done()) {
       const cause = w.error ? `${w.error.name}: ${w.error.message}` : `it exited with code ${code}`;
-      item.future.setException(this.broken ?? new WorkerDiedError(`the worker thread ${w.name} died while running this task: ${cause}`));
+      item.future.setException(
+        this.broken ?? new WorkerDiedError(`the worker thread ${w.name} died while running this task: ${cause}`),
+      );
     }
     this.dispatch(); // a new worker for the queue, if there is work and the pool is not broken
     this.retire();
@@ -204,7 +223,10 @@ export class ThreadPoolExecutor {
 
   /** An initializer failed: Python's BrokenThreadPool, for every task that has not finished. */
   private breakPool(w: PoolWorker, error: Transported): void {
-    this.broken ??= new BrokenThreadPool(`a thread initializer failed (in ${w.name}), the thread pool is not usable anymore`, { cause: revive(error) });
+    this.broken ??= new BrokenThreadPool(
+      `a thread initializer failed (in ${w.name}), the thread pool is not usable anymore`,
+      { cause: revive(error) },
+    );
     this.closed = true;
     w.running?.future.setException(this.broken);
     w.running = undefined;
@@ -223,7 +245,7 @@ class WorkQueue {
 
   shift(): WorkItem | undefined {
     const item = this.items[this.head++];
-    if (this.head === this.items.length) (this.items = []), (this.head = 0);
+    if (this.head === this.items.length) ((this.items = []), (this.head = 0));
     return item;
   }
 
@@ -253,7 +275,13 @@ export function workerMain(setup: WorkerSetup): void {
     port.close(); // this worker takes no work: it ends
   });
   port.on("message", async ({ key, args }: Job) => {
-    if (!(await ready.then(() => true, () => false))) return; // broken: said once, above
+    if (
+      !(await ready.then(
+        () => true,
+        () => false,
+      ))
+    )
+      return; // broken: said once, above
     let value: unknown;
     try {
       value = await (await loadTask(key))(...args);
@@ -274,12 +302,26 @@ function transport(thrown: unknown): Transported {
   if (!(thrown instanceof Error)) return { error: false, value: thrown };
   const props: Record<string, unknown> = {};
   for (const key of Object.keys(thrown)) props[key] = (thrown as unknown as Record<string, unknown>)[key];
-  const transported: Transported = { error: true, name: thrown.name, message: thrown.message, stack: thrown.stack, props };
+  const transported: Transported = {
+    error: true,
+    name: thrown.name,
+    message: thrown.message,
+    stack: thrown.stack,
+    props,
+  };
   if ("cause" in thrown) transported.cause = transport(thrown.cause);
   return transported;
 }
 
-const builtins: Record<string, ErrorConstructor> = { Error, TypeError, RangeError, ReferenceError, SyntaxError, EvalError, URIError };
+const builtins: Record<string, ErrorConstructor> = {
+  Error,
+  TypeError,
+  RangeError,
+  ReferenceError,
+  SyntaxError,
+  EvalError,
+  URIError,
+};
 
 /** The exception again, in this thread: its name, message, the worker's stack, cause and own properties. */
 function revive(transported: Transported): unknown {
@@ -287,7 +329,8 @@ function revive(transported: Transported): unknown {
   const error = new (builtins[transported.name] ?? Error)(transported.message);
   Object.defineProperty(error, "name", { value: transported.name, writable: true, configurable: true });
   Object.defineProperty(error, "stack", { value: transported.stack, writable: true, configurable: true });
-  if (transported.cause) Object.defineProperty(error, "cause", { value: revive(transported.cause), writable: true, configurable: true });
+  if (transported.cause)
+    Object.defineProperty(error, "cause", { value: revive(transported.cause), writable: true, configurable: true });
   Object.assign(error, transported.props);
   return error;
 }

@@ -75,7 +75,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
     const outcome = this.whenDone();
     if (timeout === undefined || this.done()) return outcome;
     return new Promise<T>((resolve, reject) => {
-      const timer = afterAtLeast(timeout, () => reject(new TimeoutError(`the future was not done within ${timeout} ms`)));
+      const timer = afterAtLeast(timeout, () =>
+        reject(new TimeoutError(`the future was not done within ${timeout} ms`)),
+      );
       outcome.then(
         (value) => (timer.cancel(), resolve(value)),
         (error: unknown) => (timer.cancel(), reject(error)),
@@ -101,7 +103,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   /** `await future` is `await future.result()`: a Future is awaitable, like an asyncio-wrapped one. */
-  then<A = T, B = never>(onResult?: ((value: T) => A | PromiseLike<A>) | null, onError?: ((error: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+  then<A = T, B = never>(
+    onResult?: ((value: T) => A | PromiseLike<A>) | null,
+    onError?: ((error: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
     return this.result().then(onResult, onError);
   }
 
@@ -198,7 +203,9 @@ export function asCompleted<F extends Future<any>>(futures: Iterable<F>, timeout
             resolve();
           };
           if (deadline !== undefined) {
-            timer = afterAtLeast(deadline - performance.now(), () => reject(new TimeoutError(`${pending.size} (of ${all.size}) futures unfinished`)));
+            timer = afterAtLeast(deadline - performance.now(), () =>
+              reject(new TimeoutError(`${pending.size} (of ${all.size}) futures unfinished`)),
+            );
           }
         }).finally(() => (wake = undefined));
       }
@@ -219,7 +226,10 @@ export interface WaitOptions {
 }
 
 /** Waits for the futures (Python's concurrent.futures.wait): resolves with which are done and which not. */
-export function wait<F extends Future<any>>(futures: Iterable<F>, options: WaitOptions = {}): Promise<{ done: Set<F>; notDone: Set<F> }> {
+export function wait<F extends Future<any>>(
+  futures: Iterable<F>,
+  options: WaitOptions = {},
+): Promise<{ done: Set<F>; notDone: Set<F> }> {
   const { timeout, returnWhen = ALL_COMPLETED } = options;
   const all = new Set(futures);
   const partition = () => {

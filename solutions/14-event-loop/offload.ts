@@ -17,7 +17,8 @@ export class Offloader {
   private readonly waiting: Array<() => void> = [];
 
   constructor(readonly maxWorkers: number) {
-    if (!Number.isInteger(maxWorkers) || maxWorkers < 1) throw new RangeError(`maxWorkers must be a whole number of at least 1, not ${maxWorkers}`);
+    if (!Number.isInteger(maxWorkers) || maxWorkers < 1)
+      throw new RangeError(`maxWorkers must be a whole number of at least 1, not ${maxWorkers}`);
   }
 
   async run<T = unknown>(job: Target, ...args: unknown[]): Promise<T> {

@@ -123,8 +123,9 @@ export class RWLock {
   }
 
   releaseWrite(): void {
-    // Stryker disable next-line StringLiteral: the message is for people; a caller sees that it throws
-    if (Atomics.load(this.memory, OWNER) !== me) throw new Error("releaseWrite() by a thread that does not hold the write lock");
+    if (Atomics.load(this.memory, OWNER) !== me)
+      // Stryker disable next-line StringLiteral: the message is for people; a caller sees that it throws
+      throw new Error("releaseWrite() by a thread that does not hold the write lock");
     // Forget the owner while we still hold the lock: once it is free, the next writer writes here.
     Atomics.store(this.memory, OWNER, 0);
     Atomics.sub(this.memory, STATE, WRITER);

@@ -1,6 +1,15 @@
 // The ready TicketLock is code the katas trust, so it is proven like a kata's reference.
 
-import { acceptable, forbidden, rule, scenario, throws, type ActorContext, type OverlapTracker, type SharedMemory } from "#threadkata/scenario.ts";
+import {
+  acceptable,
+  forbidden,
+  rule,
+  scenario,
+  throws,
+  type ActorContext,
+  type OverlapTracker,
+  type SharedMemory,
+} from "#threadkata/scenario.ts";
 import { TicketLock } from "#toolkit/ticket-lock.ts";
 
 interface Shared {
@@ -38,8 +47,11 @@ export const mutualExclusion = scenario<Shared>({
   }),
   arbiter: ({ lock, counter, inside }) => {
     if (inside.most > 1) return forbidden(`${inside.most} inside`, "two threads held the lock at once");
-    if (Atomics.load(counter, 0) !== Atomics.load(counter, 1)) return forbidden("lost update", `expected ${Atomics.load(counter, 1)}, got ${Atomics.load(counter, 0)}`);
-    return lock.locked() ? forbidden("left locked", "the lock is still held after every release") : acceptable("exclusive");
+    if (Atomics.load(counter, 0) !== Atomics.load(counter, 1))
+      return forbidden("lost update", `expected ${Atomics.load(counter, 1)}, got ${Atomics.load(counter, 0)}`);
+    return lock.locked()
+      ? forbidden("left locked", "the lock is still held after every release")
+      : acceptable("exclusive");
   },
   repetitions: 30,
 });
@@ -51,7 +63,10 @@ export const ownership = scenario<Shared>({
   actors: [
     ({ lock }, ctx) => {
       ctx.at("release() of a free lock");
-      rule(throws(() => lock.release()), "release() of a free TicketLock must throw");
+      rule(
+        throws(() => lock.release()),
+        "release() of a free TicketLock must throw",
+      );
       lock.acquire();
       rule(lock.isOwned() && lock.locked(), "after acquire(), the lock is held and owned by this thread");
       lock.release();
@@ -102,6 +117,7 @@ export const tryAcquire = scenario<Shared>({
       ctx.meet();
     }
   }),
-  arbiter: ({ lock }) => (lock.locked() ? forbidden("left locked", "the lock is still held after every release") : acceptable("one winner")),
+  arbiter: ({ lock }) =>
+    lock.locked() ? forbidden("left locked", "the lock is still held after every release") : acceptable("one winner"),
   repetitions: 20,
 });

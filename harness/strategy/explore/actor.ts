@@ -118,7 +118,13 @@ export interface ExploreBlocks {
   lines: SharedArrayBuffer;
 }
 
-export function stageFor(blocks: ExploreBlocks, control: Int32Array, memory: SharedArrayBuffer, actor: number, parties: number): Stage {
+export function stageFor(
+  blocks: ExploreBlocks,
+  control: Int32Array,
+  memory: SharedArrayBuffer,
+  actor: number,
+  parties: number,
+): Stage {
   return { block: new Int32Array(blocks.block), lines: new Uint8Array(blocks.lines), control, memory, actor, parties };
 }
 
@@ -127,7 +133,13 @@ export function stageFor(blocks: ExploreBlocks, control: Int32Array, memory: Sha
  * their steps, the last one to finish wakes actor 0, which judges. A forbidden outcome stops the
  * batch there, so that the schedule block still holds that schedule's trace.
  */
-export function exploreBatch(job: ExploredJob, context: ExploreContext, scheduler: Scheduler, stage: Stage, order: ExploreOrder): void {
+export function exploreBatch(
+  job: ExploredJob,
+  context: ExploreContext,
+  scheduler: Scheduler,
+  stage: Stage,
+  order: ExploreOrder,
+): void {
   const b = stage.block;
   const actorFn = job.scenario.actors[job.actor]!;
   const outcomes = new Map<string, { count: number; forbidden?: string; firstRepetition: number }>();
@@ -151,7 +163,10 @@ export function exploreBatch(job: ExploredJob, context: ExploreContext, schedule
     scheduler.begin();
     try {
       const running = actorFn(job.state, context);
-      if (running instanceof Promise) throw new Error(`${job.scenario.proves ?? "this scenario"}: an actor that awaits cannot be explored step by step; mark the scenario explore: false`);
+      if (running instanceof Promise)
+        throw new Error(
+          `${job.scenario.proves ?? "this scenario"}: an actor that awaits cannot be explored step by step; mark the scenario explore: false`,
+        );
     } catch (error) {
       scheduler.leave();
       throw error;
@@ -192,7 +207,17 @@ export function exploreBatch(job: ExploredJob, context: ExploreContext, schedule
 
 /** A fresh schedule: every actor ready at its start, nothing parked, the clock at 0. */
 function prepare(b: Int32Array, parties: number, plan: Plan, stepLimit: number): void {
-  for (const word of [Shared.steps, Shared.clock, Shared.preemptions, Shared.writes, Shared.parkings, Shared.meetings, Shared.verdict, Shared.decisions, Shared.idleRounds]) {
+  for (const word of [
+    Shared.steps,
+    Shared.clock,
+    Shared.preemptions,
+    Shared.writes,
+    Shared.parkings,
+    Shared.meetings,
+    Shared.verdict,
+    Shared.decisions,
+    Shared.idleRounds,
+  ]) {
     b[word] = 0;
   }
   b[Shared.current] = -1;

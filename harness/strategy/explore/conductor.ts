@@ -6,17 +6,45 @@
 
 import { Aborted } from "../../engine/aborted.ts";
 import { ActorWord, actorBase, readLabel } from "../../engine/control.ts";
-import { Deadlock, EndlessLoop, ForbiddenOutcome, KataFailure, NotImplementedError, ScenarioLoadError, WorkerCrashed } from "../../report/failures.ts";
+import {
+  Deadlock,
+  EndlessLoop,
+  ForbiddenOutcome,
+  KataFailure,
+  NotImplementedError,
+  ScenarioLoadError,
+  WorkerCrashed,
+} from "../../report/failures.ts";
 import { mix } from "../../engine/noise.ts";
 import type { ActorMessage } from "../../engine/protocol.ts";
 import type { ActorPool, RunOptions, RunSetup } from "../../engine/pool.ts";
 import type { Strategy } from "../strategy.ts";
 import type { ExploreBlocks, ExploreOrder } from "./actor.ts";
-import { Mine, Policy, Record, Shared, Status, Verdict, actorWords, blockWords, lineBytes, maxSteps, stepWords } from "./layout.ts";
+import {
+  Mine,
+  Policy,
+  Record,
+  Shared,
+  Status,
+  Verdict,
+  actorWords,
+  blockWords,
+  lineBytes,
+  maxSteps,
+  stepWords,
+} from "./layout.ts";
 import { lockGraph, type Place } from "../../report/messages.ts";
 import { fairAfter, type Plan } from "./policy.ts";
 import { timelinePicture } from "./picture.ts";
-import { decisionsOf, parseSchedule, preemptionsOf, readTrace, renderTimeline, scheduleString, type Step } from "./trace.ts";
+import {
+  decisionsOf,
+  parseSchedule,
+  preemptionsOf,
+  readTrace,
+  renderTimeline,
+  scheduleString,
+  type Step,
+} from "./trace.ts";
 
 /** Schedules tried per scenario unless it asks for another number. */
 export const defaultSchedules = 200;
@@ -99,7 +127,8 @@ export class Explorer {
   /** Explores the scenario; resolves with what it tried, or rejects with the failing schedule. */
   async run(replay = process.env.THREADKATA_REPLAY): Promise<ExploreReport> {
     const wanted = parseSchedule(replay ?? "");
-    if (wanted && wanted.scenario === this.scenario) return this.replay(wanted.seed, wanted.repetition, wanted.decisions);
+    if (wanted && wanted.scenario === this.scenario)
+      return this.replay(wanted.seed, wanted.repetition, wanted.decisions);
     const seed = exploreSeed(this.scenario);
     const sampling = { tried: 0, spent: 0, most: 0, expectedSteps: 200, total: defaultSchedules };
     // A few samples first: a random walk tends to fail early in a long scenario, and a short
@@ -114,7 +143,12 @@ export class Explorer {
     // Then samples again, for deeper bugs, with what is left of the budget.
     const rest = await this.sample(seed, sampling, Infinity, stepBudget, search.schedules);
     if (rest) return rest;
-    return { schedules: sampling.tried + search.schedules, steps: Math.max(sampling.most, search.mostSteps), totalSteps: sampling.spent, proved: search.complete };
+    return {
+      schedules: sampling.tried + search.schedules,
+      steps: Math.max(sampling.most, search.mostSteps),
+      totalSteps: sampling.spent,
+      proved: search.complete,
+    };
   }
 
   /**
@@ -133,7 +167,8 @@ export class Explorer {
       const count = Math.min(schedulesPerBatch, stop - state.tried);
       const plans = Array.from({ length: count }, (_, i) => planFor(seed, state.tried + i, state.expectedSteps));
       const attempt = await this.attempt(plans, false, budget - state.spent);
-      if (attempt.setup?.ready.explore === false) return { schedules: 0, steps: 0, skipped: "the scenario cannot be explored" };
+      if (attempt.setup?.ready.explore === false)
+        return { schedules: 0, steps: 0, skipped: "the scenario cannot be explored" };
       if (typeof attempt.setup?.ready.explore === "number" && attempt.setup.ready.explore > state.total) {
         state.total = attempt.setup.ready.explore;
       }
@@ -154,14 +189,24 @@ export class Explorer {
    * gone opens a branch, kept if its preemptions stay within the bound. Gives up (incomplete) past
    * `exhaustiveSchedules` schedules or half the step budget; a failing schedule is reported at once.
    */
-  private async exhaustive(seed: number, before: number): Promise<{ complete: boolean; schedules: number; steps: number; mostSteps: number; skipped?: string }> {
-    const base: Plan = { policy: Policy.sequential, seed: mix(seed, -1, 13), depth: 1, expectedSteps: 0, repetition: 0 };
+  private async exhaustive(
+    seed: number,
+    before: number,
+  ): Promise<{ complete: boolean; schedules: number; steps: number; mostSteps: number; skipped?: string }> {
+    const base: Plan = {
+      policy: Policy.sequential,
+      seed: mix(seed, -1, 13),
+      depth: 1,
+      expectedSteps: 0,
+      repetition: 0,
+    };
     const frontier: number[][] = [[]];
     let schedules = 0;
     let steps = 0;
     let mostSteps = 0;
     while (frontier.length > 0) {
-      if (schedules + frontier.length > exhaustiveSchedules || steps >= stepBudget / 2) return { complete: false, schedules, steps, mostSteps };
+      if (schedules + frontier.length > exhaustiveSchedules || steps >= stepBudget / 2)
+        return { complete: false, schedules, steps, mostSteps };
       // Depth first: the newest branches, so that the frontier stays small.
       const prefixes = frontier.splice(Math.max(0, frontier.length - schedulesPerBatch));
       const attempt = await this.attempt(
@@ -170,7 +215,8 @@ export class Explorer {
         stepBudget / 2 - steps,
         true,
       );
-      if (attempt.setup?.ready.explore === false) return { complete: false, schedules, steps, mostSteps, skipped: "the scenario cannot be explored" };
+      if (attempt.setup?.ready.explore === false)
+        return { complete: false, schedules, steps, mostSteps, skipped: "the scenario cannot be explored" };
       const fault = this.faultOf(attempt);
       if (fault) return this.report(fault, attempt, before + schedules);
       const answer = attempt.answer!;
@@ -195,20 +241,34 @@ export class Explorer {
     };
     const block = new Int32Array(blocks.block);
     const lines = new Uint8Array(blocks.lines);
-    const order: ExploreOrder = { count: plans.length, plans, capture, stepLimit, batch: ++this.batches, stepBudget: Math.min(budget, 2 ** 31 - 1), collect };
+    const order: ExploreOrder = {
+      count: plans.length,
+      plans,
+      capture,
+      stepLimit,
+      batch: ++this.batches,
+      stepBudget: Math.min(budget, 2 ** 31 - 1),
+      collect,
+    };
     let setup: RunSetup | undefined;
     try {
       setup = await this.pool.setUp(this.scenario, this.options, this.place, blocks);
       if (setup.ready.explore === false) return { setup, block, lines, plans };
       const { actors, watch } = setup;
-      const [answer] = await watch.expect(actors, "explored", () => actors.forEach((thread) => thread.send({ type: "explore", order })), 1);
+      const [answer] = await watch.expect(
+        actors,
+        "explored",
+        () => actors.forEach((thread) => thread.send({ type: "explore", order })),
+        1,
+      );
       const explored = answer as Explored;
       // The scheduler ended it: every other thread is on its way out; let them settle.
       if (explored.verdict) await this.pool.settle(new Aborted());
       return { answer: explored, setup, block, lines, plans };
     } catch (error) {
       await this.pool.settle(error);
-      if (error instanceof NotImplementedError || error instanceof ScenarioLoadError || error instanceof WorkerCrashed) throw error;
+      if (error instanceof NotImplementedError || error instanceof ScenarioLoadError || error instanceof WorkerCrashed)
+        throw error;
       if (!(error instanceof KataFailure)) throw error;
       return { error, setup, block, lines, plans };
     }
@@ -230,7 +290,11 @@ export class Explorer {
     if (answer.failedAt !== undefined) {
       const forbidden = answer.outcomes.find((outcome) => outcome.forbidden)!;
       const footer = `  hints: katas/${this.place.kata}/README.md`;
-      return { kind: "ForbiddenOutcome", failure: new ForbiddenOutcome(`${forbidden.forbidden!}\n${footer}`), schedule: answer.failedAt };
+      return {
+        kind: "ForbiddenOutcome",
+        failure: new ForbiddenOutcome(`${forbidden.forbidden!}\n${footer}`),
+        schedule: answer.failedAt,
+      };
     }
     return undefined;
   }
@@ -242,7 +306,9 @@ export class Explorer {
     const lines = Array.from({ length: attempt.setup?.ready.actors ?? 0 }, (_, actor) => {
       const base = actorWords(actor);
       const status = attempt.block[base + Mine.status];
-      const label = attempt.setup ? readLabel(attempt.setup.labels, actor, attempt.block[base + Mine.label]!) : undefined;
+      const label = attempt.setup
+        ? readLabel(attempt.setup.labels, actor, attempt.block[base + Mine.label]!)
+        : undefined;
       const inside = label ? ` inside ${label}` : "";
       const word = attempt.block[base + Mine.parkedOn]!;
       const state =
@@ -267,12 +333,18 @@ export class Explorer {
     const minutes = attempt.block[Shared.clock]! / 60e6;
     const recorded = Math.min(steps, maxSteps);
     const last = new Set<number>();
-    for (let step = Math.max(0, recorded - 200); step < recorded; step++) last.add(attempt.block[stepWords(step) + Record.actor]!);
+    for (let step = Math.max(0, recorded - 200); step < recorded; step++)
+      last.add(attempt.block[stepWords(step) + Record.actor]!);
     const who = [...last].sort().map((actor) => {
-      const label = attempt.setup ? readLabel(attempt.setup.labels, actor, attempt.block[actorWords(actor) + Mine.label]!) : undefined;
+      const label = attempt.setup
+        ? readLabel(attempt.setup.labels, actor, attempt.block[actorWords(actor) + Mine.label]!)
+        : undefined;
       return `actor ${actor}${label ? ` (inside ${label})` : ""}`;
     });
-    const what = steps >= stepLimit ? `a schedule took ${steps} steps without finishing` : `a thread spun for ${minutes.toFixed(0)} minutes of virtual time, and nothing it waits for came`;
+    const what =
+      steps >= stepLimit
+        ? `a schedule took ${steps} steps without finishing`
+        : `a thread spun for ${minutes.toFixed(0)} minutes of virtual time, and nothing it waits for came`;
     const still = who.length > 0 ? `; still taking steps at the end: ${who.join(", ")}` : "";
     return new EndlessLoop(
       `${what}: an endless loop, or threads spinning on words nobody will write (a livelock)${still}\n  hints: katas/${this.place.kata}/README.md`,
@@ -286,7 +358,12 @@ export class Explorer {
    */
   private async report(fault: Fault, attempt: Attempt, before: number): Promise<never> {
     const plan = attempt.plans[fault.schedule] ?? attempt.plans[0]!;
-    const original = readTrace(attempt.block, attempt.lines, attempt.setup?.labels ?? new Uint8Array(0), Math.min(attempt.block[Shared.steps]!, maxSteps));
+    const original = readTrace(
+      attempt.block,
+      attempt.lines,
+      attempt.setup?.labels ?? new Uint8Array(0),
+      Math.min(attempt.block[Shared.steps]!, maxSteps),
+    );
     let best = decisionsOf(original);
     let bestPreemptions = preemptionsOf(original);
     let budget = shrinkBudget;
@@ -295,7 +372,12 @@ export class Explorer {
       const trial = await this.attempt([{ ...plan, policy: Policy.sequential, forced }], false);
       const again = this.faultOf(trial);
       if (!again || again.kind !== fault.kind) return undefined;
-      const steps = readTrace(trial.block, trial.lines, new Uint8Array(0), Math.min(trial.block[Shared.steps]!, maxSteps));
+      const steps = readTrace(
+        trial.block,
+        trial.lines,
+        new Uint8Array(0),
+        Math.min(trial.block[Shared.steps]!, maxSteps),
+      );
       return preemptionsOf(steps) <= bestPreemptions ? decisionsOf(steps) : undefined;
     };
     // The failing schedule itself, forced: if even that does not fail again, show it as it was.
@@ -324,9 +406,16 @@ export class Explorer {
       }
       bestPreemptions = Math.min(bestPreemptions, countSwitches(best));
     }
-    const shown = reproduced ? await this.attempt([{ ...plan, policy: Policy.sequential, forced: best }], true) : attempt;
+    const shown = reproduced
+      ? await this.attempt([{ ...plan, policy: Policy.sequential, forced: best }], true)
+      : attempt;
     const shownFault = (reproduced && this.faultOf(shown)) || fault;
-    const steps = readTrace(shown.block, shown.lines, shown.setup?.labels ?? new Uint8Array(0), Math.min(shown.block[Shared.steps]!, maxSteps));
+    const steps = readTrace(
+      shown.block,
+      shown.lines,
+      shown.setup?.labels ?? new Uint8Array(0),
+      Math.min(shown.block[Shared.steps]!, maxSteps),
+    );
     const names = new Map(shown.setup?.ready.words ?? attempt.setup?.ready.words ?? []);
     const parties = shown.setup?.ready.actors ?? attempt.setup?.ready.actors ?? 1;
     const replay = scheduleString(this.scenario, plan.seed, plan.repetition, decisionsOf(steps));
@@ -342,24 +431,46 @@ export class Explorer {
       renderTimeline(steps, parties, names),
       `  replay this schedule: THREADKATA_REPLAY=${replay} npm test -- ${this.place.kata}`,
     ]);
-    failure.picture = timelinePicture(steps, parties, names, `${this.place.kata}, ${this.scenario}: ${shownFault.failure.message.split("\n", 1)[0]}`);
+    failure.picture = timelinePicture(
+      steps,
+      parties,
+      names,
+      `${this.place.kata}, ${this.scenario}: ${shownFault.failure.message.split("\n", 1)[0]}`,
+    );
     throw failure;
   }
 
   /** THREADKATA_REPLAY: runs the one schedule it names, with its lines, and fails as it fails. */
   private async replay(seed: number, repetition: number, decisions: number[]): Promise<ExploreReport> {
-    const plan: Plan = { policy: Policy.sequential, seed, depth: 1, expectedSteps: decisions.length, forced: decisions, repetition };
+    const plan: Plan = {
+      policy: Policy.sequential,
+      seed,
+      depth: 1,
+      expectedSteps: decisions.length,
+      forced: decisions,
+      repetition,
+    };
     const attempt = await this.attempt([plan], true);
     const fault = this.faultOf(attempt);
     if (!fault) return { schedules: 1, steps: attempt.answer?.steps ?? 0 };
-    const steps = readTrace(attempt.block, attempt.lines, attempt.setup?.labels ?? new Uint8Array(0), Math.min(attempt.block[Shared.steps]!, maxSteps));
+    const steps = readTrace(
+      attempt.block,
+      attempt.lines,
+      attempt.setup?.labels ?? new Uint8Array(0),
+      Math.min(attempt.block[Shared.steps]!, maxSteps),
+    );
     const names = new Map(attempt.setup?.ready.words ?? []);
     const failure = withSchedule(fault.failure, [
       `replayed schedule (THREADKATA_REPLAY), ${preemptionsOf(steps)} preemption(s), ${steps.length} steps:`,
       renderTimeline(steps, attempt.setup?.ready.actors ?? 1, new Map(attempt.setup?.ready.words ?? [])),
       `  replay this schedule: THREADKATA_REPLAY=${scheduleString(this.scenario, seed, repetition, decisionsOf(steps))} npm test -- ${this.place.kata}`,
     ]);
-    failure.picture = timelinePicture(steps, attempt.setup?.ready.actors ?? 1, names, `${this.place.kata}, ${this.scenario} (replayed)`);
+    failure.picture = timelinePicture(
+      steps,
+      attempt.setup?.ready.actors ?? 1,
+      names,
+      `${this.place.kata}, ${this.scenario} (replayed)`,
+    );
     throw failure;
   }
 }
@@ -385,7 +496,8 @@ function preemptionPoints(decisions: number[], steps: Step[]): number[] {
  */
 function branchesOf(trace: { actors: number[]; ready: number[] }, from: number): number[][] {
   const { actors, ready } = trace;
-  const preempts = (i: number, actor: number) => i > 0 && actor !== actors[i - 1] && (ready[i]! & (1 << actors[i - 1]!)) !== 0;
+  const preempts = (i: number, actor: number) =>
+    i > 0 && actor !== actors[i - 1] && (ready[i]! & (1 << actors[i - 1]!)) !== 0;
   const branches: number[][] = [];
   let before = 0;
   for (let i = 0; i < actors.length && before <= preemptionBound; i++) {

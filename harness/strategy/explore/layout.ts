@@ -140,7 +140,17 @@ export const Op = {
 export type Op = (typeof Op)[keyof typeof Op];
 
 /** Each step of the trace: who, what, where, and the values. */
-export const Record = { actor: 0, op: 1, word: 2, value: 3, extra: 4, ready: 5, label: 6, clock: 7, decided: 8 } as const;
+export const Record = {
+  actor: 0,
+  op: 1,
+  word: 2,
+  value: 3,
+  extra: 4,
+  ready: 5,
+  label: 6,
+  clock: 7,
+  decided: 8,
+} as const;
 export const wordsPerStep = 9;
 export const maxSteps = 100_000;
 /** Forced choices: one actor index each. */

@@ -29,8 +29,11 @@ export function nameWords(state: unknown, memory: SharedArrayBuffer): Array<[num
       return;
     }
     if (depth >= 4 || value instanceof SharedArrayBuffer) return;
-    const entries = Array.isArray(value) ? value.map((item, index) => [String(index), item] as const) : Object.entries(value);
-    for (const [key, item] of entries) visit(item, Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key, depth + 1);
+    const entries = Array.isArray(value)
+      ? value.map((item, index) => [String(index), item] as const)
+      : Object.entries(value);
+    for (const [key, item] of entries)
+      visit(item, Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key, depth + 1);
   };
   visit(state, "", 0);
   return [...names];

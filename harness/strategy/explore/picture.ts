@@ -59,7 +59,9 @@ export function timelinePicture(steps: Step[], parties: number, names: Map<numbe
   ];
   for (let actor = 0; actor < parties; actor++) {
     const laneX = left + actor * laneWidth;
-    parts.push(`<rect x="${laneX}" y="${top - 18}" width="${laneWidth - 6}" height="${height - top + 10}" fill="${actor % 2 ? "#f7f7fb" : "#fbfbf7"}" stroke="#dddddd"/>`);
+    parts.push(
+      `<rect x="${laneX}" y="${top - 18}" width="${laneWidth - 6}" height="${height - top + 10}" fill="${actor % 2 ? "#f7f7fb" : "#fbfbf7"}" stroke="#dddddd"/>`,
+    );
     parts.push(`<text x="${laneX + 8}" y="${top - 4}" font-weight="bold">actor ${actor}</text>`);
   }
   let lastLabel = new Map<number, string | undefined>();
@@ -69,10 +71,19 @@ export function timelinePicture(steps: Step[], parties: number, names: Map<numbe
     lastLabel.set(step.actor, step.label);
     const text = `${label}${describeStep(step, name)}${step.line ? `  ${step.line}` : ""}`;
     const shown = cut(text, stepChars);
-    const colour = step.preempts !== undefined ? "#c0392b" : step.op === Op.wait || step.op === Op.wake || step.op === Op.notify ? "#2f6fd6" : "#222222";
-    parts.push(`<text x="${x(step.actor)}" y="${y(index)}" fill="${colour}"><title>${escape(text)}</title>${escape(shown)}</text>`);
+    const colour =
+      step.preempts !== undefined
+        ? "#c0392b"
+        : step.op === Op.wait || step.op === Op.wake || step.op === Op.notify
+          ? "#2f6fd6"
+          : "#222222";
+    parts.push(
+      `<text x="${x(step.actor)}" y="${y(index)}" fill="${colour}"><title>${escape(text)}</title>${escape(shown)}</text>`,
+    );
     if (step.preempts !== undefined) {
-      parts.push(`<path d="M${x(step.actor) - 7},${y(index) - 9} l6,4 l-6,4 z" fill="#c0392b"><title>preemption: actor ${step.preempts} could have gone on</title></path>`);
+      parts.push(
+        `<path d="M${x(step.actor) - 7},${y(index) - 9} l6,4 l-6,4 z" fill="#c0392b"><title>preemption: actor ${step.preempts} could have gone on</title></path>`,
+      );
     }
   });
   lastLabel = new Map();

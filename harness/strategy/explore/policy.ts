@@ -38,10 +38,12 @@ export function pick(b: Int32Array, candidates: number[], current: number, decis
       const changes = b[Shared.changes]!;
       for (let change = 0; change < changes; change++) {
         // The actor that took the last step drops below every starting priority.
-        if (b[Shared.changePoints + change] === decision && current >= 0) b[actorWords(current) + Mine.priority] = change + 1 - changes;
+        if (b[Shared.changePoints + change] === decision && current >= 0)
+          b[actorWords(current) + Mine.priority] = change + 1 - changes;
       }
       let best = candidates[0]!;
-      for (const actor of candidates) if (b[actorWords(actor) + Mine.priority]! > b[actorWords(best) + Mine.priority]!) best = actor;
+      for (const actor of candidates)
+        if (b[actorWords(actor) + Mine.priority]! > b[actorWords(best) + Mine.priority]!) best = actor;
       return best;
     }
     default:
@@ -82,6 +84,7 @@ export function preparePolicy(b: Int32Array, plan: Plan, parties: number): void 
   }
   order.forEach((actor, rank) => (b[actorWords(actor) + Mine.priority] = rank + 1));
   for (let change = 0; change < changes; change++) {
-    b[Shared.changePoints + change] = 1 + Math.floor(chance(plan.seed, -100 - change) * Math.max(1, plan.expectedSteps));
+    b[Shared.changePoints + change] =
+      1 + Math.floor(chance(plan.seed, -100 - change) * Math.max(1, plan.expectedSteps));
   }
 }

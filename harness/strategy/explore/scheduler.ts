@@ -8,7 +8,22 @@
 
 import { Aborted } from "../../engine/aborted.ts";
 import { Word } from "../../engine/control.ts";
-import { Mine, Op, Record, Shared, Status, Verdict, Wake, actorWords, forcedWord, lineBytes, maxSteps, stepWords, wordOf, type Op as OpCode } from "./layout.ts";
+import {
+  Mine,
+  Op,
+  Record,
+  Shared,
+  Status,
+  Verdict,
+  Wake,
+  actorWords,
+  forcedWord,
+  lineBytes,
+  maxSteps,
+  stepWords,
+  wordOf,
+  type Op as OpCode,
+} from "./layout.ts";
 import { pick } from "./policy.ts";
 import { harnessNotify, harnessWait, type Stepper } from "./world.ts";
 
@@ -127,7 +142,12 @@ export class Scheduler implements Stepper {
     return result;
   }
 
-  wait(view: Int32Array | BigInt64Array, index: number, value: number | bigint, timeout: number | undefined): "ok" | "not-equal" | "timed-out" {
+  wait(
+    view: Int32Array | BigInt64Array,
+    index: number,
+    value: number | bigint,
+    timeout: number | undefined,
+  ): "ok" | "not-equal" | "timed-out" {
     const b = this.stage.block;
     const word = wordOf(view, index);
     this.stopAt();
@@ -144,7 +164,8 @@ export class Scheduler implements Stepper {
     }
     b[this.me + Mine.status] = Status.parked;
     b[this.me + Mine.parkedOn] = word;
-    b[this.me + Mine.deadline] = Number.isNaN(ms) || ms === Infinity ? -1 : Math.min(2 ** 30, b[Shared.clock]! + Math.ceil(ms * 1000));
+    b[this.me + Mine.deadline] =
+      Number.isNaN(ms) || ms === Infinity ? -1 : Math.min(2 ** 30, b[Shared.clock]! + Math.ceil(ms * 1000));
     b[this.me + Mine.parkedAt] = b[Shared.parkings]!++;
     b[this.me + Mine.woken] = Wake.none;
     b[this.me + Mine.sleeps]!++;
@@ -318,7 +339,8 @@ export class Scheduler implements Stepper {
       const base = actorWords(actor);
       let status = b[base + Mine.status]!;
       if (
-        ((status === Status.spinning || status === Status.awaitingWrite) && b[base + Mine.writesSeen] !== b[Shared.writes]) ||
+        ((status === Status.spinning || status === Status.awaitingWrite) &&
+          b[base + Mine.writesSeen] !== b[Shared.writes]) ||
         (status === Status.meeting && b[Shared.meetings]! >= b[base + Mine.waitsFor]!) ||
         (status === Status.awaitingSleep && b[actorWords(b[base + Mine.waitsFor]!) + Mine.status] === Status.parked)
       ) {
@@ -326,8 +348,14 @@ export class Scheduler implements Stepper {
       }
       if (status === Status.spinning || status === Status.awaitingWrite) watchers.push(actor);
       const deadline = b[base + Mine.deadline]!;
-      if (status === Status.ready || (status === Status.parked && deadline >= 0 && deadline <= clock)) ready.push(actor);
-      else if (status === Status.parked && deadline >= 0 && (earliest < 0 || deadline < b[actorWords(earliest) + Mine.deadline]!)) earliest = actor;
+      if (status === Status.ready || (status === Status.parked && deadline >= 0 && deadline <= clock))
+        ready.push(actor);
+      else if (
+        status === Status.parked &&
+        deadline >= 0 &&
+        (earliest < 0 || deadline < b[actorWords(earliest) + Mine.deadline]!)
+      )
+        earliest = actor;
     }
     const decision = b[Shared.decisions]!;
     if (decision >= Math.min(b[Shared.stepLimit]!, maxSteps)) {
@@ -370,7 +398,12 @@ export class Scheduler implements Stepper {
       if (candidates.includes(forced)) choice = forced;
     }
     if (choice < 0) choice = pick(b, candidates, current, decision);
-    if (current >= 0 && choice !== current && b[actorWords(current) + Mine.status] === Status.ready && candidates.includes(current)) {
+    if (
+      current >= 0 &&
+      choice !== current &&
+      b[actorWords(current) + Mine.status] === Status.ready &&
+      candidates.includes(current)
+    ) {
       b[Shared.preemptions]!++;
     }
     const chosen = actorWords(choice);
@@ -422,7 +455,13 @@ export class Scheduler implements Stepper {
   /** Where in the code (the learner's file, if it is on the stack) this step was taken. */
   private recordLine(step: number): void {
     const frames = (new Error().stack ?? "").split("\n").slice(1);
-    const outside = frames.filter((line) => /^\s+at /.test(line) && !/\/harness\/(?:(?:engine|report|course|strategy|strategy\/explore)\/)?[\w-]+\.ts|node:|\(native\)|threadkata-entry/.test(line));
+    const outside = frames.filter(
+      (line) =>
+        /^\s+at /.test(line) &&
+        !/\/harness\/(?:(?:engine|report|course|strategy|strategy\/explore)\/)?[\w-]+\.ts|node:|\(native\)|threadkata-entry/.test(
+          line,
+        ),
+    );
     const learner = outside.find((line) => !/\.scenarios\.ts/.test(line)) ?? outside[0] ?? "";
     const place = /([^/\\\s(]+\.[cm]?[tj]s):(\d+)/.exec(learner);
     const text = place ? `${place[1]}:${place[2]}` : "";
@@ -436,7 +475,6 @@ export class Scheduler implements Stepper {
 
 /** What a wait step's `extra` says. */
 export const WaitResult = { parked: 1, notEqual: 2, timedOut: 3 } as const;
-
 
 /** Whether a step changed shared memory (a compare-exchange only when it swapped). */
 function writes(op: OpCode, value: number, extra: number): boolean {

@@ -68,7 +68,7 @@ export function preemptionsOf(steps: Step[]): number {
  */
 export function scheduleString(scenario: string, seed: number, repetition: number, decisions: number[]): string {
   const runs: string[] = [];
-  for (let i = 0; i < decisions.length; ) {
+  for (let i = 0; i < decisions.length;) {
     let j = i;
     while (j < decisions.length && decisions[j] === decisions[i]) j++;
     runs.push(j - i === 1 ? `${decisions[i]}` : `${decisions[i]}*${j - i}`);
@@ -127,7 +127,9 @@ export function describeStep(step: Step, name: (word: number) => string): string
           ? `Atomics.wait(${w}): "not-equal" (it holds ${step.value})`
           : `Atomics.wait(${w}, ${step.value}, 0): "timed-out" at once`;
     case Op.wake:
-      return step.value === Wake.notified ? `wakes up: "ok"` : `wakes up: "timed-out" (at ${(step.clock / 1000).toFixed(3)} ms)`;
+      return step.value === Wake.notified
+        ? `wakes up: "ok"`
+        : `wakes up: "timed-out" (at ${(step.clock / 1000).toFixed(3)} ms)`;
     case Op.notify:
       return `Atomics.notify(${w}) woke ${step.value}`;
     case Op.call:
@@ -150,7 +152,8 @@ export function renderTimeline(steps: Step[], parties: number, names: Map<number
   // A label (ctx.at) opens a line of its own in the actor's column when it changes.
   const all: Array<{ actor: number; text: string; step?: number; to?: number; times?: number; period?: number }> = [];
   steps.forEach((step, index) => {
-    if (step.label && lastLabel.get(step.actor) !== step.label) all.push({ actor: step.actor, text: `── ${step.label}` });
+    if (step.label && lastLabel.get(step.actor) !== step.label)
+      all.push({ actor: step.actor, text: `── ${step.label}` });
     lastLabel.set(step.actor, step.label);
     let text = describeStep(step, name);
     if (step.line) text += `  ${step.line}`;
@@ -159,17 +162,29 @@ export function renderTimeline(steps: Step[], parties: number, names: Map<number
   });
   // A loop that repeats the same step, or the same two, shows them once with a count: a spin or
   // a poll is one line, not a hundred.
-  const same = (a: (typeof all)[number] | undefined, b: (typeof all)[number] | undefined) => !!a && !!b && a.actor === b.actor && a.text === b.text;
+  const same = (a: (typeof all)[number] | undefined, b: (typeof all)[number] | undefined) =>
+    !!a && !!b && a.actor === b.actor && a.text === b.text;
   const rows: typeof all = [];
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     let collapsed = false;
     for (const period of [1, 2]) {
       let repeats = 0;
-      while (i + (repeats + 2) * period <= all.length && Array.from({ length: period }, (_, k) => same(all[i + k], all[i + (repeats + 1) * period + k])).every(Boolean)) repeats++;
+      while (
+        i + (repeats + 2) * period <= all.length &&
+        Array.from({ length: period }, (_, k) => same(all[i + k], all[i + (repeats + 1) * period + k])).every(Boolean)
+      )
+        repeats++;
       if (repeats >= 2) {
         rows.push(...all.slice(i, i + period));
         const last = all[i + (repeats + 1) * period - 1]!;
-        rows.push({ actor: last.actor, text: period === 1 ? `↻ the line above, ${repeats} more times` : `↻ the ${period} lines above, ${repeats} more times`, to: last.step });
+        rows.push({
+          actor: last.actor,
+          text:
+            period === 1
+              ? `↻ the line above, ${repeats} more times`
+              : `↻ the ${period} lines above, ${repeats} more times`,
+          to: last.step,
+        });
         i += (repeats + 1) * period;
         collapsed = true;
         break;

@@ -17,7 +17,12 @@ export interface Stepper {
   /** Takes one step: waits for the turn, performs it, records it; returns what it returned. */
   step<T>(op: Op, word: number, perform: () => T, describe: (result: T) => [value: number, extra: number]): T;
   /** Atomics.wait, modelled: parks the thread until a notify or its timeout. */
-  wait(view: Int32Array | BigInt64Array, index: number, value: number | bigint, timeout: number | undefined): "ok" | "not-equal" | "timed-out";
+  wait(
+    view: Int32Array | BigInt64Array,
+    index: number,
+    value: number | bigint,
+    timeout: number | undefined,
+  ): "ok" | "not-equal" | "timed-out";
   notify(view: Int32Array | BigInt64Array, index: number, count: number | undefined): number;
   /** The virtual clock in milliseconds. */
   now(): number;
@@ -25,7 +30,18 @@ export interface Stepper {
   sleep(ms: number): void;
 }
 
-type View = Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
+type View =
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array;
 type ViewConstructor = new (...args: any[]) => View;
 
 const viewConstructors = [
@@ -44,7 +60,9 @@ const viewConstructors = [
 
 const global = globalThis as unknown as Record<string, unknown>;
 const real = Object.fromEntries(viewConstructors.map((name) => [name, global[name] as ViewConstructor]));
-const realAtomics = { ...Object.fromEntries(Object.getOwnPropertyNames(Atomics).map((name) => [name, (Atomics as any)[name]])) } as Record<string, any>;
+const realAtomics = {
+  ...Object.fromEntries(Object.getOwnPropertyNames(Atomics).map((name) => [name, (Atomics as any)[name]])),
+} as Record<string, any>;
 const realPerformanceNow = performance.now.bind(performance);
 const realDateNow = Date.now;
 
@@ -56,7 +74,6 @@ const proxies = new WeakMap<View, View>();
 let stepper: Stepper | undefined;
 /** What was in place before this world was: the stress mode's Atomics (actor-runtime.ts). */
 let saved: { atomics: Record<string, unknown> } | undefined;
-
 
 /** The view itself, for a Proxy of one; anything else as it is. */
 export function unwrap<T>(value: T): T {
@@ -82,7 +99,12 @@ function shared(view: View): View {
         const index = Number(key);
         if (!stepper?.active()) return (target as any)[index];
         const word = wordOf(target, index);
-        return stepper.step(Op.read, word, () => (target as any)[index], (value) => [Number(value), 0]);
+        return stepper.step(
+          Op.read,
+          word,
+          () => (target as any)[index],
+          (value) => [Number(value), 0],
+        );
       }
       const value = Reflect.get(target, key, target);
       if (typeof value !== "function") return value;
@@ -109,7 +131,12 @@ function shared(view: View): View {
           (target as any)[index] = value;
           return true;
         }
-        stepper.step(Op.write, wordOf(target, index), () => ((target as any)[index] = value), () => [Number(value), 0]);
+        stepper.step(
+          Op.write,
+          wordOf(target, index),
+          () => ((target as any)[index] = value),
+          () => [Number(value), 0],
+        );
         return true;
       }
       return Reflect.set(target, key, value, target);
@@ -159,20 +186,35 @@ function atomics(): Record<string, unknown> {
       const where = explored(typedArray, index);
       const view = unwrap(typedArray);
       if (!where) return realAtomics[name](view, index, value);
-      return stepper!.step(Op[name], where.word, () => realAtomics[name](view, index, value), (old) => [Number(old), Number(realAtomics.load(view, index))]);
+      return stepper!.step(
+        Op[name],
+        where.word,
+        () => realAtomics[name](view, index, value),
+        (old) => [Number(old), Number(realAtomics.load(view, index))],
+      );
     };
   }
   replaced.load = (typedArray: View, index: number) => {
     const where = explored(typedArray, index);
     const view = unwrap(typedArray);
     if (!where) return realAtomics.load(view, index);
-    return stepper!.step(Op.load, where.word, () => realAtomics.load(view, index), (value) => [Number(value), 0]);
+    return stepper!.step(
+      Op.load,
+      where.word,
+      () => realAtomics.load(view, index),
+      (value) => [Number(value), 0],
+    );
   };
   replaced.store = (typedArray: View, index: number, value: number) => {
     const where = explored(typedArray, index);
     const view = unwrap(typedArray);
     if (!where) return realAtomics.store(view, index, value);
-    return stepper!.step(Op.store, where.word, () => realAtomics.store(view, index, value), (stored) => [Number(stored), 0]);
+    return stepper!.step(
+      Op.store,
+      where.word,
+      () => realAtomics.store(view, index, value),
+      (stored) => [Number(stored), 0],
+    );
   };
   replaced.compareExchange = (typedArray: View, index: number, expected: number, replacement: number) => {
     const where = explored(typedArray, index);
@@ -190,7 +232,13 @@ function atomics(): Record<string, unknown> {
     const ms = timeout === undefined ? Infinity : Number(timeout);
     // A timed wait on memory no other thread shares (a Condition's own, say): only its timeout can
     // end it, so in virtual time it sleeps that long at once.
-    if (!where && stepper?.active() && ms > 0 && ms < Infinity && realAtomics.load(unwrap(typedArray), index) === (Number(value) | 0)) {
+    if (
+      !where &&
+      stepper?.active() &&
+      ms > 0 &&
+      ms < Infinity &&
+      realAtomics.load(unwrap(typedArray), index) === (Number(value) | 0)
+    ) {
       stepper.sleep(ms);
       return "timed-out";
     }
@@ -213,7 +261,9 @@ function atomics(): Record<string, unknown> {
 export function enterWorld(by: Stepper): void {
   if (saved) leaveWorld();
   stepper = by;
-  saved = { atomics: Object.fromEntries(Object.getOwnPropertyNames(Atomics).map((name) => [name, (Atomics as any)[name]])) };
+  saved = {
+    atomics: Object.fromEntries(Object.getOwnPropertyNames(Atomics).map((name) => [name, (Atomics as any)[name]])),
+  };
   for (const name of viewConstructors) {
     sharedConstructors[name] ??= sharedView(name);
     global[name] = sharedConstructors[name];

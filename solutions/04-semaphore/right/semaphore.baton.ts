@@ -12,7 +12,8 @@ export class Semaphore {
   readonly initial: number;
 
   constructor(value = 1, memory?: Int32Array) {
-    if (!Number.isInteger(value) || value < 0) throw new RangeError(`semaphore initial value must be >= 0, got ${value}`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new RangeError(`semaphore initial value must be >= 0, got ${value}`);
     this.initial = value;
     this.memory = memory ?? new Int32Array(new SharedArrayBuffer(Semaphore.WORDS * Int32Array.BYTES_PER_ELEMENT));
   }
@@ -40,7 +41,7 @@ export class Semaphore {
   }
 
   tryAcquire(): boolean {
-    for (let taken = Atomics.load(this.memory, TAKEN); taken < this.initial; ) {
+    for (let taken = Atomics.load(this.memory, TAKEN); taken < this.initial;) {
       const seen = Atomics.compareExchange(this.memory, TAKEN, taken, taken + 1);
       if (seen === taken) return true;
       taken = seen;
@@ -63,7 +64,7 @@ export class Semaphore {
 export class BoundedSemaphore extends Semaphore {
   override release(n = 1): void {
     checkCount(n);
-    for (let taken = Atomics.load(this.memory, TAKEN); ; ) {
+    for (let taken = Atomics.load(this.memory, TAKEN); ;) {
       if (taken - n < 0) throw new RangeError("Semaphore released too many times");
       const seen = Atomics.compareExchange(this.memory, TAKEN, taken, taken - n);
       if (seen === taken) break;

@@ -113,7 +113,11 @@ export class Condition {
   /** Under the lock: takes `slot` out of the list, if it is in it. */
   private unlink(slot: number): void {
     let before = 0; // the slot before it, + 1; 0 while at the head
-    for (let at = Atomics.load(this.memory, HEAD); at !== 0; before = at, at = Atomics.load(this.memory, LINK + at - 1)) {
+    for (
+      let at = Atomics.load(this.memory, HEAD);
+      at !== 0;
+      before = at, at = Atomics.load(this.memory, LINK + at - 1)
+    ) {
       if (at !== slot + 1) continue;
       const after = Atomics.load(this.memory, LINK + slot);
       Atomics.store(this.memory, before === 0 ? HEAD : LINK + before - 1, after);

@@ -64,7 +64,7 @@ export class Barrier {
         this.leave(BROKEN);
         throw error;
       }
-      for (let now = Atomics.load(this.memory, 0); ; ) {
+      for (let now = Atomics.load(this.memory, 0); ;) {
         // An abort() or reset() while the action ran: nobody passes.
         if ((now & (BROKEN | RESETTING)) !== 0) {
           this.leave(0);
@@ -104,7 +104,7 @@ export class Barrier {
 
   /** Counts this thread out (adding `flags`); the last to leave a draining or resetting barrier opens it again. */
   private leave(flags: number): void {
-    for (let now = Atomics.load(this.memory, 0); ; ) {
+    for (let now = Atomics.load(this.memory, 0); ;) {
       let next = (now - 1) | flags;
       if ((next & COUNT) === 0) next &= ~(DRAINING | RESETTING);
       const seen = Atomics.compareExchange(this.memory, 0, now, next);
@@ -130,7 +130,7 @@ export class Barrier {
   }
 
   private update(change: (now: number) => number): void {
-    for (let now = Atomics.load(this.memory, 0); ; ) {
+    for (let now = Atomics.load(this.memory, 0); ;) {
       const seen = Atomics.compareExchange(this.memory, 0, now, change(now));
       if (seen === now) break;
       now = seen;

@@ -39,9 +39,11 @@ export class BoundedQueue {
   readonly allTasksDone: SequenceCondition;
 
   constructor(capacity: number, memory?: Int32Array) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`a BoundedQueue holds at least 1 item, not ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`a BoundedQueue holds at least 1 item, not ${capacity}`);
     this.capacity = capacity;
-    this.memory = memory ?? new Int32Array(new SharedArrayBuffer(BoundedQueue.words(capacity) * Int32Array.BYTES_PER_ELEMENT));
+    this.memory =
+      memory ?? new Int32Array(new SharedArrayBuffer(BoundedQueue.words(capacity) * Int32Array.BYTES_PER_ELEMENT));
     this.mutex = new TicketLock(this.memory.subarray(LOCK, LOCK + TicketLock.WORDS));
     this.notEmpty = new SequenceCondition(this.mutex, this.memory.subarray(NOT_EMPTY, NOT_EMPTY + 1));
     this.notFull = new SequenceCondition(this.mutex, this.memory.subarray(NOT_FULL, NOT_FULL + 1));

@@ -39,9 +39,11 @@ export class BoundedQueue {
   private readonly changed: SequenceCondition;
 
   constructor(capacity: number, memory?: Int32Array) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`a BoundedQueue holds at least 1 item, not ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`a BoundedQueue holds at least 1 item, not ${capacity}`);
     this.capacity = capacity;
-    this.memory = memory ?? new Int32Array(new SharedArrayBuffer(BoundedQueue.words(capacity) * Int32Array.BYTES_PER_ELEMENT));
+    this.memory =
+      memory ?? new Int32Array(new SharedArrayBuffer(BoundedQueue.words(capacity) * Int32Array.BYTES_PER_ELEMENT));
     this.mutex = new TicketLock(this.memory.subarray(LOCK, LOCK + TicketLock.WORDS));
     this.notEmpty = new SequenceCondition(this.mutex, this.memory.subarray(NOT_EMPTY, NOT_EMPTY + 1));
     this.notFull = new SequenceCondition(this.mutex, this.memory.subarray(NOT_FULL, NOT_FULL + 1));
@@ -51,7 +53,11 @@ export class BoundedQueue {
 
   put(item: number, timeout?: number): void {
     this.locked(() => {
-      this.waitWhile(() => this.word(LENGTH) === this.capacity, timeout, () => new Full("put() timed out: the queue stayed full"));
+      this.waitWhile(
+        () => this.word(LENGTH) === this.capacity,
+        timeout,
+        () => new Full("put() timed out: the queue stayed full"),
+      );
       Atomics.store(this.memory, ITEMS + ((this.word(HEAD) + this.word(LENGTH)) % this.capacity), item);
       Atomics.add(this.memory, LENGTH, 1);
       Atomics.add(this.memory, UNFINISHED, 1);
@@ -61,7 +67,11 @@ export class BoundedQueue {
 
   get(timeout?: number): number {
     return this.locked(() => {
-      this.waitWhile(() => this.word(LENGTH) === 0, timeout, () => new Empty("get() timed out: the queue stayed empty"));
+      this.waitWhile(
+        () => this.word(LENGTH) === 0,
+        timeout,
+        () => new Empty("get() timed out: the queue stayed empty"),
+      );
       const head = this.word(HEAD);
       const item = Atomics.load(this.memory, ITEMS + head);
       Atomics.store(this.memory, HEAD, (head + 1) % this.capacity);

@@ -59,13 +59,18 @@ export class Thread {
   }
 
   start(): void {
-    if (this.life !== "new") throw new Error(`thread ${this.name} was started already: threads can only be started once`);
+    if (this.life !== "new")
+      throw new Error(`thread ${this.name} was started already: threads can only be started once`);
     if (!this.target) {
       this.life = "ended";
       return;
     }
     const description: Description = { name: this.name, daemon: this.daemon, args: this.args };
-    const worker = startWorker(this.target, { bootstrap: [import.meta.url, "bootstrap"], workerData: description, name: this.name });
+    const worker = startWorker(this.target, {
+      bootstrap: [import.meta.url, "bootstrap"],
+      workerData: description,
+      name: this.name,
+    });
     this.life = "running";
     this.ident = worker.threadId;
     if (this.daemon) worker.unref();

@@ -67,7 +67,11 @@ export class Thread {
       return;
     }
     const setup: Setup = { name: this.name, daemon: this.daemon, args: this.args };
-    const worker = startWorker(this.target, { bootstrap: [import.meta.url, "bootstrap"], workerData: setup, name: this.name });
+    const worker = startWorker(this.target, {
+      bootstrap: [import.meta.url, "bootstrap"],
+      workerData: setup,
+      name: this.name,
+    });
     const ident = worker.threadId;
     this.ident = ident;
     registry.set(ident, this);

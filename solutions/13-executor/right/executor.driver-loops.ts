@@ -46,7 +46,9 @@ interface Item {
 
 /** What a worker answers: a value, an exception as data, or that its initializer failed. */
 type Reply = { ok: unknown } | { failed: Packed } | { setupFailed: Packed };
-type Packed = { kind: "error"; name: string; message: string; stack?: string; cause?: Packed; own: Record<string, unknown> } | { kind: "value"; value: unknown };
+type Packed =
+  | { kind: "error"; name: string; message: string; stack?: string; cause?: Packed; own: Record<string, unknown> }
+  | { kind: "value"; value: unknown };
 
 /** How a task's turn on a worker ended: its reply, or the worker's death. */
 type Ending = { reply: Reply } | { died: string };
@@ -121,7 +123,8 @@ export class ThreadPoolExecutor {
     const futures = Array.from(items, (item) => this.submit<R>(task, item));
     async function* inOrder(): AsyncGenerator<R> {
       try {
-        for (const future of futures) yield await future.result(deadline === undefined ? undefined : Math.max(0, deadline - performance.now()));
+        for (const future of futures)
+          yield await future.result(deadline === undefined ? undefined : Math.max(0, deadline - performance.now()));
       } finally {
         for (const future of futures) future.cancel();
       }
@@ -182,7 +185,9 @@ export class ThreadPoolExecutor {
       let failure: Error | undefined;
       const onError = (error: Error) => (failure = error);
       const onExit = (code: number) => {
-        settle({ died: `the worker thread ran this task and died: ${failure ? failure.message : `it exited with code ${code}`}` });
+        settle({
+          died: `the worker thread ran this task and died: ${failure ? failure.message : `it exited with code ${code}`}`,
+        });
       };
       const onReply = (reply: Reply) => settle({ reply });
       const settle = (ending: Ending) => {
@@ -205,7 +210,9 @@ export class ThreadPoolExecutor {
   /** An initializer failed: no more work, every waiting future fails, every driver ends. */
   private breakPool(item: Item, why: Packed): void {
     const cause = unpack(why);
-    this.broken ??= new BrokenThreadPool(`an initializer failed: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`);
+    this.broken ??= new BrokenThreadPool(
+      `an initializer failed: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`,
+    );
     item.future.setException(this.broken);
     for (const waiting of this.channel.drain()) if (!waiting.future.done()) waiting.future.setException(this.broken);
     this.channel.close();
@@ -243,13 +250,16 @@ export function workerMain(workerData: unknown): void {
 function pack(thrown: unknown): Packed {
   if (!(thrown instanceof Error)) return { kind: "value", value: thrown };
   const own: Record<string, unknown> = {};
-  for (const key of Object.keys(thrown)) if (key !== "name" && key !== "cause") own[key] = (thrown as unknown as Record<string, unknown>)[key];
+  for (const key of Object.keys(thrown))
+    if (key !== "name" && key !== "cause") own[key] = (thrown as unknown as Record<string, unknown>)[key];
   const packed: Packed = { kind: "error", name: thrown.name, message: thrown.message, stack: thrown.stack, own };
   if (thrown.cause !== undefined) packed.cause = pack(thrown.cause);
   return packed;
 }
 
-const standard = new Map<string, ErrorConstructor>([TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError].map((type) => [type.name, type]));
+const standard = new Map<string, ErrorConstructor>(
+  [TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError].map((type) => [type.name, type]),
+);
 
 function unpack(packed: Packed): unknown {
   if (packed.kind === "value") return packed.value;

@@ -87,7 +87,14 @@ let pools = 0;
 
 /** What crosses the thread boundary for an exception: everything a structured clone would drop. */
 type Transported =
-  | { error: true; name: string; message: string; stack: string | undefined; cause?: Transported; props: Record<string, unknown> }
+  | {
+      error: true;
+      name: string;
+      message: string;
+      stack: string | undefined;
+      cause?: Transported;
+      props: Record<string, unknown>;
+    }
   | { error: false; value: unknown };
 
 interface WorkerSetup {
@@ -208,7 +215,8 @@ export class ThreadPoolExecutor {
     const futures = [...items].map((item) => this.submit<R>(task, item));
     return (async function* () {
       try {
-        for (const future of futures) yield await future.result(deadline === undefined ? undefined : deadline - performance.now());
+        for (const future of futures)
+          yield await future.result(deadline === undefined ? undefined : deadline - performance.now());
       } finally {
         for (const future of futures) future.cancel();
       }
@@ -236,7 +244,8 @@ export class ThreadPoolExecutor {
     while (this.queueHead < this.queue.length && this.queue[this.queueHead]!.cancelled()) this.queueHead++;
     const pending = this.queue.length - this.queueHead;
     const idle = this.workers.filter((w) => w.head === w.inFlight.length).length;
-    for (let more = Math.min(pending - idle, this.maxWorkers - this.workers.length); more > 0; more--) this.startWorker();
+    for (let more = Math.min(pending - idle, this.maxWorkers - this.workers.length); more > 0; more--)
+      this.startWorker();
     if (pending === 0) this.takeOver();
     // Deal the tasks like cards, each to the least loaded worker, up to WINDOW in flight each: the
     // next batch waits in a worker's inbox while it runs one, and tasks start nearly in FIFO order.
@@ -244,7 +253,8 @@ export class ThreadPoolExecutor {
     const hands: PoolFuture<unknown>[][] = this.workers.map(() => []);
     while (this.queueHead < this.queue.length) {
       let least = -1;
-      for (let i = 0; i < loads.length; i++) if (loads[i]! < WINDOW && (least < 0 || loads[i]! < loads[least]!)) least = i;
+      for (let i = 0; i < loads.length; i++)
+        if (loads[i]! < WINDOW && (least < 0 || loads[i]! < loads[least]!)) least = i;
       if (least < 0) break;
       const future = this.queue[this.queueHead++]!;
       if (future.cancelled()) continue;
@@ -375,10 +385,25 @@ export class ThreadPoolExecutor {
       initializer: this.options.initializer && taskKey(this.options.initializer),
       initArgs: this.options.initArgs ?? [],
     };
-    const worker = startTaskWorker([import.meta.url, "workerMain"], { workerData: setup, name, resourceLimits: this.options.resourceLimits });
-    const w: PoolWorker = { worker, name, inFlight: [], slots: [], head: 0, known: new Map(), error: undefined, retiring: false };
+    const worker = startTaskWorker([import.meta.url, "workerMain"], {
+      workerData: setup,
+      name,
+      resourceLimits: this.options.resourceLimits,
+    });
+    const w: PoolWorker = {
+      worker,
+      name,
+      inFlight: [],
+      slots: [],
+      head: 0,
+      known: new Map(),
+      error: undefined,
+      retiring: false,
+    };
     this.workers.push(w);
-    worker.on("message", (message: unknown[] | { broken: Transported }) => (Array.isArray(message) ? this.received(message) : this.breakPool(w, message.broken)));
+    worker.on("message", (message: unknown[] | { broken: Transported }) =>
+      Array.isArray(message) ? this.received(message) : this.breakPool(w, message.broken),
+    );
     worker.on("error", (error) => (w.error = error));
     worker.on("exit", (code) => this.exited(w, code));
   }
@@ -407,9 +432,16 @@ export class ThreadPoolExecutor {
       this.release(slot);
       if (future.done() || claim === SKIP || claim === PASSED) continue;
       if (claim === NUMBER || claim === UNDEFINED) this.finish(future, false, claim === NUMBER ? value : undefined);
-      else if (claim === QUEUED) (future.slot = -1), requeue.push(future); // never started: another worker runs it
-      else if (claim === RUNNING) future.setException(new WorkerDiedError(`the worker thread ${w.name} died while running this task: ${cause}`));
-      else future.setException(new WorkerDiedError(`the worker thread ${w.name} died after this task had finished, before its result was sent: ${cause}`));
+      else if (claim === QUEUED)
+        ((future.slot = -1), requeue.push(future)); // never started: another worker runs it
+      else if (claim === RUNNING)
+        future.setException(new WorkerDiedError(`the worker thread ${w.name} died while running this task: ${cause}`));
+      else
+        future.setException(
+          new WorkerDiedError(
+            `the worker thread ${w.name} died after this task had finished, before its result was sent: ${cause}`,
+          ),
+        );
     }
     if (this.broken) for (const future of requeue) future.done() || future.setException(this.broken);
     else this.queue.splice(this.queueHead, 0, ...requeue);
@@ -419,7 +451,10 @@ export class ThreadPoolExecutor {
   /** An initializer failed: Python's BrokenThreadPool, for every task that has not started. */
   private breakPool(w: PoolWorker, error: Transported): void {
     if (!this.broken) {
-      this.broken = new BrokenThreadPool(`a thread initializer failed (in ${w.name}), the thread pool is not usable anymore`, { cause: revive(error) });
+      this.broken = new BrokenThreadPool(
+        `a thread initializer failed (in ${w.name}), the thread pool is not usable anymore`,
+        { cause: revive(error) },
+      );
     }
     this.closed = true;
     for (let at = this.queueHead; at < this.queue.length; at++) {
@@ -431,7 +466,8 @@ export class ThreadPoolExecutor {
       for (let at = other.head; at < other.inFlight.length; at++) {
         const future = other.inFlight[at]!;
         if (future.done()) continue;
-        if (other === w || Atomics.compareExchange(this.claims, other.slots[at]!, QUEUED, SKIP) === QUEUED) future.setException(this.broken);
+        if (other === w || Atomics.compareExchange(this.claims, other.slots[at]!, QUEUED, SKIP) === QUEUED)
+          future.setException(this.broken);
       }
     }
     this.allExited ??= new Promise((resolve) => (this.exitedNow = resolve));
@@ -453,7 +489,8 @@ export function workerMain(setup: WorkerSetup): void {
   const ended = (slot: number, claim: number) => {
     Atomics.store(claims, slot, claim);
     Atomics.add(signals, BELL, 1); // then look whether the pool thread sleeps: it looks at the bell after saying so
-    if (Atomics.load(signals, ASLEEP) === 1 && Atomics.exchange(signals, ASLEEP, 0) === 1) Atomics.notify(signals, BELL);
+    if (Atomics.load(signals, ASLEEP) === 1 && Atomics.exchange(signals, ASLEEP, 0) === 1)
+      Atomics.notify(signals, BELL);
   };
   const send = (slot: number, kind: number, payload: unknown) => {
     try {
@@ -518,12 +555,26 @@ function transport(thrown: unknown): Transported {
   if (!(thrown instanceof Error)) return { error: false, value: thrown };
   const props: Record<string, unknown> = {};
   for (const key of Object.keys(thrown)) props[key] = (thrown as unknown as Record<string, unknown>)[key];
-  const transported: Transported = { error: true, name: thrown.name, message: thrown.message, stack: thrown.stack, props };
+  const transported: Transported = {
+    error: true,
+    name: thrown.name,
+    message: thrown.message,
+    stack: thrown.stack,
+    props,
+  };
   if ("cause" in thrown) transported.cause = transport(thrown.cause);
   return transported;
 }
 
-const builtins: Record<string, ErrorConstructor> = { Error, TypeError, RangeError, ReferenceError, SyntaxError, EvalError, URIError };
+const builtins: Record<string, ErrorConstructor> = {
+  Error,
+  TypeError,
+  RangeError,
+  ReferenceError,
+  SyntaxError,
+  EvalError,
+  URIError,
+};
 
 /** The exception again, in this thread: its name, message, the worker's stack, cause and own properties. */
 function revive(transported: Transported): unknown {
@@ -531,7 +582,8 @@ function revive(transported: Transported): unknown {
   const error = new (builtins[transported.name] ?? Error)(transported.message);
   Object.defineProperty(error, "name", { value: transported.name, writable: true, configurable: true });
   Object.defineProperty(error, "stack", { value: transported.stack, writable: true, configurable: true });
-  if (transported.cause) Object.defineProperty(error, "cause", { value: revive(transported.cause), writable: true, configurable: true });
+  if (transported.cause)
+    Object.defineProperty(error, "cause", { value: revive(transported.cause), writable: true, configurable: true });
   Object.assign(error, transported.props);
   return error;
 }

@@ -104,13 +104,17 @@ export class Future<T = unknown> implements PromiseLike<T> {
     else this.#callbacks.push(fn);
   }
 
-  then<A = T, B = never>(onResult?: ((value: T) => A | PromiseLike<A>) | null, onError?: ((error: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+  then<A = T, B = never>(
+    onResult?: ((value: T) => A | PromiseLike<A>) | null,
+    onError?: ((error: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
     return this.result().then(onResult, onError);
   }
 
   setRunningOrNotifyCancel(): boolean {
     if (this.#state === State.cancelled) return false;
-    if (this.#state !== State.pending) throw new InvalidStateError(`the future is ${stateNames[this.#state]}, not pending`);
+    if (this.#state !== State.pending)
+      throw new InvalidStateError(`the future is ${stateNames[this.#state]}, not pending`);
     this.#state = State.running;
     return true;
   }
@@ -195,7 +199,10 @@ export interface WaitOptions {
   returnWhen?: ReturnWhen;
 }
 
-export function wait<F extends Future<any>>(futures: Iterable<F>, options: WaitOptions = {}): Promise<{ done: Set<F>; notDone: Set<F> }> {
+export function wait<F extends Future<any>>(
+  futures: Iterable<F>,
+  options: WaitOptions = {},
+): Promise<{ done: Set<F>; notDone: Set<F> }> {
   const { timeout, returnWhen = ALL_COMPLETED } = options;
   const all = new Set(futures);
   const split = () => {

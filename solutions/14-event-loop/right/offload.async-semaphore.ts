@@ -38,7 +38,8 @@ export class Offloader {
   private readonly permits: AsyncSemaphore;
 
   constructor(readonly maxWorkers: number) {
-    if (!Number.isInteger(maxWorkers) || maxWorkers < 1) throw new RangeError(`maxWorkers must be a whole number of at least 1, not ${maxWorkers}`);
+    if (!Number.isInteger(maxWorkers) || maxWorkers < 1)
+      throw new RangeError(`maxWorkers must be a whole number of at least 1, not ${maxWorkers}`);
     this.permits = new AsyncSemaphore(maxWorkers);
   }
 
@@ -75,7 +76,10 @@ export async function bootstrap(job: (...args: unknown[]) => unknown): Promise<v
   try {
     report = { kind: "value", value: await job(...args) };
   } catch (error) {
-    report = error instanceof Error ? { kind: "error", name: error.name, message: error.message, stack: error.stack } : { kind: "thrown", value: error };
+    report =
+      error instanceof Error
+        ? { kind: "error", name: error.name, message: error.message, stack: error.stack }
+        : { kind: "thrown", value: error };
   }
   parentPort!.postMessage(report);
 }

@@ -23,7 +23,8 @@ export class Offloader {
   private active = 0;
 
   constructor(readonly maxWorkers: number) {
-    if (!Number.isInteger(maxWorkers) || maxWorkers < 1) throw new RangeError(`maxWorkers must be a whole number of at least 1, not ${maxWorkers}`);
+    if (!Number.isInteger(maxWorkers) || maxWorkers < 1)
+      throw new RangeError(`maxWorkers must be a whole number of at least 1, not ${maxWorkers}`);
   }
 
   run<T = unknown>(job: Target, ...args: unknown[]): Promise<T> {
@@ -62,7 +63,10 @@ export class Offloader {
     worker.on("message", settle);
     worker.on("error", (error) => settle({ threw: error, name: error.name }));
     worker.on("exit", (code) => {
-      settle({ threw: new Error(`the worker for ${job[1]}() ended (exit code ${code}) without an outcome`), name: undefined });
+      settle({
+        threw: new Error(`the worker for ${job[1]}() ended (exit code ${code}) without an outcome`),
+        name: undefined,
+      });
       this.active--;
       this.pump();
     });

@@ -9,7 +9,8 @@ export type { Target };
 
 export class Offloader {
   constructor(readonly maxWorkers: number) {
-    if (!Number.isInteger(maxWorkers) || maxWorkers < 1) throw new RangeError(`maxWorkers must be a whole number of at least 1, not ${maxWorkers}`);
+    if (!Number.isInteger(maxWorkers) || maxWorkers < 1)
+      throw new RangeError(`maxWorkers must be a whole number of at least 1, not ${maxWorkers}`);
   }
 
   run<T = unknown>(job: Target, ...args: unknown[]): Promise<T> {

@@ -11,7 +11,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown; name?
 
 export class Offloader {
   constructor(readonly maxWorkers: number) {
-    if (!Number.isInteger(maxWorkers) || maxWorkers < 1) throw new RangeError(`maxWorkers must be a whole number of at least 1, not ${maxWorkers}`);
+    if (!Number.isInteger(maxWorkers) || maxWorkers < 1)
+      throw new RangeError(`maxWorkers must be a whole number of at least 1, not ${maxWorkers}`);
   }
 
   async run<T = unknown>(job: Target, ...args: unknown[]): Promise<T> {

@@ -34,7 +34,9 @@ export function local<T extends object>(): Partial<T> {
     deleteProperty: (_, property) => (own().delete(property), true),
     ownKeys: () => [...own().keys()],
     getOwnPropertyDescriptor: (_, property) =>
-      own().has(property) ? { value: own().get(property), writable: true, enumerable: true, configurable: true } : undefined,
+      own().has(property)
+        ? { value: own().get(property), writable: true, enumerable: true, configurable: true }
+        : undefined,
   });
 }
 

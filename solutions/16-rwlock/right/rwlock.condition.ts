@@ -20,7 +20,10 @@ export class RWLock {
   constructor(memory?: Int32Array) {
     this.memory = memory ?? new Int32Array(new SharedArrayBuffer(RWLock.WORDS * Int32Array.BYTES_PER_ELEMENT));
     this.lock = new TicketLock(this.memory.subarray(0, TicketLock.WORDS));
-    this.changed = new SequenceCondition(this.lock, this.memory.subarray(TicketLock.WORDS, TicketLock.WORDS + SequenceCondition.WORDS));
+    this.changed = new SequenceCondition(
+      this.lock,
+      this.memory.subarray(TicketLock.WORDS, TicketLock.WORDS + SequenceCondition.WORDS),
+    );
     this.counts = this.memory.subarray(TicketLock.WORDS + SequenceCondition.WORDS);
   }
 

@@ -80,7 +80,8 @@ export class RWLock {
   }
 
   releaseWrite(): void {
-    if (Atomics.load(this.memory, OWNER) !== me) throw new Error("releaseWrite() by a thread that does not hold the write lock");
+    if (Atomics.load(this.memory, OWNER) !== me)
+      throw new Error("releaseWrite() by a thread that does not hold the write lock");
     Atomics.store(this.memory, OWNER, 0);
     this.openDoor();
     this.unlockMutex();
