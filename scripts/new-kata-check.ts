@@ -16,11 +16,13 @@ import { repositoryRoot } from "../harness/engine/under-test.ts";
 import { nextNumber, takenNow } from "./new-kata.ts";
 import type { ReliabilityRow as Row } from "./reliability.ts";
 
-/** What the checks in the copy read: the course, the code and the scripts, the docs and the scores. */
+/** What the checks in the copy read: the course, the code and the scripts, the docs and the scores, the formatter's settings. */
 const needed = [
   "package.json",
   "tsconfig.json",
   "vitest.config.ts",
+  ".prettierrc.json",
+  ".prettierignore",
   "README.md",
   "mutation/",
   "katas/",
