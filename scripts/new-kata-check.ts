@@ -13,6 +13,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, sym
 import path from "node:path";
 import { removeTemporaryFolder, temporaryFolder } from "../harness/engine/temp.ts";
 import { repositoryRoot } from "../harness/engine/under-test.ts";
+import { unformattedFiles } from "./format-check.ts";
 import { nextNumber, takenNow } from "./new-kata.ts";
 import type { ReliabilityRow as Row } from "./reliability.ts";
 
@@ -180,17 +181,9 @@ export function newKataCheck(): Row {
         false,
         `the layout check refused the new kata: ${layout.ok ? `no passing row for ${layoutMissing.join(", ")}` : failures(layout.said)}`,
       );
-    const prettier = path.join(folder, "node_modules", "prettier", "bin", "prettier.cjs");
-    const newFiles = [`katas/${slug}`, `solutions/${slug}`, "katas/catalogue.ts"];
-    const format = spawnSync(process.execPath, [prettier, "--list-different", ...newFiles], {
-      cwd: folder,
-      encoding: "utf8",
-    });
-    if (format.status !== 0)
-      return row(
-        false,
-        `the new kata is not formatted as npm run format would: ${format.stdout.split("\n").filter(Boolean).join(", ") || format.stderr.split("\n")[0]}`,
-      );
+    const unformatted = unformattedFiles(folder, [`katas/${slug}`, `solutions/${slug}`, "katas/catalogue.ts"]);
+    if (unformatted.length > 0)
+      return row(false, `the new kata is not formatted as npm run format would: ${unformatted.join(", ")}`);
     const suites = tsx(folder, ["scripts/verify.ts", "--skip-static", "--kata", number], {
       THREADKATA_STRESS: "quick",
     });

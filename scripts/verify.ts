@@ -23,6 +23,7 @@ import type { Kata } from "../katas/kata-type.ts";
 import { verdictFailures } from "../harness/report/failures.ts";
 import { repositoryRoot } from "../harness/engine/under-test.ts";
 import { installChecks } from "./install-check.ts";
+import { unformattedFiles } from "./format-check.ts";
 import { judgeScore, readScores } from "./mutation-scores.ts";
 import { commandLine, usageExit } from "./cli.ts";
 import type { ReliabilityRow as Row } from "./reliability.ts";
@@ -361,7 +362,7 @@ function staticChecks(): void {
   });
 
   const formatStarted = performance.now();
-  const unformatted = unformattedFiles();
+  const unformatted = unformattedFiles(repositoryRoot);
   record({
     check: "format",
     variant: "prettier (.prettierrc.json)",
@@ -379,18 +380,6 @@ function staticChecks(): void {
 
   // npm run new-kata: a kata added to a copy of the repository is green, and --remove undoes it (new-kata-check.ts).
   record(newKataCheck());
-}
-
-/** The code files prettier would change (.prettierignore says which files are code). */
-function unformattedFiles(): string[] {
-  const prettier = spawnSync(
-    process.execPath,
-    [path.join(repositoryRoot, "node_modules", "prettier", "bin", "prettier.cjs"), "--list-different", "."],
-    { cwd: repositoryRoot, encoding: "utf8" },
-  );
-  const files = prettier.stdout.split("\n").filter(Boolean);
-  if (prettier.status !== 0 && files.length === 0) return [`prettier failed: ${prettier.stderr.split("\n")[0]}`];
-  return files;
 }
 
 async function harnessChecks(): Promise<void> {
