@@ -5,14 +5,25 @@
 // waiter that has released the lock and not yet fallen asleep, so it can wake more than n (POSIX
 // condition variables allow such "spurious" wakeups; Python's promise is at most n). Code that
 // waits in a `while` loop, as all code on a condition should, does not care.
+//
+// Two things make it cheap, which is what a blocking queue needs (kata 08's README, "What makes a
+// blocking queue fast"): notify() does nothing when nobody waits (WAITERS counts the waiters; both
+// sides change and read it while they hold the lock, so it is exact), and a waiter watches the word
+// for a few microseconds before it sleeps, since the thread that will notify it is often running on
+// the other core right now, and a sleep and a wake-up cost tens of microseconds.
 
+import { spinsBeforeSleep } from "#threadkata/spin-hint.ts";
 import type { OwnedLock } from "./ticket-lock.ts";
 
 const SEQUENCE = 0;
+const WAITERS = 1;
+
+/** Reads of the word before going to sleep: a few microseconds. */
+const spins = 2000;
 
 export class SequenceCondition {
   /** How many 32-bit words of shared memory one condition needs. */
-  static readonly WORDS = 1;
+  static readonly WORDS = 2;
   readonly lock: OwnedLock;
   readonly memory: Int32Array;
 
@@ -31,8 +42,11 @@ export class SequenceCondition {
     this.mustOwn("wait");
     const seen = Atomics.load(this.memory, SEQUENCE);
     const deadline = timeout === undefined ? Infinity : performance.now() + timeout;
+    Atomics.add(this.memory, WAITERS, 1);
     this.lock.release();
     try {
+      const limit = spinsBeforeSleep(spins);
+      for (let spin = 0; spin < limit && Atomics.load(this.memory, SEQUENCE) === seen; spin++);
       while (Atomics.load(this.memory, SEQUENCE) === seen) {
         const remaining = deadline - performance.now();
         if (remaining <= 0) return false;
@@ -41,12 +55,14 @@ export class SequenceCondition {
       return true;
     } finally {
       this.lock.acquire();
+      Atomics.sub(this.memory, WAITERS, 1);
     }
   }
 
   /** Wakes up to n sleeping waiters, and any waiter on its way to sleep. */
   notify(n = 1): void {
     this.mustOwn("notify");
+    if (Atomics.load(this.memory, WAITERS) === 0) return; // nobody to wake: no bump, no system call
     Atomics.add(this.memory, SEQUENCE, 1);
     Atomics.notify(this.memory, SEQUENCE, n);
   }

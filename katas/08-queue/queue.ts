@@ -4,7 +4,7 @@
 
 import { NotImplementedError } from "#threadkata/errors.ts";
 import { SequenceCondition } from "#toolkit/sequence-condition.ts";
-import { TicketLock } from "#toolkit/ticket-lock.ts";
+import { BargingLock } from "#toolkit/barging-lock.ts";
 
 /** Thrown by put() when its timeout expires with the queue still full, and by putNowait() on a full queue. */
 export class Full extends Error {
@@ -20,7 +20,7 @@ export class Empty extends Error {
 // length, the tasks not yet marked done, then `capacity` items. Zero-filled memory is an empty
 // queue with a free lock.
 const LOCK = 0;
-const NOT_EMPTY = LOCK + TicketLock.WORDS;
+const NOT_EMPTY = LOCK + BargingLock.WORDS;
 const NOT_FULL = NOT_EMPTY + SequenceCondition.WORDS;
 const ALL_TASKS_DONE = NOT_FULL + SequenceCondition.WORDS;
 /** Where the oldest item is, in the ring of items. */
@@ -45,7 +45,7 @@ export class BoundedQueue {
    */
   readonly memory: Int32Array;
   /** The lock every method holds while it looks at or changes the queue (Python: self.mutex). */
-  readonly mutex: TicketLock;
+  readonly mutex: BargingLock;
   /** Getters wait on it while the queue is empty; notify it when an item arrives. */
   readonly notEmpty: SequenceCondition;
   /** Putters wait on it while the queue is full; notify it when a slot frees up. */
@@ -60,10 +60,19 @@ export class BoundedQueue {
     this.capacity = capacity;
     this.memory =
       memory ?? new Int32Array(new SharedArrayBuffer(BoundedQueue.words(capacity) * Int32Array.BYTES_PER_ELEMENT));
-    this.mutex = new TicketLock(this.memory.subarray(LOCK, LOCK + TicketLock.WORDS));
-    this.notEmpty = new SequenceCondition(this.mutex, this.memory.subarray(NOT_EMPTY, NOT_EMPTY + 1));
-    this.notFull = new SequenceCondition(this.mutex, this.memory.subarray(NOT_FULL, NOT_FULL + 1));
-    this.allTasksDone = new SequenceCondition(this.mutex, this.memory.subarray(ALL_TASKS_DONE, ALL_TASKS_DONE + 1));
+    this.mutex = new BargingLock(this.memory.subarray(LOCK, LOCK + BargingLock.WORDS));
+    this.notEmpty = new SequenceCondition(
+      this.mutex,
+      this.memory.subarray(NOT_EMPTY, NOT_EMPTY + SequenceCondition.WORDS),
+    );
+    this.notFull = new SequenceCondition(
+      this.mutex,
+      this.memory.subarray(NOT_FULL, NOT_FULL + SequenceCondition.WORDS),
+    );
+    this.allTasksDone = new SequenceCondition(
+      this.mutex,
+      this.memory.subarray(ALL_TASKS_DONE, ALL_TASKS_DONE + SequenceCondition.WORDS),
+    );
   }
 
   /**

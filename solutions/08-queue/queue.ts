@@ -5,7 +5,7 @@
 // a thread nobody notified.
 
 import { SequenceCondition } from "#toolkit/sequence-condition.ts";
-import { TicketLock } from "#toolkit/ticket-lock.ts";
+import { BargingLock } from "#toolkit/barging-lock.ts";
 
 export class Full extends Error {
   override name = "Full";
@@ -18,7 +18,7 @@ export class Empty extends Error {
 // Layout of the queue's shared memory: the lock, the three conditions, the ring's head and
 // length, the tasks not yet marked done, then `capacity` items.
 const LOCK = 0;
-const NOT_EMPTY = LOCK + TicketLock.WORDS;
+const NOT_EMPTY = LOCK + BargingLock.WORDS;
 const NOT_FULL = NOT_EMPTY + SequenceCondition.WORDS;
 const ALL_TASKS_DONE = NOT_FULL + SequenceCondition.WORDS;
 const HEAD = ALL_TASKS_DONE + SequenceCondition.WORDS;
@@ -33,7 +33,7 @@ export class BoundedQueue {
 
   readonly capacity: number;
   readonly memory: Int32Array;
-  readonly mutex: TicketLock;
+  readonly mutex: BargingLock;
   readonly notEmpty: SequenceCondition;
   readonly notFull: SequenceCondition;
   readonly allTasksDone: SequenceCondition;
@@ -46,10 +46,19 @@ export class BoundedQueue {
     this.memory =
       memory ?? new Int32Array(new SharedArrayBuffer(BoundedQueue.words(capacity) * Int32Array.BYTES_PER_ELEMENT));
     // Stryker disable next-line ArithmeticOperator: LOCK is 0, so subarray(0, -WORDS) still begins with the lock's words, the only ones the lock reads
-    this.mutex = new TicketLock(this.memory.subarray(LOCK, LOCK + TicketLock.WORDS));
-    this.notEmpty = new SequenceCondition(this.mutex, this.memory.subarray(NOT_EMPTY, NOT_EMPTY + 1));
-    this.notFull = new SequenceCondition(this.mutex, this.memory.subarray(NOT_FULL, NOT_FULL + 1));
-    this.allTasksDone = new SequenceCondition(this.mutex, this.memory.subarray(ALL_TASKS_DONE, ALL_TASKS_DONE + 1));
+    this.mutex = new BargingLock(this.memory.subarray(LOCK, LOCK + BargingLock.WORDS));
+    this.notEmpty = new SequenceCondition(
+      this.mutex,
+      this.memory.subarray(NOT_EMPTY, NOT_EMPTY + SequenceCondition.WORDS),
+    );
+    this.notFull = new SequenceCondition(
+      this.mutex,
+      this.memory.subarray(NOT_FULL, NOT_FULL + SequenceCondition.WORDS),
+    );
+    this.allTasksDone = new SequenceCondition(
+      this.mutex,
+      this.memory.subarray(ALL_TASKS_DONE, ALL_TASKS_DONE + SequenceCondition.WORDS),
+    );
   }
 
   put(item: number, timeout?: number): void {

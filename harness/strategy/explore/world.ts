@@ -7,6 +7,7 @@
 // one too. A Proxy keeps `instanceof Int32Array`; the Atomics put in place here unwrap it. Outside a
 // schedule (setting up, resetting, judging) every access goes straight through.
 
+import { exploringKey } from "../../spin-hint.ts";
 import { Op, methodNames, wordOf } from "./layout.ts";
 
 /** The shared memory a run explores, and what takes a step: set by the scheduler for a run. */
@@ -272,6 +273,7 @@ export function enterWorld(by: Stepper): void {
   // The harness's own code keeps the real clocks it took when it loaded (harnessNow).
   performance.now = () => by.now();
   Date.now = () => Math.floor(by.now()) + virtualEpoch;
+  (globalThis as Record<symbol, unknown>)[exploringKey] = true;
 }
 
 /** Back to the real world (the stress mode's): real constructors, the Atomics that were there, real clocks. */
@@ -281,6 +283,7 @@ export function leaveWorld(): void {
   Object.assign(Atomics, saved.atomics);
   performance.now = realPerformanceNow;
   Date.now = realDateNow;
+  delete (globalThis as Record<symbol, unknown>)[exploringKey];
   saved = undefined;
   stepper = undefined;
 }

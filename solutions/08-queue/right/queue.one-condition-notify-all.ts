@@ -5,7 +5,7 @@
 // lost, which is what breaks one condition with notify(). The ring is head + length.
 
 import { SequenceCondition } from "#toolkit/sequence-condition.ts";
-import { TicketLock } from "#toolkit/ticket-lock.ts";
+import { BargingLock } from "#toolkit/barging-lock.ts";
 
 export class Full extends Error {
   override name = "Full";
@@ -16,7 +16,7 @@ export class Empty extends Error {
 }
 
 const LOCK = 0;
-const NOT_EMPTY = LOCK + TicketLock.WORDS;
+const NOT_EMPTY = LOCK + BargingLock.WORDS;
 const NOT_FULL = NOT_EMPTY + SequenceCondition.WORDS;
 const ALL_TASKS_DONE = NOT_FULL + SequenceCondition.WORDS;
 const HEAD = ALL_TASKS_DONE + SequenceCondition.WORDS;
@@ -31,7 +31,7 @@ export class BoundedQueue {
 
   readonly capacity: number;
   readonly memory: Int32Array;
-  readonly mutex: TicketLock;
+  readonly mutex: BargingLock;
   readonly notEmpty: SequenceCondition;
   readonly notFull: SequenceCondition;
   readonly allTasksDone: SequenceCondition;
@@ -44,10 +44,19 @@ export class BoundedQueue {
     this.capacity = capacity;
     this.memory =
       memory ?? new Int32Array(new SharedArrayBuffer(BoundedQueue.words(capacity) * Int32Array.BYTES_PER_ELEMENT));
-    this.mutex = new TicketLock(this.memory.subarray(LOCK, LOCK + TicketLock.WORDS));
-    this.notEmpty = new SequenceCondition(this.mutex, this.memory.subarray(NOT_EMPTY, NOT_EMPTY + 1));
-    this.notFull = new SequenceCondition(this.mutex, this.memory.subarray(NOT_FULL, NOT_FULL + 1));
-    this.allTasksDone = new SequenceCondition(this.mutex, this.memory.subarray(ALL_TASKS_DONE, ALL_TASKS_DONE + 1));
+    this.mutex = new BargingLock(this.memory.subarray(LOCK, LOCK + BargingLock.WORDS));
+    this.notEmpty = new SequenceCondition(
+      this.mutex,
+      this.memory.subarray(NOT_EMPTY, NOT_EMPTY + SequenceCondition.WORDS),
+    );
+    this.notFull = new SequenceCondition(
+      this.mutex,
+      this.memory.subarray(NOT_FULL, NOT_FULL + SequenceCondition.WORDS),
+    );
+    this.allTasksDone = new SequenceCondition(
+      this.mutex,
+      this.memory.subarray(ALL_TASKS_DONE, ALL_TASKS_DONE + SequenceCondition.WORDS),
+    );
     this.changed = this.notEmpty;
   }
 
