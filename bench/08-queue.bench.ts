@@ -22,6 +22,11 @@ import type { QueueInput } from "./workers/queue.worker.ts";
 const REFERENCE = "reference";
 const LEARNER = "yours";
 const CHANNEL = "MessageChannel";
+/** The reference with each producer:consumer pair on a queue of its own, as each pair has a channel of its own. */
+const PER_PAIR = "reference, a queue per pair";
+
+/** One queue for every thread, one per producer:consumer pair, or one channel per pair. */
+type Layout = "shared" | "per pair" | "channel";
 
 export const queueMetric = (capacity: number, pairs: number) =>
   `capacity ${capacity}, ${pairs}:${pairs} producers:consumers`;
@@ -30,7 +35,7 @@ async function measureQueueSubject(
   subject: string,
   bundleUrl: string,
   options: Options,
-  channel: boolean,
+  layout: Layout,
 ): Promise<Measurement[]> {
   const team = new Team(bundleUrl, 2 * Math.max(...options.pairs));
   const shared = (words: number) => new Int32Array(new SharedArrayBuffer(words * 4));
@@ -48,15 +53,25 @@ async function measureQueueSubject(
     const figures: Measurement[] = [];
     for (const capacity of options.capacities) {
       for (const pairs of options.pairs) {
+        if (layout === "per pair" && pairs === 1) continue; // the reference itself
         const runs = await repeat(options, async () => {
           const base = input(capacity, pairs);
           const inputs: QueueInput[] = [];
           const transfer: Transferable[][] = [];
           const tasks: ("producer" | "consumer")[] = [];
           for (let i = 0; i < pairs; i++) {
-            const { port1, port2 } = new MessageChannel();
-            inputs.push(channel ? { ...base, port: port1 } : base, channel ? { ...base, port: port2 } : base);
-            transfer.push(channel ? [port1] : [], channel ? [port2] : []);
+            if (layout === "channel") {
+              const { port1, port2 } = new MessageChannel();
+              inputs.push({ ...base, port: port1 }, { ...base, port: port2 });
+              transfer.push([port1], [port2]);
+            } else {
+              const pair =
+                layout === "per pair"
+                  ? { ...base, memory: shared(capacity + 1024), sync: shared(16), producers: 1, consumers: 1 }
+                  : base;
+              inputs.push(pair, pair);
+              transfer.push([], []);
+            }
             tasks.push("producer", "consumer");
           }
           // Workers 0, 2, … produce; 1, 3, … consume: one task name per run, so the roles go by input.
@@ -89,7 +104,9 @@ export async function benchQueue(options: Options): Promise<SectionResult> {
     { subject: REFERENCE, worker: "queue.worker.ts", module: "kata-queue.ts", source: "reference" },
     { subject: LEARNER, worker: "queue.worker.ts", module: "kata-queue.ts", source: "learner" },
     { subject: CHANNEL, worker: "channel.worker.ts", module: "none.ts", source: "reference" },
+    { subject: PER_PAIR, worker: "queue.worker.ts", module: "kata-queue.ts", source: "reference" },
   ];
+  const layouts: Record<string, Layout> = { [CHANNEL]: "channel", [PER_PAIR]: "per pair" };
   const measurements: Measurement[] = [];
   const notes: string[] = [];
   for (const { subject, worker, module, source } of subjects) {
@@ -99,7 +116,7 @@ export async function benchQueue(options: Options): Promise<SectionResult> {
           subject,
           await bundleWorker(worker, module, source),
           options,
-          subject === CHANNEL,
+          layouts[subject] ?? "shared",
         )),
       );
     } catch (error) {
@@ -125,11 +142,13 @@ export async function benchQueue(options: Options): Promise<SectionResult> {
             ? { wanted: "reference ahead (> 1)", met: againstChannel.ratio > 1 }
             : { wanted: "≥ 1×", met: againstChannel.ratio >= 1 };
       ratios.push(againstChannel, ratio(section, queueMetric(capacity, pairs), LEARNER, REFERENCE));
+      if (pairs > 1) ratios.push(ratio(section, queueMetric(capacity, pairs), PER_PAIR, CHANNEL));
     }
   }
   section.ratios = ratios.filter((r): r is Ratio => r !== undefined);
   notes.push(
     `${CHANNEL}: producer i posts to consumer i only (one channel per pair); capacity is a credit window: at most that many items in flight`,
+    `${PER_PAIR}: the same split for the queue, one per producer:consumer pair (with one pair, that is the reference): what sharing one queue among all the threads costs`,
   );
   return section;
 }

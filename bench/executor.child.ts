@@ -21,6 +21,8 @@ export interface ExecutorChildInput {
   /** Round trips per latency run. */
   rounds: number;
   tinyTaskFile: string;
+  /** Measure the start-up only, then close the pool: another sample of it, in a fresh process. */
+  startupOnly?: boolean;
 }
 
 export interface ExecutorFigures {
@@ -73,6 +75,7 @@ async function measure(input: ExecutorChildInput): Promise<ExecutorFigures> {
   await Promise.all(Array.from({ length: input.workers * 4 }, (_, i) => pool.run(i)));
   const startupMs = performance.now() - started;
   try {
+    if (input.startupOnly) return { startupMs, throughput: [], latencyMicros: [] };
     const throughput: number[] = [];
     for (let run = 0; run < input.warmups + input.runs; run++) {
       started = performance.now();
