@@ -103,6 +103,13 @@ export function throwUncaught(message: string): void {
   setTimeout(() => failingStep(message), 1);
 }
 
+/** Throws an Error that has no stack (deleted): a value with no stack, though an Error. */
+export function failWithoutStack(message: string): void {
+  const error = new JobFailed(message);
+  delete error.stack;
+  throw error;
+}
+
 /** A target that talks to its parent itself (parentPort.postMessage): none of these is an exception. */
 export function postsToParent(): void {
   parentPort?.postMessage(null);

@@ -3,7 +3,7 @@
 // Every check is about order, never speed: a thread that must not end yet is held at a gate (a
 // shared word only the actor opens), so it cannot end however fast or slow the machine is.
 
-import { currentThread, enumerate, Thread, type ExceptHookArgs } from "#kata/11-thread/thread.ts";
+import { currentThread, enumerate, log, Thread, type ExceptHookArgs } from "#kata/11-thread/thread.ts";
 import { rule, scenario, throws, type ActorContext, type SharedMemory } from "#threadkata/scenario.ts";
 import { isDeepStrictEqual } from "node:util";
 import { threadId } from "node:worker_threads";
@@ -208,6 +208,21 @@ export const namesAndIdents = scenario<Shared>({
       rule(
         main.ident === threadId,
         `currentThread().ident on the main thread was ${main.ident}, not its threadId ${threadId}`,
+      );
+      rule(main.daemon === false, `currentThread().daemon on the main thread was ${main.daemon}, not false`);
+      // log() writes with console.log unless logging.write is replaced: catch the line on its way.
+      const printed: unknown[] = [];
+      const print = console.log;
+      console.log = (...args: unknown[]) => void printed.push(...args);
+      let returned: string;
+      try {
+        returned = log("hello from main");
+      } finally {
+        console.log = print;
+      }
+      rule(
+        printed.length === 1 && printed[0] === "[MainThread] hello from main" && returned === printed[0],
+        `log("hello from main") on the main thread printed ${JSON.stringify(printed)} with console.log and returned ${JSON.stringify(returned)}: both should be "[MainThread] hello from main"`,
       );
       const given = ["reader", "writer"];
       const threads = [
@@ -594,7 +609,7 @@ export const insideAStartedThread = scenario<Shared>({
 
 export const rarerPaths = scenario<Shared>({
   proves:
-    "a Thread without a target runs nothing and ends; a target's own parentPort messages are no exceptions; an error that escapes the target (from a timer) reaches the hook; a thread made without args calls its target with none; defaults: daemon false, name Thread-N",
+    'a Thread without a target runs nothing and ends; a target\'s own parentPort messages are no exceptions; an error that escapes the target (from a timer) reaches the hook; an Error with no stack reaches it with excTraceback ""; a thread made without args calls its target with none; defaults: daemon false, name Thread-N',
   state,
   reset,
   repetitions: 1,
@@ -648,6 +663,21 @@ export const rarerPaths = scenario<Shared>({
           `for an error that escaped the target, excepthook got excType "${escaped[0]!.excType}" and ${String(escaped[0]!.excValue)}`,
         );
         rule(!escaping.isAlive(), `"escaping" was alive after join() resolved`);
+
+        const stackless = new Thread({ target: [jobs, "failWithoutStack"], args: [message], name: "stackless" });
+        ctx.at(`"stackless".start()`);
+        stackless.start();
+        ctx.at(`"stackless".join() (its target throws an Error whose stack was deleted)`);
+        await stackless.join();
+        const stacklessCalls = calls.filter((args) => args.thread === stackless);
+        rule(
+          stacklessCalls.length === 1 && stacklessCalls[0]!.excType === "JobFailed",
+          `a target threw an Error with no stack; excepthook ran ${stacklessCalls.length} times for it (excType ${JSON.stringify(stacklessCalls[0]?.excType)}), not once with "JobFailed"`,
+        );
+        rule(
+          stacklessCalls[0]!.excTraceback === "",
+          `a target threw an Error with no stack, and excepthook's args.excTraceback was ${JSON.stringify(stacklessCalls[0]!.excTraceback)}, not ""`,
+        );
 
         const bare = new Thread({ target: [jobs, "failWithArgumentCount"], name: "bare" });
         ctx.at(`"bare".start()`);
