@@ -3,8 +3,9 @@
 // read is a step the harness schedules, a spin adds nothing: whatever a thread could see while
 // spinning, it also sees as a thread that was slow to look and then checked once, which the
 // explored schedules cover. So there the spin is cut to nothing, and an explored schedule holds
-// only steps that matter (with the spin, a waiter watching a word nobody writes looks like an
-// endless loop to the scheduler). The explore mode sets the flag for the run (world.ts).
+// only steps that matter: the scheduler would follow the spin (it lets a spin that counts its reads
+// run with the clock standing still), at 2000 steps a wait. The explore mode sets the flag for the
+// run (world.ts).
 //
 //   for (let spin = 0; spin < spinsBeforeSleep(2000) && !changed(); spin++);
 

@@ -1,6 +1,6 @@
 // Fixtures of the explore mode: small programs whose one bad interleaving the scheduler must find
 // every time (and whose good twins it must pass), a deadlock and a lost wakeup it must call at once,
-// a spin that never ends, and virtual time.
+// a spin that never ends (and one that ends on its own count), and virtual time.
 
 import { acceptable, crowd, forbidden, rule, scenario } from "#threadkata/scenario.ts";
 
@@ -78,6 +78,32 @@ export const spinsForever = scenario<{ flag: Int32Array }>({
       }
     },
     () => {},
+  ],
+});
+
+/**
+ * A spin of 3000 reads before a sleep, on a word nobody writes, while the other thread waits for
+ * it to sleep: a right answer (microseconds on real hardware), which must not pass for an endless
+ * loop, nor make the clock run while it spins.
+ */
+export const spinThenSleep = scenario<{ flag: Int32Array }>({
+  state: (memory) => ({ flag: memory.int32(1) }),
+  reset: ({ flag }) => Atomics.store(flag, 0, 0),
+  actors: [
+    ({ flag }) => {
+      const started = performance.now();
+      let spins = 0;
+      while (spins < 3000 && Atomics.load(flag, 0) === 0) spins++;
+      const result = Atomics.wait(flag, 0, 0, 15);
+      const took = performance.now() - started;
+      rule(spins === 3000, `the spin ended after ${spins} reads of a word nobody wrote`);
+      rule(result === "timed-out", `a wait nobody ended returned ${result}`);
+      // 3000 steps of a microsecond each, then the 15 ms wait: never the minutes a moving clock would give.
+      rule(took >= 15 && took < 20, `3000 reads and a wait of 15 ms took ${took} ms of virtual time`);
+    },
+    (_, ctx) => {
+      ctx.untilAsleep(0);
+    },
   ],
 });
 

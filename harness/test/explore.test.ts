@@ -100,6 +100,10 @@ describe("explore mode", () => {
     expect(error.message).toMatch(/Atomics\.load\(flag\[0\]\) → 0/);
   });
 
+  test("a spin of 3000 reads before a sleep is no endless loop: the clock stands still while the code spins without looking at it", async () => {
+    await pool.drive(explore, "spinThenSleep");
+  });
+
   test("time is virtual: a wait of 50 s times out after exactly 50 s, at once", async () => {
     const started = performance.now();
     await pool.drive(explore, "virtualTime");

@@ -232,6 +232,8 @@ function prepare(b: Int32Array, parties: number, plan: Plan, stepLimit: number):
     b[base + Mine.woken] = 0;
     b[base + Mine.writesSeen] = 0;
     b[base + Mine.quietSteps] = 0;
+    b[base + Mine.spunSteps] = 0;
+    b[base + Mine.lookedAtClock] = 0;
     b[base + Mine.waitsFor] = 0;
     b[base + Mine.sleeps] = 0;
     b[base + Mine.label] = -1;

@@ -78,6 +78,10 @@ export const Mine = {
   sleeps: 10,
   /** The label (ctx.at) it is under, or -1. */
   label: 11,
+  /** Steps since it last saw a new shared write: how long its spin has run, however often it was picked. */
+  spunSteps: 12,
+  /** 1 if it read the clock since it last saw a write or the clock last jumped: it may be waiting for time. */
+  lookedAtClock: 13,
 } as const;
 
 export const Status = {

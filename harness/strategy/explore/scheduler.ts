@@ -3,8 +3,10 @@
 // (policy.ts), hands over the turn through its word in the schedule block and sleeps until the turn
 // comes back. Atomics.wait and notify are modelled exactly: a parked thread is not picked until a
 // notify on its word wakes it (oldest first, as V8 does) or, the virtual clock having reached its
-// deadline, it times out. When nobody can go on, the verdict is exact: a deadlock (everyone parked
-// for good) or a livelock (everyone spinning on words nobody writes), with no deadline to wait out.
+// deadline, it times out. A spin that never looks at the clock runs on with the clock standing
+// still for a while, as a real bounded spin takes no time to speak of. When nobody can go on, the
+// verdict is exact: a deadlock (everyone parked for good) or a livelock (everyone spinning on words
+// nobody writes), with no deadline to wait out.
 
 import { Aborted } from "../../engine/aborted.ts";
 import { Word } from "../../engine/control.ts";
@@ -31,6 +33,13 @@ const { load, store, add } = Atomics;
 
 /** Steps an actor may take in a row with no shared write by anyone before it counts as spinning. */
 const spinLimit = 32;
+/**
+ * Steps a thread may spin on words nobody writes, without reading the clock, before time has to
+ * pass for it. A spin before a sleep (a few thousand reads: microseconds on real hardware) ends on
+ * its own count; moving the clock while it runs would make it take minutes of virtual time, and
+ * call a right answer an endless loop.
+ */
+const spinAllowance = 10_000;
 /** Virtual time after which threads that only watch (spin, or wait in the harness) are stuck for good. */
 const virtualLimitMicros = 600_000_000;
 /** performance.now() at the start of every schedule: the same in a replay. */
@@ -77,7 +86,10 @@ export class Scheduler implements Stepper {
   /** The virtual clock; each look moves it on a microsecond, so that a loop on the clock ends. */
   now(): number {
     const b = this.stage.block;
-    if (this.inside) b[Shared.clock]!++;
+    if (this.inside) {
+      b[Shared.clock]!++;
+      b[this.me + Mine.lookedAtClock] = 1;
+    }
     return virtualStartMs + b[Shared.clock]! / 1000;
   }
 
@@ -253,11 +265,16 @@ export class Scheduler implements Stepper {
     if (b[this.me + Mine.writesSeen] !== writesNow) {
       b[this.me + Mine.writesSeen] = writesNow;
       b[this.me + Mine.quietSteps] = 0;
-    } else if (++b[this.me + Mine.quietSteps]! > spinLimit) {
-      b[this.me + Mine.quietSteps] = 0;
-      b[this.me + Mine.status] = Status.spinning;
-      this.pass();
-      return;
+      b[this.me + Mine.spunSteps] = 0;
+      b[this.me + Mine.lookedAtClock] = 0;
+    } else {
+      b[this.me + Mine.spunSteps]!++;
+      if (++b[this.me + Mine.quietSteps]! > spinLimit) {
+        b[this.me + Mine.quietSteps] = 0;
+        b[this.me + Mine.status] = Status.spinning;
+        this.pass();
+        return;
+      }
     }
     b[this.me + Mine.status] = Status.ready;
     this.pass();
@@ -368,6 +385,18 @@ export class Scheduler implements Stepper {
     // never past the earliest sleeper's deadline), each watcher looking again after each; with
     // none, the earliest deadline comes at once. Past ten virtual minutes nothing will come.
     if (ready.length === 0 && watchers.length > 0) {
+      // A thread of the code that spins without looking at the clock waits for no time: it goes on
+      // with the clock standing still, for up to spinAllowance steps. Only then does time pass.
+      const counting = watchers.filter(
+        (actor) =>
+          b[actorWords(actor) + Mine.status] === Status.spinning &&
+          b[actorWords(actor) + Mine.lookedAtClock] === 0 &&
+          b[actorWords(actor) + Mine.spunSteps]! < spinAllowance,
+      );
+      if (counting.length > 0) {
+        for (const actor of counting) b[actorWords(actor) + Mine.status] = Status.ready;
+        return this.decide();
+      }
       if (clock >= virtualLimitMicros) {
         // A thread of the code spinning all that time is an endless loop; threads of the test
         // waiting for what sleepers would do, a deadlock.
@@ -383,6 +412,7 @@ export class Scheduler implements Stepper {
       b[Shared.clock] = Math.max(clock + 1, next);
       for (const actor of watchers) {
         b[actorWords(actor) + Mine.writesSeen] = b[Shared.writes]!;
+        b[actorWords(actor) + Mine.lookedAtClock] = 0;
         b[actorWords(actor) + Mine.status] = Status.ready;
       }
       return this.decide();
