@@ -66,7 +66,9 @@ export function runIsolated(command: string, args: string[], options: IsolatedOp
       // The leader is gone; whatever it started may not be (each one carries the marker).
       const leftovers = killMarked(marker);
       signalGroup(child.pid, "SIGKILL");
-      resolve({ code, signal, timedOut, leftovers });
+      // A killed process lives on until the kernel next runs it, which on a busy machine takes a
+      // while: the run is over when nothing carrying the marker is left, not when the signals are sent.
+      void untilGone(marker).then(() => resolve({ code, signal, timedOut, leftovers }));
     };
     child.once("error", () => finish(127, null));
     child.once("exit", finish);
@@ -102,6 +104,15 @@ export function killMarked(marker: string): number {
     }
   }
   return killed.size;
+}
+
+/** How long the processes just killed may take to be gone before the run ends anyway. */
+const goneWithinMs = 10_000;
+
+/** Resolves once no process carries the marker (killing again any that does), or after goneWithinMs. */
+async function untilGone(marker: string): Promise<void> {
+  const giveUpAt = Date.now() + goneWithinMs;
+  while (killMarked(marker) > 0 && Date.now() < giveUpAt) await new Promise((wake) => setTimeout(wake, 10));
 }
 
 export function markedProcesses(marker: string): number[] {
