@@ -68,7 +68,9 @@ export function runIsolated(command: string, args: string[], options: IsolatedOp
       signalGroup(child.pid, "SIGKILL");
       // A killed process lives on until the kernel next runs it, which on a busy machine takes a
       // while: the run is over when nothing carrying the marker is left, not when the signals are sent.
-      void untilGone(marker).then(() => resolve({ code, signal, timedOut, leftovers }));
+      // None found (the usual case): nothing to wait for, and no second look through /proc.
+      const gone = leftovers > 0 ? untilGone(marker) : Promise.resolve();
+      void gone.then(() => resolve({ code, signal, timedOut, leftovers }));
     };
     child.once("error", () => finish(127, null));
     child.once("exit", finish);
