@@ -37,6 +37,10 @@ const exhaustMemory = [tasks, "exhaustMemory"] as const;
 const setup = [tasks, "setup"] as const;
 const readSetup = [tasks, "readSetup"] as const;
 const failSetup = [tasks, "failSetup"] as const;
+const setupArgs = [tasks, "setupArgs"] as const;
+const throwBuiltin = [tasks, "throwBuiltin"] as const;
+const failLegacy = [tasks, "failLegacy"] as const;
+const returnFunction = [tasks, "returnFunction"] as const;
 
 const slots = 64;
 
@@ -105,6 +109,20 @@ async function rejection(promise: PromiseLike<unknown>): Promise<unknown> {
     return error;
   }
 }
+
+/** What a call throws (undefined if it returns). */
+function thrownBy(call: () => unknown): unknown {
+  try {
+    call();
+  } catch (error) {
+    if (stillStub(error)) throw error;
+    return error;
+  }
+  return undefined;
+}
+
+/** How many timers this thread's event loop has: one left behind keeps a program alive till it fires. */
+const liveTimers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
 
 /** A stub's NotImplementedError is passed on, never taken for the failure a test expects. */
 const stillStub = (error: unknown) => error instanceof Error && error.name === "NotImplementedError";
@@ -185,9 +203,10 @@ export const futureResult = scenario<Shared>({
       );
       rule((await future.result()) === 42, `result() of a finished future did not give its value`);
       rule((await future.exception()) === undefined, `exception() of a future that returned was not undefined`);
+      const refusal = thrownBy(() => future.setResult(1));
       rule(
-        throws(() => future.setResult(1)),
-        `setResult() on a finished future did not throw (Python: InvalidStateError)`,
+        nameOf(refusal) === "InvalidStateError" && /finished|returned/i.test((refusal as Error).message),
+        `setResult() on a finished future gave ${refusal === undefined ? "no error" : `${nameOf(refusal)}: ${String((refusal as Error).message)}`}, not an InvalidStateError saying the future is finished`,
       );
       rule((await future.result()) === 42, `a second setResult() changed the result`);
     },
@@ -230,6 +249,7 @@ export const futureTimeout = scenario<Shared>({
   repetitions: 3,
   actors: [
     async (_shared, ctx) => {
+      const timers = liveTimers();
       const future = new Future<string>();
       const timeout = 5 + Math.floor(ctx.random() * 15);
       for (const call of ["result", "exception"] as const) {
@@ -238,8 +258,8 @@ export const futureTimeout = scenario<Shared>({
         const error = await rejection(future[call](timeout));
         const waited = performance.now() - started;
         rule(
-          nameOf(error) === "TimeoutError",
-          `${call}(${timeout}) on a pending future gave ${nameOf(error)}, not a TimeoutError`,
+          nameOf(error) === "TimeoutError" && (error as Error).message !== "",
+          `${call}(${timeout}) on a pending future gave ${nameOf(error)}${error instanceof Error && error.message === "" ? " with no message" : ""}, not a TimeoutError saying what timed out`,
         );
         rule(waited >= timeout - 1, `${call}(${timeout}) timed out after ${waited.toFixed(1)} ms, before its timeout`);
         rule(
@@ -251,6 +271,10 @@ export const futureTimeout = scenario<Shared>({
       future.setResult("late");
       await turns();
       rule(later.settled && later.value === "late", `result(10000) did not resolve as soon as setResult() was called`);
+      rule(
+        liveTimers() === timers,
+        `result(10000) resolved, but left ${liveTimers() - timers} timer(s) running: clear the timeout's timer when the future is done first (a timer left behind keeps a program alive until it fires)`,
+      );
       rule((await future.result(0)) === "late", `result(0) of a finished future did not give its value at once`);
     },
   ],
@@ -372,6 +396,7 @@ export const futureEdges = scenario<Shared>({
   repetitions: 3,
   actors: [
     async (_shared, ctx) => {
+      const timers = liveTimers();
       const future = new Future<number>();
       for (const call of ["result", "exception"] as const) {
         ctx.at(`${call}(0) of a pending future`);
@@ -403,6 +428,10 @@ export const futureEdges = scenario<Shared>({
         `a done callback ran ${called === 0 ? "not at all" : called >= 100 ? "while done() was false" : `${called} times`} after setException()`,
       );
       rule(
+        liveTimers() === timers,
+        `result(10000) and exception(10000) settled, but left ${liveTimers() - timers} timer(s) running: clear a timeout's timer when the future is done first`,
+      );
+      rule(
         throws(() => future.setException(new Error("again"))),
         `setException() on a done future did not throw (Python: InvalidStateError)`,
       );
@@ -411,15 +440,76 @@ export const futureEdges = scenario<Shared>({
         `setResult() on a future done with an exception did not throw (Python: InvalidStateError)`,
       );
       rule((await future.exception(0)) === error, `exception(0) of a failed future did not give its exception at once`);
+      const refusal = (error: unknown) =>
+        error === undefined ? "no error" : `${nameOf(error)}: ${String((error as Error).message)}`;
+      const finishedRefusal = thrownBy(() => future.setRunningOrNotifyCancel());
       rule(
-        throws(() => future.setRunningOrNotifyCancel()),
-        `setRunningOrNotifyCancel() of a finished future did not throw (InvalidStateError): only a pending future can start running`,
+        nameOf(finishedRefusal) === "InvalidStateError" && /finished|raised/i.test((finishedRefusal as Error).message),
+        `setRunningOrNotifyCancel() of a finished future gave ${refusal(finishedRefusal)}, not an InvalidStateError saying it is finished: only a pending future can start running`,
       );
       const running = new Future<number>();
       rule(running.setRunningOrNotifyCancel(), `setRunningOrNotifyCancel() of a pending future returned false`);
+      const runningRefusal = thrownBy(() => running.setRunningOrNotifyCancel());
       rule(
-        throws(() => running.setRunningOrNotifyCancel()),
-        `a second setRunningOrNotifyCancel() did not throw (InvalidStateError): the future was running already`,
+        nameOf(runningRefusal) === "InvalidStateError" && /running/i.test((runningRefusal as Error).message),
+        `a second setRunningOrNotifyCancel() gave ${refusal(runningRefusal)}, not an InvalidStateError saying the future is running already`,
+      );
+    },
+  ],
+});
+
+export const futureStrings = scenario<Shared>({
+  proves:
+    "String(future) says its state, as Python's repr does; the default Future.reportCallbackError logs a callback's exception with console.error, naming the future",
+  state,
+  reset,
+  repetitions: 2,
+  actors: [
+    async (_shared, ctx) => {
+      ctx.at("String(future) in each state");
+      const future = new Future<number>();
+      const seen = [String(future)];
+      future.setRunningOrNotifyCancel();
+      seen.push(String(future));
+      future.setResult(1);
+      seen.push(String(future));
+      const failed = new Future<number>();
+      failed.setException(new Error("no"));
+      seen.push(String(failed));
+      const cancelled = new Future<number>();
+      cancelled.cancel();
+      seen.push(String(cancelled));
+      const expected = [
+        "<Future state=pending>",
+        "<Future state=running>",
+        "<Future state=finished returned>",
+        "<Future state=finished raised>",
+        "<Future state=cancelled>",
+      ];
+      rule(
+        seen.join() === expected.join(),
+        `String(future) gave ${seen.map((text) => JSON.stringify(text)).join(", ")}, not ${expected.map((text) => JSON.stringify(text)).join(", ")}`,
+      );
+
+      ctx.at("a callback that throws, with the default Future.reportCallbackError");
+      const logged: unknown[][] = [];
+      const log = console.error;
+      console.error = (...args: unknown[]) => void logged.push(args);
+      const boom = new Error(`callback failed ${ctx.repetition}`);
+      const watched = new Future<number>();
+      try {
+        watched.addDoneCallback(() => {
+          throw boom;
+        });
+        watched.setResult(7);
+      } finally {
+        console.error = log;
+      }
+      rule(
+        logged.length === 1 &&
+          logged[0]!.includes(boom) &&
+          logged[0]!.some((part) => typeof part === "string" && part.includes("<Future state=finished returned>")),
+        `the default Future.reportCallbackError logged ${logged.length} times (${logged.map((args) => args.map(String).join(" ")).join(" | ")}): once, with console.error, the exception and the future it came from`,
       );
     },
   ],
@@ -568,7 +658,7 @@ export const blockedTaskDoesNotBlockOthers = scenario<Shared>({
 
 export const initializerAndNames = scenario<Shared>({
   proves:
-    "initializer(...initArgs) runs in each worker before its tasks; threads are named prefix_N; maxWorkers defaults to min(32, cpus + 4)",
+    "initializer(...initArgs) runs in each worker before its tasks (with no initArgs, with no arguments); threads are named prefix_N; maxWorkers defaults to min(32, cpus + 4), and one below 1 is refused with a RangeError",
   state,
   reset,
   repetitions: 2,
@@ -615,6 +705,20 @@ export const initializerAndNames = scenario<Shared>({
       } finally {
         await defaults.shutdown();
       }
+
+      ctx.at("an initializer without initArgs");
+      await withPool(ctx, shared, { maxWorkers: 1, initializer: setupArgs }, async (executor) => {
+        const args = await executor.submit<string>(readSetup);
+        rule(args === "[]", `an initializer given no initArgs was called with ${args}, not with no arguments`);
+      });
+      ctx.at("new ThreadPoolExecutor({ maxWorkers }) below 1");
+      for (const maxWorkers of [0, -1, Number.NaN]) {
+        const error = thrownBy(() => new ThreadPoolExecutor({ maxWorkers }));
+        rule(
+          error instanceof RangeError && /maxWorkers/.test(error.message),
+          `new ThreadPoolExecutor({ maxWorkers: ${maxWorkers} }) gave ${error === undefined ? "an executor" : nameOf(error)}, not a RangeError naming maxWorkers (Python: ValueError)`,
+        );
+      }
     },
   ],
 });
@@ -645,6 +749,13 @@ async function checkJobFailed(error: unknown, message: string, how: string): Pro
     cause instanceof Error && cause.name === "NetworkDown" && cause.message === "link lost",
     `${how}: the error's cause arrived as ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}, not NetworkDown: link lost (a cause is an exception too: send it the same way)`,
   );
+  for (const key of ["name", "stack", "cause"]) {
+    const descriptor = Object.getOwnPropertyDescriptor(error, key);
+    rule(
+      descriptor?.writable === true && descriptor.configurable === true,
+      `${how}: the exception's ${key} is ${descriptor ? `${descriptor.writable ? "" : "read-only"}${descriptor.writable || descriptor.configurable ? "" : ", "}${descriptor.configurable ? "" : "not configurable"}` : "not its own property"}: as on any error, code that catches it may set it again or delete it`,
+    );
+  }
 }
 
 export const exceptionsKeepIdentity = scenario<Shared>({
@@ -677,7 +788,7 @@ export const exceptionsKeepIdentity = scenario<Shared>({
 
 export const otherThrows = scenario<Shared>({
   proves:
-    "a thrown string or object comes back as it was thrown; an engine TypeError stays a TypeError; a throwing task does not kill its worker",
+    "a thrown string or object comes back as it was thrown; each built-in error class comes back an instance of itself; a name on the prototype is kept; a result that cannot be cloned fails the future with DataCloneError; a throwing task does not kill its worker",
   state,
   reset,
   repetitions: 3,
@@ -700,7 +811,31 @@ export const otherThrows = scenario<Shared>({
         );
         ctx.at("a TypeError");
         const type = await executor.submit(typeErrorNow).exception();
-        rule(type instanceof Error && type.name === "TypeError", `a task's TypeError came back as ${nameOf(type)}`);
+        rule(
+          type instanceof TypeError && type.name === "TypeError",
+          `a task's TypeError came back as ${nameOf(type)}${type instanceof TypeError ? "" : ", not an instance of TypeError"}`,
+        );
+        ctx.at("each built-in error class");
+        for (const Class of [Error, TypeError, RangeError, ReferenceError, SyntaxError, EvalError, URIError]) {
+          const error = await executor.submit(throwBuiltin, Class.name, `a ${Class.name}`).exception();
+          rule(
+            error instanceof Class && nameOf(error) === Class.name && error.message === `a ${Class.name}`,
+            `a task that threw new ${Class.name}("a ${Class.name}") gave exception() ${nameOf(error)}${error instanceof Class ? "" : `, not an instance of ${Class.name}`}: a built-in error class comes back as itself`,
+          );
+        }
+        ctx.at("an error class with its name on the prototype");
+        const legacy = await executor.submit(failLegacy, "old style").exception();
+        rule(
+          nameOf(legacy) === "LegacyError" && (legacy as Error).message === "old style",
+          `a task that threw a LegacyError (its name set on LegacyError.prototype, not on the error) gave exception() ${nameOf(legacy)}: send error.name, wherever it is found`,
+        );
+        ctx.at("a result that cannot be cloned (a function)");
+        const uncloneable = executor.submit(returnFunction);
+        const cloneError = await uncloneable.exception();
+        rule(
+          nameOf(cloneError) === "DataCloneError",
+          `a task that returned a function gave exception() ${nameOf(cloneError)}, not the DataCloneError of sending it: a result that cannot reach the caller's thread fails the future`,
+        );
         const [after] = await executor.submit<[number, string]>(whoAmI);
         rule(
           after === before,
@@ -745,8 +880,12 @@ export const failuresGiveWorkersBack = scenario<Shared>({
         for (const [i, future] of ranges.entries()) {
           const error = await rejection(future);
           rule(
-            error instanceof Error && error.name === "RangeError" && error.message === `range ${i}`,
-            `a task that threw RangeError("range ${i}") made its future reject with ${nameOf(error)}: the exception comes back with its name and message`,
+            error instanceof RangeError && error.name === "RangeError" && error.message === `range ${i}`,
+            `a task that threw RangeError("range ${i}") made its future reject with ${nameOf(error)}${error instanceof RangeError ? "" : " (not an instance of RangeError)"}: the exception comes back with its class, name and message`,
+          );
+          rule(
+            !Object.hasOwn(error, "cause"),
+            `a task's RangeError that had no cause came back with one (${String((error as Error).cause)}): send a cause only when the error has one`,
           );
         }
         for (const [i, future] of failed.entries()) {
@@ -781,7 +920,8 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 }
 
 export const mapInOrder = scenario<Shared>({
-  proves: "map() yields the results in input order, whatever order the tasks finish in",
+  proves:
+    "map() yields the results in input order, whatever order the tasks finish in; a loop that stops early cancels the tasks not yet started",
   state,
   reset,
   repetitions: 3,
@@ -827,7 +967,27 @@ export const mapInOrder = scenario<Shared>({
           firstValue === 0 && rest.join(",") === "10,20",
           `map(held, [0, 1, 2]) yielded ${firstValue}, ${rest.join(", ")}, not 0, 10, 20`,
         );
+
+        // Tasks 5 and 6 are held on the two workers; 7, 8 and 9 wait. A loop that stops after the
+        // first value (break, return, an exception) must cancel them.
+        ctx.at("map(held, [4..9]), stopped after the first value");
+        open(board, 4);
+        const stopped = executor.map<number>(
+          heldJob,
+          [4, 5, 6, 7, 8, 9].map((slot) => ({ board, slot })),
+        );
+        let head: number | undefined;
+        for await (const value of stopped) {
+          head = value;
+          break;
+        }
+        rule(head === 40, `map(held, [4..9]) first yielded ${String(head)}, not 40`);
       });
+      const ran = [7, 8, 9].filter((slot) => arrived(board, slot) > 0);
+      rule(
+        ran.length === 0,
+        `tasks ${ran.join(", ")} ran although the loop over map() stopped before they started: when iteration stops, map() cancels the tasks not yet started`,
+      );
     },
   ],
 });
@@ -1046,6 +1206,12 @@ export const waitAndAsCompletedEdges = scenario<Shared>({
       const list = (futures: Set<Future<number>>) =>
         `[${[...futures].map((f) => (f === finished ? "finished" : f === failed ? "failed" : f === cancelled ? "cancelled" : "pending")).join(", ")}]`;
 
+      rule(
+        FIRST_COMPLETED === "FIRST_COMPLETED" &&
+          FIRST_EXCEPTION === "FIRST_EXCEPTION" &&
+          ALL_COMPLETED === "ALL_COMPLETED",
+        `the returnWhen constants are ${JSON.stringify([FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED])}, not their own names, as in Python`,
+      );
       ctx.at("wait([])");
       let result = await wait([] as Future<number>[]);
       rule(
@@ -1079,10 +1245,11 @@ export const waitAndAsCompletedEdges = scenario<Shared>({
 
       ctx.at("asCompleted([])");
       rule((await asCompleted([] as Future<number>[]).next()).done === true, `asCompleted([]) yielded something`);
-      ctx.at("asCompleted(done futures, 0)");
+      ctx.at("for await (... of asCompleted(done futures, 0))");
       const yielded: Future<number>[] = [];
-      const all = asCompleted([finished, cancelled, finished, failed], 0);
-      for (let next = await all.next(); !next.done; next = await all.next()) yielded.push(next.value);
+      // An async iterator's values are not awaited by for await (TypeScript's type says they are).
+      for await (const future of asCompleted([finished, cancelled, finished, failed], 0))
+        yielded.push(future as unknown as Future<number>);
       rule(
         yielded.length === 3 && [finished, cancelled, failed].every((f) => yielded.includes(f)),
         `asCompleted([finished, cancelled, finished, failed], 0) yielded ${yielded.length} futures, not those 3, each once, without a TimeoutError`,
@@ -1098,6 +1265,37 @@ export const waitAndAsCompletedEdges = scenario<Shared>({
       );
       pending.setResult(2);
       await eventually(ctx, "wait(FIRST_EXCEPTION) returns once the last future is done", () => noException.settled);
+
+      ctx.at("futures done while nobody awaits asCompleted()'s next()");
+      const reported: unknown[] = [];
+      const report = Future.reportCallbackError;
+      Future.reportCallbackError = (error) => reported.push(error);
+      try {
+        const timers = liveTimers();
+        const [x, y] = [new Future<number>(), new Future<number>()];
+        const completing = asCompleted([x, y], 10_000);
+        x.setResult(1);
+        const first = await completing.next();
+        const second = track(completing.next());
+        const waiting = track(wait([y], { timeout: 10_000 }));
+        y.setResult(2);
+        await turns();
+        rule(
+          reported.length === 0,
+          `asCompleted()'s done callbacks threw ${reported.map(nameOf).join(", ")} (reported by Future.reportCallbackError) when a future finished while nobody awaited next()`,
+        );
+        rule(
+          first.value === x && second.settled && (second.value as IteratorResult<Future<number>>).value === y,
+          `asCompleted([x, y]) did not yield x (done before next() was called), then y`,
+        );
+        rule(waiting.settled, `wait([y], { timeout: 10000 }) did not return when y was done`);
+        rule(
+          liveTimers() === timers,
+          `asCompleted(fs, 10000) and wait(fs, { timeout: 10000 }) were over, but left ${liveTimers() - timers} timer(s) running: clear the timer once the futures are done`,
+        );
+      } finally {
+        Future.reportCallbackError = report;
+      }
     },
   ],
 });
@@ -1182,9 +1380,10 @@ export const shutdownWaits = scenario<Shared>({
           liveTaskWorkers() === 0,
           `${liveTaskWorkers()} worker threads were still alive after shutdown() resolved: wait for each worker's "exit"`,
         );
+        const refused = thrownBy(() => executor.submit(inc, 1));
         rule(
-          throws(() => executor.submit(inc, 1)),
-          `submit() after shutdown() did not throw`,
+          refused instanceof Error && /shut ?down/i.test(refused.message),
+          `submit() after shutdown() ${refused === undefined ? "did not throw" : `threw ${nameOf(refused)}: ${String((refused as Error).message)}`}: it throws an Error saying the pool is shut down (Python: "cannot schedule new futures after shutdown")`,
         );
       });
     },
@@ -1303,10 +1502,11 @@ export const workerDies = scenario<Shared>({
           const dying = executor.submit(exitNow, code);
           const error = await dying.exception();
           rule(
-            error instanceof Error &&
+            nameOf(error) === "WorkerDiedError" &&
+              error instanceof Error &&
               new RegExp(`exit`, "i").test(error.message) &&
               new RegExp(`\\b${code}\\b`).test(error.message),
-            `the future of a task whose worker called process.exit(${code}) gave ${error instanceof Error ? JSON.stringify(`${error.name}: ${error.message}`) : nameOf(error)}: fail it with an error that says the worker exited, and its exit code`,
+            `the future of a task whose worker called process.exit(${code}) gave ${error instanceof Error ? JSON.stringify(`${error.name}: ${error.message}`) : nameOf(error)}: fail it with a WorkerDiedError that says the worker exited, and its exit code`,
           );
           rule((await before) === 2, `a task submitted before the crash gave the wrong result`);
           ctx.at("tasks after the crash");
@@ -1320,8 +1520,8 @@ export const workerDies = scenario<Shared>({
           const greedy = executor.submit(exhaustMemory);
           const oom = await greedy.exception();
           rule(
-            oom instanceof Error && /memory/i.test(oom.message),
-            `the future of a task whose worker ran out of memory gave ${oom instanceof Error ? JSON.stringify(`${oom.name}: ${oom.message}`) : nameOf(oom)}: listen to the worker's "error" event and say why it died`,
+            nameOf(oom) === "WorkerDiedError" && oom instanceof Error && /memory/i.test(oom.message),
+            `the future of a task whose worker ran out of memory gave ${oom instanceof Error ? JSON.stringify(`${oom.name}: ${oom.message}`) : nameOf(oom)}: a WorkerDiedError; listen to the worker's "error" event and say why it died`,
           );
           rule(
             (await executor.submit<number>(inc, 9)) === 10,
@@ -1335,39 +1535,52 @@ export const workerDies = scenario<Shared>({
 
 export const brokenPool = scenario<Shared>({
   proves:
-    "an initializer that throws breaks the pool: the pending futures fail with BrokenThreadPool, and submit() throws it",
+    "an initializer that throws breaks the pool: no task runs, the pending futures fail with BrokenThreadPool (caused by the initializer's exception), a cancelled one stays cancelled, and submit() throws BrokenThreadPool",
   state,
   reset,
   repetitions: 2,
   actors: [
     async (shared, ctx) => {
+      const { board } = shared;
+      // It says why: the initializer's exception as its cause (or at least in its message).
+      const brokenBy = (error: unknown) =>
+        nameOf(error) === "BrokenThreadPool" &&
+        /initiali[sz]er/i.test((error as Error).message) &&
+        ((nameOf((error as Error).cause) === "JobFailed" &&
+          ((error as Error).cause as Error).message === "no database") ||
+          (error as Error).message.includes("no database"));
+      const described = (error: unknown) =>
+        error instanceof Error
+          ? `${error.name}: ${error.message}${error.cause === undefined ? "" : ` (cause: ${nameOf(error.cause)}${error.cause instanceof Error ? `: ${error.cause.message}` : ""})`}`
+          : nameOf(error);
       await withPool(
         ctx,
         shared,
         { maxWorkers: 2, initializer: failSetup, initArgs: ["no database"] },
         async (executor) => {
           ctx.at("submit() to a pool whose initializer fails");
-          const futures = Array.from({ length: 6 }, (_, i) => executor.submit<number>(inc, i));
-          for (const future of futures) {
+          const futures = Array.from({ length: 6 }, (_, slot) => executor.submit<number>(mark, board, slot));
+          rule(futures[5]!.cancel(), `cancel() of the last of 6 tasks, waiting for one of 2 workers, returned false`);
+          for (const future of futures.slice(0, 5)) {
             const error = await future.exception();
             rule(
-              nameOf(error) === "BrokenThreadPool",
-              `a task submitted to a pool whose initializer throws ended with ${nameOf(error)}, not BrokenThreadPool`,
+              brokenBy(error),
+              `a task submitted to a pool whose initializer throws JobFailed("no database") ended with ${described(error)}: a BrokenThreadPool that names the initializer and says why (the initializer's exception as its cause)`,
             );
           }
-          let thrown: unknown;
-          try {
-            executor.submit(inc, 1);
-          } catch (error) {
-            if (stillStub(error)) throw error;
-            thrown = error;
-          }
           rule(
-            nameOf(thrown) === "BrokenThreadPool",
-            `submit() to a broken pool gave ${thrown === undefined ? "a future" : nameOf(thrown)}, not a BrokenThreadPool error`,
+            nameOf(await rejection(futures[5]!.result())) === "CancelledError",
+            `a task cancelled before the pool broke ended with ${described(await rejection(futures[5]!.result()))}, not CancelledError: it stays cancelled`,
+          );
+          const thrown = thrownBy(() => executor.submit(inc, 1));
+          rule(
+            brokenBy(thrown),
+            `submit() to a broken pool gave ${thrown === undefined ? "a future" : described(thrown)}, not a BrokenThreadPool that names the initializer and says why (the initializer's exception as its cause)`,
           );
         },
       );
+      const ran = Array.from({ length: 6 }, (_, slot) => slot).filter((slot) => arrived(board, slot) > 0);
+      rule(ran.length === 0, `tasks ${ran.join(", ")} ran in a pool whose initializer failed: no task runs after it`);
     },
   ],
 });

@@ -17,6 +17,8 @@ describe("13-executor: ThreadPoolExecutor", () => {
       executor.stress("futureCallbacks"));
     test("result(0) and exception(0) time out at once; setException() reaches the waiting result(timeout), exception(timeout) and the callbacks; a done future refuses setException()", () =>
       executor.stress("futureEdges"));
+    test("String(future) says its state; the default reportCallbackError logs the exception and the future", () =>
+      executor.stress("futureStrings"));
   });
   describe("2 dispatch", () => {
     test("workers are reused: wave after wave of tasks, at most maxWorkers threads", () =>
@@ -26,18 +28,19 @@ describe("13-executor: ThreadPoolExecutor", () => {
       executor.stress("boundedConcurrency"));
     test("a held task does not hold up the others while a worker is free", () =>
       executor.stress("blockedTaskDoesNotBlockOthers"));
-    test("initializer, initArgs, threadNamePrefix, default maxWorkers", () => executor.stress("initializerAndNames"));
+    test("initializer, initArgs, threadNamePrefix, default maxWorkers; maxWorkers below 1 refused", () =>
+      executor.stress("initializerAndNames"));
   });
   describe("3 exceptions", () => {
     test("an exception keeps its name, message, stack, cause and fields", () =>
       executor.stress("exceptionsKeepIdentity"));
-    test("thrown strings and objects, TypeError; a throwing task does not kill its worker", () =>
+    test("thrown strings and objects, every built-in error class, a result that cannot be cloned; a throwing task does not kill its worker", () =>
       executor.stress("otherThrows"));
     test('null, undefined, 0, "", false, RangeError, rejections: each fails its future as thrown; twelve failures give both workers back', () =>
       executor.stress("failuresGiveWorkersBack"));
   });
   describe("4 map / asCompleted / wait", () => {
-    test("map() yields in input order", () => executor.stress("mapInOrder"));
+    test("map() yields in input order; a loop that stops early cancels the rest", () => executor.stress("mapInOrder"));
     test("map() re-throws a task's exception when it gets there", () => executor.stress("mapRethrows"));
     test("map(timeout) counts from the call", () => executor.stress("mapTimeout"));
     test("asCompleted() yields in completion order; its timeout", () => executor.stress("asCompletedOrder"));
@@ -55,6 +58,7 @@ describe("13-executor: ThreadPoolExecutor", () => {
     test("[Symbol.asyncDispose]() (await using) is shutdown()", () => executor.stress("asyncDispose"));
     test("a worker that dies fails its task's future, naming the cause; the pool goes on", () =>
       executor.stress("workerDies"));
-    test("an initializer that throws breaks the pool (BrokenThreadPool)", () => executor.stress("brokenPool"));
+    test("an initializer that throws breaks the pool (BrokenThreadPool, saying why); no task runs", () =>
+      executor.stress("brokenPool"));
   });
 });

@@ -98,6 +98,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
     // TODO: finished, with an exception.
     throw new NotImplementedError("13-executor", "Future.setException()");
   }
+
+  /** Python's repr: "<Future state=pending>", "state=running", "state=cancelled",
+   *  "state=finished returned", "state=finished raised" (reportCallbackError's message uses it). */
+  toString(): string {
+    // TODO
+    throw new NotImplementedError("13-executor", "Future.toString()");
+  }
 }
 
 /**

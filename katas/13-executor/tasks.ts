@@ -168,3 +168,34 @@ export function incOrFail(n: number): number {
 export function throwRange(message: string): never {
   throw new RangeError(message);
 }
+
+/** Throws a built-in error class by name (TypeError, URIError...): it must come back of that class. */
+export function throwBuiltin(name: string, message: string): never {
+  const Class = (globalThis as unknown as Record<string, ErrorConstructor>)[name]!;
+  throw new Class(message);
+}
+
+/** An error class written the older way: its name on the prototype, not on the error itself. */
+function LegacyError(this: Error, message: string) {
+  this.message = message;
+  Error.captureStackTrace(this, LegacyError);
+}
+LegacyError.prototype = Object.create(Error.prototype, {
+  constructor: { value: LegacyError, writable: true, configurable: true },
+  name: { value: "LegacyError", writable: true, configurable: true },
+});
+
+/** Throws a LegacyError, whose name lives on its prototype. */
+export function failLegacy(message: string): never {
+  throw new (LegacyError as unknown as new (message: string) => Error)(message);
+}
+
+/** Returns a function: a result that cannot be cloned to the caller's thread. */
+export function returnFunction(): () => number {
+  return () => 1;
+}
+
+/** An initializer that records the arguments it was called with, for readSetup(). */
+export function setupArgs(...args: unknown[]): void {
+  setting = JSON.stringify(args);
+}

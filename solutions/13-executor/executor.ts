@@ -119,6 +119,7 @@ export class ThreadPoolExecutor {
     if (this.broken) throw new BrokenThreadPool(this.broken.message, { cause: this.broken.cause });
     if (this.closed) throw new Error("cannot schedule new futures after shutdown");
     let key = this.keys.get(task);
+    // Stryker disable next-line ConditionalExpression: a cache; taskKey() gives the same key every time, only slower
     if (key === undefined) this.keys.set(task, (key = taskKey(task)));
     const future = new Future<unknown>();
     this.queue.push({ future, job: { key, args } });
@@ -210,8 +211,8 @@ export class ThreadPoolExecutor {
   /** A worker is gone (its messages have all arrived by now): fail what it was running, go on. */
   private exited(w: PoolWorker, code: number): void {
     this.workers = this.workers.filter((other) => other !== w);
-    const item = w.running;
-    if (item && !item.future.done()) {
+    const item = w.running; // not done: its outcome would have arrived first, and made the worker idle
+    if (item) {
       const cause = w.error ? `${w.error.name}: ${w.error.message}` : `it exited with code ${code}`;
       item.future.setException(
         this.broken ?? new WorkerDiedError(`the worker thread ${w.name} died while running this task: ${cause}`),
@@ -221,16 +222,14 @@ export class ThreadPoolExecutor {
     this.retire();
   }
 
-  /** An initializer failed: Python's BrokenThreadPool, for every task that has not finished. */
+  /** An initializer failed: Python's BrokenThreadPool, for every task that has not finished. The
+   *  task this worker was given fails when it exits, which it does next (see exited()). */
   private breakPool(w: PoolWorker, error: Transported): void {
     this.broken ??= new BrokenThreadPool(
       `a thread initializer failed (in ${w.name}), the thread pool is not usable anymore`,
       { cause: revive(error) },
     );
-    this.closed = true;
-    w.running?.future.setException(this.broken);
-    w.running = undefined;
-    for (const item of this.queue.drain()) if (!item.future.done()) item.future.setException(this.broken);
+    for (const item of this.queue.drain()) if (!item.future.done()) item.future.setException(this.broken); // cancelled ones stay so
   }
 }
 
@@ -245,6 +244,7 @@ class WorkQueue {
 
   shift(): WorkItem | undefined {
     const item = this.items[this.head++];
+    // Stryker disable next-line ConditionalExpression: frees the memory of the items taken; the queue reads the same
     if (this.head === this.items.length) ((this.items = []), (this.head = 0));
     return item;
   }
@@ -255,9 +255,8 @@ class WorkQueue {
 
   /** Takes every item out. */
   drain(): WorkItem[] {
-    const rest = this.items.slice(this.head);
-    this.items = [];
-    this.head = 0;
+    const rest: WorkItem[] = [];
+    while (!this.empty()) rest.push(this.shift()!);
     return rest;
   }
 }
@@ -275,13 +274,11 @@ export function workerMain(setup: WorkerSetup): void {
     port.close(); // this worker takes no work: it ends
   });
   port.on("message", async ({ key, args }: Job) => {
-    if (
-      !(await ready.then(
-        () => true,
-        () => false,
-      ))
-    )
-      return; // broken: said once, above
+    try {
+      await ready;
+    } catch {
+      return; // broken: said once, above; no task runs here
+    }
     let value: unknown;
     try {
       value = await (await loadTask(key))(...args);

@@ -25,6 +25,8 @@ export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeo
 const State = { pending: 0, running: 1, cancelled: 2, returned: 3, raised: 4 } as const;
 type State = (typeof State)[keyof typeof State];
 const stateNames = ["pending", "running", "cancelled", "returned", "raised"] as const;
+/** As Python's repr says them. */
+const reprNames = ["pending", "running", "cancelled", "finished returned", "finished raised"] as const;
 
 /** The state of any future, for wait(FIRST_EXCEPTION) (the field is private to the class). */
 let stateOf: (future: Future<any>) => State;
@@ -135,7 +137,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   toString(): string {
-    return `<Future ${stateNames[this.#state]}>`;
+    return `<Future state=${reprNames[this.#state]}>`;
   }
 
   #mustNotBeDone(): void {
