@@ -108,7 +108,6 @@ export class Thread {
 
   /** Resolves when the thread has ended, or once `timeout` ms have passed: then isAlive() tells which. */
   join(timeout?: number): Promise<void> {
-    // Stryker disable next-line ConditionalExpression,StringLiteral: this thread's own Thread is never started here (ofThisThread), so the next line throws for it too; this one says why
     if (this === current) throw new Error("cannot join current thread");
     if (!this.finished) throw new Error("cannot join thread before it is started");
     if (timeout === undefined) return this.finished;

@@ -93,8 +93,8 @@ export class Thread {
   }
 
   join(timeout?: number): Promise<void> {
+    if (this === me) throw new Error("cannot join current thread"); // never started here: say why first
     if (!this.ending) throw new Error("cannot join thread before it is started");
-    if (this === me) throw new Error("cannot join current thread");
     return timeout === undefined ? this.ending : this.joinFor(timeout);
   }
 
