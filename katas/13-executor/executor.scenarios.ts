@@ -967,10 +967,13 @@ export const mapInOrder = scenario<Shared>({
           firstValue === 0 && rest.join(",") === "10,20",
           `map(held, [0, 1, 2]) yielded ${firstValue}, ${rest.join(", ")}, not 0, 10, 20`,
         );
+      });
 
-        // Tasks 5 and 6 are held on the two workers; 7, 8 and 9 wait. A loop that stops after the
-        // first value (break, return, an exception) must cancel them.
-        ctx.at("map(held, [4..9]), stopped after the first value");
+      // One worker: once task 4 is done it can start one more task (whichever its design picks),
+      // held at its gate until the end. A loop that stops after the first value (break, return,
+      // an exception) must cancel the rest: however the pool schedules, at most one of 5..9 runs.
+      await withPool(ctx, shared, { maxWorkers: 1 }, async (executor) => {
+        ctx.at("map(held, [4..9]) on one worker, stopped after the first value");
         open(board, 4);
         const stopped = executor.map<number>(
           heldJob,
@@ -983,10 +986,10 @@ export const mapInOrder = scenario<Shared>({
         }
         rule(head === 40, `map(held, [4..9]) first yielded ${String(head)}, not 40`);
       });
-      const ran = [7, 8, 9].filter((slot) => arrived(board, slot) > 0);
+      const ran = [5, 6, 7, 8, 9].filter((slot) => arrived(board, slot) > 0);
       rule(
-        ran.length === 0,
-        `tasks ${ran.join(", ")} ran although the loop over map() stopped before they started: when iteration stops, map() cancels the tasks not yet started`,
+        ran.length <= 1,
+        `tasks ${ran.join(", ")} ran on the one worker although the loop over map() stopped when only one of them could have started: when iteration stops, map() cancels the tasks not yet started`,
       );
     },
   ],
