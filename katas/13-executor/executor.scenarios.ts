@@ -972,6 +972,7 @@ export const mapInOrder = scenario<Shared>({
       // One worker: once task 4 is done it can start one more task (whichever its design picks),
       // held at its gate until the end. A loop that stops after the first value (break, return,
       // an exception) must cancel the rest: however the pool schedules, at most one of 5..9 runs.
+      for (const slot of [5, 6, 7, 8, 9]) Atomics.store(board, slots + slot, 0); // the pool above opened every gate
       await withPool(ctx, shared, { maxWorkers: 1 }, async (executor) => {
         ctx.at("map(held, [4..9]) on one worker, stopped after the first value");
         open(board, 4);
